@@ -1,0 +1,90 @@
+using System.Text.Json;
+using CalMiner.Scenarios.Json;
+
+namespace CalMiner.Scenarios;
+
+public sealed partial record ScenarioDocument
+{
+    /// <summary>Reads and validates the scenario document in the file at <paramref name="path"/>.</summary>
+    /// <param name="path">Path of a UTF-8 JSON file.</param>
+    /// <exception cref="InvalidScenarioException">The file is not valid JSON or breaks the rules of the format; every problem is listed.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static ScenarioDocument Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var stream = File.OpenRead(path);
+        return Load(stream);
+    }
+
+    /// <summary>Reads and validates a scenario document from a UTF-8 JSON stream.</summary>
+    /// <exception cref="InvalidScenarioException">The text is not valid JSON or breaks the rules of the format; every problem is listed.</exception>
+    public static ScenarioDocument Load(Stream utf8Json)
+    {
+        ArgumentNullException.ThrowIfNull(utf8Json);
+        return Validated(() => JsonSerializer.Deserialize(utf8Json, ScenarioJsonContext.Default.ScenarioDocument));
+    }
+
+    /// <summary>Reads and validates a scenario document from JSON text.</summary>
+    /// <exception cref="InvalidScenarioException">The text is not valid JSON or breaks the rules of the format; every problem is listed.</exception>
+    public static ScenarioDocument Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return Validated(() => JsonSerializer.Deserialize(json, ScenarioJsonContext.Default.ScenarioDocument));
+    }
+
+    /// <summary>Reads and validates a scenario document from UTF-8 JSON bytes.</summary>
+    /// <exception cref="InvalidScenarioException">The text is not valid JSON or breaks the rules of the format; every problem is listed.</exception>
+    public static ScenarioDocument Parse(ReadOnlySpan<byte> utf8Json)
+    {
+        ScenarioDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize(utf8Json, ScenarioJsonContext.Default.ScenarioDocument);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidScenarioException([JsonErrors.Describe(e)]);
+        }
+
+        return EnsureValid(document);
+    }
+
+    /// <summary>The document as indented JSON text.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, ScenarioJsonContext.Default.ScenarioDocument);
+
+    /// <summary>Writes the document as indented UTF-8 JSON to <paramref name="utf8Json"/>.</summary>
+    public void WriteTo(Stream utf8Json)
+    {
+        ArgumentNullException.ThrowIfNull(utf8Json);
+        JsonSerializer.Serialize(utf8Json, this, ScenarioJsonContext.Default.ScenarioDocument);
+    }
+
+    /// <summary>Every rule of the format this document breaks; empty when it is valid.</summary>
+    public IReadOnlyList<ScenarioError> Validate() => ScenarioValidator.Validate(this);
+
+    private static ScenarioDocument Validated(Func<ScenarioDocument?> read)
+    {
+        ScenarioDocument? document;
+        try
+        {
+            document = read();
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidScenarioException([JsonErrors.Describe(e)]);
+        }
+
+        return EnsureValid(document);
+    }
+
+    private static ScenarioDocument EnsureValid(ScenarioDocument? document)
+    {
+        if (document is null)
+        {
+            throw new InvalidScenarioException([new ScenarioError("", "must be a JSON object, not null")]);
+        }
+
+        var errors = document.Validate();
+        return errors.Count == 0 ? document : throw new InvalidScenarioException(errors);
+    }
+}
