@@ -1,0 +1,79 @@
+using CalMiner.Data;
+using CalMiner.Data.Caching;
+using CalMiner.Data.Database;
+using CalMiner.Data.Migrations;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers CalMiner's data services.</summary>
+public static class CalMinerDataServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the database (a singleton <c>NpgsqlDataSource</c> for PostgreSQL, or the SQLite
+    /// file), <see cref="DatabaseMigrator"/>, the repositories and <see cref="CalMinerCache"/> as
+    /// singletons, and a <see cref="HybridCache"/> backed by Redis when <see cref="CalMinerDataOptions.RedisUrl"/>
+    /// is set. Services already registered are kept (TryAdd), e.g. a <see cref="TimeProvider"/> or an
+    /// <see cref="IDistributedCache"/> of the host's own.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="options">Where the data lives, e.g. <see cref="CalMinerDataOptions.FromConfiguration"/>.</param>
+    /// <returns>The service collection, for chaining.</returns>
+    /// <exception cref="DataConfigurationException">A setting in <paramref name="options"/> is invalid; the message names it.</exception>
+    public static IServiceCollection AddCalMinerData(this IServiceCollection services, CalMinerDataOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+
+        services.TryAddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => new CalMinerDatabase(options));
+
+        if (options.RedisUrl is { } redisUrl)
+        {
+            var redis = RedisUrls.Parse(redisUrl);
+            services.TryAddSingleton<IDistributedCache>(provider => new ResilientDistributedCache(
+                new RedisCache(new RedisCacheOptions { ConfigurationOptions = redis, InstanceName = "calminer:" }),
+                provider.GetRequiredService<TimeProvider>(),
+                Logger<ResilientDistributedCache>(provider)));
+        }
+
+        services.AddHybridCache(cache =>
+            {
+                cache.DefaultEntryOptions = new HybridCacheEntryOptions
+                {
+                    Expiration = TimeSpan.FromHours(1),
+                    LocalCacheExpiration = TimeSpan.FromMinutes(5),
+                };
+                // Simulation summaries with histograms and CDFs can be a few MB.
+                cache.MaximumPayloadBytes = 16 * 1024 * 1024;
+            })
+            .AddSerializer<StoredScenario, StoredScenarioSerializer>();
+
+        services.TryAddSingleton(provider => new ScenarioCacheEvictor(provider.GetRequiredService<HybridCache>()));
+        services.TryAddSingleton(provider => new DatabaseMigrator(
+            provider.GetRequiredService<CalMinerDatabase>(), Migration.All, provider.GetRequiredService<TimeProvider>(), Logger<DatabaseMigrator>(provider)));
+        services.TryAddSingleton(provider => new ScenarioRepository(
+            provider.GetRequiredService<CalMinerDatabase>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ScenarioCacheEvictor>()));
+        services.TryAddSingleton(provider => new ScenarioHistoryRepository(
+            provider.GetRequiredService<CalMinerDatabase>(), provider.GetRequiredService<ScenarioRepository>()));
+        services.TryAddSingleton(provider => new MaintenanceLogRepository(provider.GetRequiredService<CalMinerDatabase>()));
+        services.TryAddSingleton(provider => new SimulationRunRepository(
+            provider.GetRequiredService<CalMinerDatabase>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new CalMinerCache(
+            provider.GetRequiredService<HybridCache>(),
+            provider.GetRequiredService<ScenarioRepository>(),
+            provider.GetRequiredService<ScenarioHistoryRepository>(),
+            provider.GetRequiredService<SimulationRunRepository>()));
+        return services;
+    }
+
+    private static ILogger<T> Logger<T>(IServiceProvider provider) =>
+        provider.GetService<ILoggerFactory>()?.CreateLogger<T>() ?? NullLogger<T>.Instance;
+}

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+
+namespace CalMiner.Data;
+
+/// <summary>
+/// Where CalMiner stores its data and caches its reads. Immutable: build one with
+/// <see cref="FromEnvironment()"/> or <see cref="FromConfiguration(IConfiguration)"/>, or with an
+/// object initializer, and change it with <c>with</c>. The password is never part of
+/// <see cref="ToString"/> nor of any error message.
+/// </summary>
+public sealed partial record CalMinerDataOptions
+{
+    /// <summary>Default of <see cref="Path"/> (setting <c>DATABASE_PATH</c>).</summary>
+    public const string DefaultSqlitePath = "data/calminer.db";
+
+    /// <summary>Default of <see cref="Port"/> (setting <c>DATABASE_PORT</c>).</summary>
+    public const int DefaultPostgreSqlPort = 5432;
+
+    /// <summary>The database engine (<c>DATABASE_DRIVER</c>: <c>postgresql</c> or <c>sqlite</c>); default SQLite.</summary>
+    public DatabaseDriver Driver { get; init; } = DatabaseDriver.Sqlite;
+
+    /// <summary>PostgreSQL server host name or address (<c>DATABASE_HOST</c>); required for PostgreSQL.</summary>
+    public string? Host { get; init; }
+
+    /// <summary>PostgreSQL server port, 1..65535 (<c>DATABASE_PORT</c>); default 5432.</summary>
+    public int Port { get; init; } = DefaultPostgreSqlPort;
+
+    /// <summary>PostgreSQL user name (<c>DATABASE_USER</c>); required for PostgreSQL.</summary>
+    public string? User { get; init; }
+
+    /// <summary>PostgreSQL password (<c>DATABASE_PASSWORD</c>); optional. Never logged nor shown.</summary>
+    public string? Password { get; init; }
+
+    /// <summary>PostgreSQL database name (<c>DATABASE_NAME</c>); required for PostgreSQL.</summary>
+    public string? Database { get; init; }
+
+    /// <summary>
+    /// PostgreSQL schema holding CalMiner's tables (<c>DATABASE_SCHEMA</c>); optional, default the
+    /// user's search path (normally <c>public</c>). Lower-case letters, digits and underscores,
+    /// starting with a letter or underscore, at most 63 characters. Created by the migrator when missing.
+    /// </summary>
+    public string? Schema { get; init; }
+
+    /// <summary>Path of the SQLite database file (<c>DATABASE_PATH</c>); default <c>data/calminer.db</c>. Its folder is created when missing.</summary>
+    public string Path { get; init; } = DefaultSqlitePath;
+
+    /// <summary>
+    /// Redis server used as the second-level cache (<c>REDIS_URL</c>), e.g. <c>redis://cache:6379</c>,
+    /// <c>redis://:password@cache:6379/0</c> or <c>rediss://…</c> for TLS; <see langword="null"/> keeps
+    /// the cache in memory only.
+    /// </summary>
+    public string? RedisUrl { get; init; }
+
+    /// <summary>Reads the options from the process environment variables (see the properties for their names).</summary>
+    /// <exception cref="DataConfigurationException">A setting is missing or invalid; the message names it.</exception>
+    public static CalMinerDataOptions FromEnvironment() => FromSettings(Environment.GetEnvironmentVariable);
+
+    /// <summary>
+    /// Reads the options from configuration keys named like the environment variables
+    /// (<c>DATABASE_DRIVER</c>, <c>DATABASE_HOST</c>, …, <c>REDIS_URL</c>).
+    /// </summary>
+    /// <param name="configuration">The configuration, e.g. a host's, which includes the environment variables.</param>
+    /// <exception cref="DataConfigurationException">A setting is missing or invalid; the message names it.</exception>
+    public static CalMinerDataOptions FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return FromSettings(name => configuration[name]);
+    }
+
+    /// <summary>The options without the password, e.g. for a start-up log line.</summary>
+    public override string ToString()
+    {
+        var text = new StringBuilder("CalMinerDataOptions { Driver = ").Append(Driver);
+        if (Driver == DatabaseDriver.PostgreSql)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", Host = {Host}, Port = {Port}, User = {User}, Database = {Database}, Schema = {Schema ?? "(search path)"}");
+            text.Append(", Password = ").Append(Password is null ? "(none)" : "***");
+        }
+        else
+        {
+            text.Append(", Path = ").Append(Path);
+        }
+
+        text.Append(", Redis = ").Append(RedisUrl is null ? "(none: memory cache)" : RedisUrls.Redact(RedisUrl));
+        return text.Append(" }").ToString();
+    }
+
+    /// <summary>Checks every setting and throws for the first invalid one.</summary>
+    internal CalMinerDataOptions Validate()
+    {
+        if (!Enum.IsDefined(Driver))
+        {
+            ThrowHelper.ThrowConfiguration(Settings.Driver, $"{Settings.Driver} must be 'postgresql' or 'sqlite'.");
+        }
+
+        if (Driver == DatabaseDriver.PostgreSql)
+        {
+            Required(Settings.Host, Host);
+            Required(Settings.User, User);
+            Required(Settings.Name, Database);
+            if (Port is < 1 or > 65535)
+            {
+                ThrowHelper.ThrowConfiguration(Settings.Port, $"{Settings.Port} must be a TCP port number in 1..65535, not {Port.ToString(CultureInfo.InvariantCulture)}.");
+            }
+
+            if (Schema is not null && !SchemaPattern().IsMatch(Schema))
+            {
+                ThrowHelper.ThrowConfiguration(Settings.Schema, $"{Settings.Schema} must be a lower-case PostgreSQL identifier (letters, digits and underscores, starting with a letter or underscore, at most 63 characters), not '{Schema}'.");
+            }
+        }
+        else
+        {
+            Required(Settings.Path, Path);
+        }
+
+        if (RedisUrl is not null)
+        {
+            RedisUrls.Parse(RedisUrl);
+        }
+
+        return this;
+
+        static void Required(string setting, string? value)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                ThrowHelper.ThrowConfiguration(setting, $"{setting} is required when {Settings.Driver} is 'postgresql'.");
+            }
+        }
+    }
+
+    internal static CalMinerDataOptions FromSettings(Func<string, string?> setting)
+    {
+        string? Get(string name) => setting(name) is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+        var driver = Get(Settings.Driver) switch
+        {
+            null => DatabaseDriver.Sqlite,
+            var value when value.Equals("sqlite", StringComparison.OrdinalIgnoreCase) => DatabaseDriver.Sqlite,
+            var value when value.Equals("postgresql", StringComparison.OrdinalIgnoreCase) => DatabaseDriver.PostgreSql,
+            var value => ThrowHelper.ThrowConfiguration<DatabaseDriver>(Settings.Driver, $"{Settings.Driver} must be 'postgresql' or 'sqlite', not '{value}'."),
+        };
+
+        var port = DefaultPostgreSqlPort;
+        if (Get(Settings.Port) is { } portText
+            && !(int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is >= 1 and <= 65535))
+        {
+            ThrowHelper.ThrowConfiguration(Settings.Port, $"{Settings.Port} must be a TCP port number in 1..65535, not '{portText}'.");
+        }
+
+        // The password is taken as given: surrounding spaces may be part of it.
+        var password = setting(Settings.Password);
+        return new CalMinerDataOptions
+        {
+            Driver = driver,
+            Host = Get(Settings.Host),
+            Port = port,
+            User = Get(Settings.User),
+            Password = string.IsNullOrEmpty(password) ? null : password,
+            Database = Get(Settings.Name),
+            Schema = Get(Settings.Schema),
+            Path = Get(Settings.Path) ?? DefaultSqlitePath,
+            RedisUrl = Get(Settings.RedisUrl),
+        }.Validate();
+    }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    private static partial Regex SchemaPattern();
+
+    /// <summary>The names of the settings.</summary>
+    internal static class Settings
+    {
+        public const string Driver = "DATABASE_DRIVER";
+        public const string Host = "DATABASE_HOST";
+        public const string Port = "DATABASE_PORT";
+        public const string User = "DATABASE_USER";
+        public const string Password = "DATABASE_PASSWORD";
+        public const string Name = "DATABASE_NAME";
+        public const string Schema = "DATABASE_SCHEMA";
+        public const string Path = "DATABASE_PATH";
+        public const string RedisUrl = "REDIS_URL";
+    }
+}

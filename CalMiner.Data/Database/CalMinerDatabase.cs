@@ -1,0 +1,98 @@
+using LinqToDB;
+using LinqToDB.DataProvider.PostgreSQL;
+using LinqToDB.DataProvider.SQLite;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace CalMiner.Data.Database;
+
+/// <summary>
+/// The configured database: makes short-lived <see cref="CalMinerDb"/> connections over the
+/// singleton <see cref="NpgsqlDataSource"/> (PostgreSQL) or the SQLite file.
+/// </summary>
+internal sealed class CalMinerDatabase : IAsyncDisposable, IDisposable
+{
+    private readonly DataOptions<CalMinerDb> _options;
+
+    public CalMinerDatabase(CalMinerDataOptions options)
+    {
+        Options = options;
+        var data = new DataOptions()
+            .UseMappingSchema(CalMinerMapping.Schema)
+            .UseOnEntityDescriptorCreated(CalMinerMapping.Rename);
+        if (options.Driver == DatabaseDriver.PostgreSql)
+        {
+            var dataSource = DataSource = CreateDataSource(options);
+            // The dialect is fixed rather than detected: detection needs a connection string with the password.
+            data = data
+                .UseConnectionFactory(PostgreSQLTools.GetDataProvider(PostgreSQLVersion.v15), _ => dataSource.CreateConnection())
+                .UseBulkCopyType(LinqToDB.Data.BulkCopyType.ProviderSpecific);
+        }
+        else
+        {
+            SqliteConnectionString = CreateSqliteConnectionString(options.Path);
+            data = data
+                .UseSQLite(SqliteConnectionString, SQLiteProvider.Microsoft)
+                .UseBulkCopyType(LinqToDB.Data.BulkCopyType.MultipleRows);
+        }
+
+        _options = new DataOptions<CalMinerDb>(data);
+    }
+
+    public CalMinerDataOptions Options { get; }
+
+    public DatabaseDriver Driver => Options.Driver;
+
+    public bool IsPostgreSql => Options.Driver == DatabaseDriver.PostgreSql;
+
+    /// <summary>The PostgreSQL data source, or <see langword="null"/> on SQLite.</summary>
+    public NpgsqlDataSource? DataSource { get; }
+
+    /// <summary>The SQLite connection string, or <see langword="null"/> on PostgreSQL.</summary>
+    public string? SqliteConnectionString { get; }
+
+    public CalMinerDb Open() => new(_options);
+
+    public void Dispose() => DataSource?.Dispose();
+
+    public ValueTask DisposeAsync() => DataSource?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    /// <summary>The data source for PostgreSQL options; its search path is <see cref="CalMinerDataOptions.Schema"/> when given.</summary>
+    private static NpgsqlDataSource CreateDataSource(CalMinerDataOptions options)
+    {
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = options.Host,
+            Port = options.Port,
+            Username = options.User,
+            Password = options.Password,
+            Database = options.Database,
+            ApplicationName = "CalMiner",
+        };
+        if (options.Schema is { } schema)
+        {
+            // Every table is unqualified in CalMiner's SQL, so the search path alone keeps two schemas apart.
+            builder.SearchPath = schema;
+        }
+
+        return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+    }
+
+    private static string CreateSqliteConnectionString(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        if (System.IO.Path.GetDirectoryName(full) is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            ForeignKeys = true,
+            Pooling = true,
+            // Also how long a writer waits for another process's write lock (SQLITE_BUSY retries).
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+}

@@ -1,0 +1,377 @@
+using System.Text.Json;
+using CalMiner.Data.Caching;
+using CalMiner.Data.Database;
+using CalMiner.Data.Scenarios;
+using CalMiner.Scenarios;
+using LinqToDB;
+using LinqToDB.Async;
+using LinqToDB.Data;
+
+namespace CalMiner.Data;
+
+/// <summary>
+/// Stores scenarios in the normalised tables. Every save is one transaction that also records the
+/// version in the scenario's history; updates and deletes are checked against the version the
+/// caller read (optimistic concurrency).
+/// </summary>
+public sealed class ScenarioRepository
+{
+    /// <summary>The largest page <see cref="ListAsync"/> returns.</summary>
+    public const int MaxPageSize = 500;
+
+    private const int MaxAuthorLength = 200;
+    private const int ReadAttempts = 5;
+
+    // Child rows are few per table: one multi-row INSERT each beats a COPY's set-up.
+    private static readonly BulkCopyOptions ChildRows = new() { BulkCopyType = BulkCopyType.MultipleRows };
+
+    private readonly CalMinerDatabase _database;
+    private readonly TimeProvider _time;
+    private readonly ScenarioCacheEvictor? _evictor;
+
+    internal ScenarioRepository(CalMinerDatabase database, TimeProvider time, ScenarioCacheEvictor? evictor)
+    {
+        _database = database;
+        _time = time;
+        _evictor = evictor;
+    }
+
+    /// <summary>Saves a new scenario as version 1.</summary>
+    /// <param name="document">The scenario; it must be valid.</param>
+    /// <param name="savedBy">Who saves it, e.g. a user name; not empty, at most 200 characters.</param>
+    /// <param name="cancellationToken">Cancels the save, which then writes nothing.</param>
+    /// <returns>The saved scenario with its new id.</returns>
+    /// <exception cref="InvalidScenarioException">The document breaks a rule of the format; nothing was written.</exception>
+    public async Task<StoredScenario> CreateAsync(ScenarioDocument document, string savedBy, CancellationToken cancellationToken = default)
+    {
+        EnsureValid(document);
+        CheckAuthor(savedBy);
+        var now = _time.GetUtcNow();
+        await using var db = _database.Open();
+        await using var transaction = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var id = await InsertNewAsync(db, document, savedBy, now, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new StoredScenario(id, 1, document, now, savedBy);
+    }
+
+    /// <summary>Reads the latest version of a scenario, rebuilt from the tables.</summary>
+    /// <param name="id">The scenario's id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The scenario, or <see langword="null"/> if there is none with that id.</returns>
+    public async Task<StoredScenario?> GetAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var db = _database.Open();
+        return await ReadAsync(db, id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The latest version of a scenario, without reading it.</summary>
+    /// <param name="id">The scenario's id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The version, or <see langword="null"/> if there is no scenario with that id.</returns>
+    public async Task<int?> GetVersionAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var db = _database.Open();
+        return await CurrentVersionAsync(db, id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Saves a new version of a scenario, if nobody saved one since <paramref name="expectedVersion"/>.</summary>
+    /// <param name="id">The scenario's id.</param>
+    /// <param name="expectedVersion">The version the change is based on, i.e. the one the caller read.</param>
+    /// <param name="document">The new content; it must be valid.</param>
+    /// <param name="savedBy">Who saves it; not empty, at most 200 characters.</param>
+    /// <param name="cancellationToken">Cancels the save, which then writes nothing.</param>
+    /// <returns>The saved scenario at version <paramref name="expectedVersion"/> + 1.</returns>
+    /// <exception cref="InvalidScenarioException">The document breaks a rule of the format; nothing was written.</exception>
+    /// <exception cref="ScenarioConcurrencyException">The scenario is no longer at <paramref name="expectedVersion"/>, or no longer exists; nothing was written.</exception>
+    public Task<StoredScenario> UpdateAsync(long id, int expectedVersion, ScenarioDocument document, string savedBy, CancellationToken cancellationToken = default)
+    {
+        EnsureValid(document);
+        CheckAuthor(savedBy);
+        return SaveVersionAsync(id, expectedVersion, document, savedBy, cancellationToken);
+    }
+
+    /// <summary>Deletes a scenario with its history, maintenance logs and simulation runs.</summary>
+    /// <param name="id">The scenario's id.</param>
+    /// <param name="expectedVersion">When given, delete only if the scenario is still at this version.</param>
+    /// <param name="cancellationToken">Cancels the delete.</param>
+    /// <returns>Whether a scenario was deleted; <see langword="false"/> if there was none with that id.</returns>
+    /// <exception cref="ScenarioConcurrencyException">The scenario is no longer at <paramref name="expectedVersion"/>; nothing was deleted.</exception>
+    public async Task<bool> DeleteAsync(long id, int? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        int version;
+        await using (var db = _database.Open())
+        {
+            await using var transaction = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var current = await CurrentVersionAsync(db, id, cancellationToken).ConfigureAwait(false);
+            if (current is null)
+            {
+                return false;
+            }
+
+            version = current.Value;
+            var deleted = await db.Scenarios
+                .Where(s => s.Id == id && (expectedVersion == null || s.Version == expectedVersion))
+                .DeleteAsync(cancellationToken).ConfigureAwait(false);
+            if (deleted == 0)
+            {
+                var now = await CurrentVersionAsync(db, id, cancellationToken).ConfigureAwait(false);
+                if (now is null)
+                {
+                    return false;
+                }
+
+                ThrowHelper.ThrowConcurrency(id, expectedVersion!.Value, now);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await EvictAsync(id, version).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Lists scenarios by name, a page at a time.</summary>
+    /// <param name="search">Optional text that the name or description must contain, ignoring case (ASCII letters on SQLite).</param>
+    /// <param name="offset">How many matching scenarios to skip, ≥ 0.</param>
+    /// <param name="limit">The most scenarios to return, 1..<see cref="MaxPageSize"/>.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The page, with the number of matching scenarios.</returns>
+    public async Task<Page<ScenarioListItem>> ListAsync(string? search = null, int offset = 0, int limit = 50, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
+        await using var db = _database.Open();
+        IQueryable<ScenarioRow> query = db.Scenarios;
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var term = search.Trim().ToLowerInvariant();
+            query = query.Where(s => s.Name.ToLower().Contains(term) || (s.Description != null && s.Description.ToLower().Contains(term)));
+        }
+
+        var total = await query.CountAsync(cancellationToken).ConfigureAwait(false);
+        var items = await query
+            .OrderBy(s => s.Name.ToLower()).ThenBy(s => s.Id)
+            .Skip(offset).Take(limit)
+            .Select(s => new ScenarioListItem(s.Id, s.Version, s.Name, s.Description, s.Currency, s.UpdatedAt, s.UpdatedBy))
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return new Page<ScenarioListItem>(items, total, offset, limit);
+    }
+
+    /// <summary>Copies the latest version of a scenario into a new scenario at version 1.</summary>
+    /// <param name="id">The scenario to copy.</param>
+    /// <param name="name">The copy's name; default the original's name with " (copy)".</param>
+    /// <param name="savedBy">Who makes the copy; not empty, at most 200 characters.</param>
+    /// <param name="cancellationToken">Cancels the copy, which then writes nothing.</param>
+    /// <returns>The copy, or <see langword="null"/> if there is no scenario with that id. Maintenance logs and runs are not copied.</returns>
+    public async Task<StoredScenario?> CloneAsync(long id, string? name, string savedBy, CancellationToken cancellationToken = default)
+    {
+        CheckAuthor(savedBy);
+        if (name is not null && string.IsNullOrWhiteSpace(name))
+        {
+            ThrowHelper.ThrowArgument(nameof(name), "The name of the copy must not be empty.");
+        }
+
+        var now = _time.GetUtcNow();
+        await using var db = _database.Open();
+        await using var transaction = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var original = await ReadAsync(db, id, cancellationToken).ConfigureAwait(false);
+        if (original is null)
+        {
+            return null;
+        }
+
+        var copy = original.Document with { Name = name ?? $"{original.Document.Name} (copy)" };
+        var newId = await InsertNewAsync(db, copy, savedBy, now, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new StoredScenario(newId, 1, copy, now, savedBy);
+    }
+
+    /// <summary>Saves <paramref name="document"/> as the next version; shared by update and restore.</summary>
+    internal async Task<StoredScenario> SaveVersionAsync(long id, int expectedVersion, ScenarioDocument document, string savedBy, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var version = expectedVersion + 1;
+        var graph = ScenarioGraph.FromDocument(document, id);
+        var row = graph.Scenario;
+        row.Version = version;
+        row.UpdatedAt = now;
+        row.UpdatedBy = savedBy;
+
+        await using (var db = _database.Open())
+        {
+            await using var transaction = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+            // Claims the row (and on PostgreSQL waits for a concurrent writer of it), then checks the version.
+            var claimed = await db.Scenarios
+                .Where(s => s.Id == id && s.Version == expectedVersion)
+                .Set(s => s.Version, version)
+                .UpdateAsync(cancellationToken).ConfigureAwait(false);
+            if (claimed == 0)
+            {
+                var current = await CurrentVersionAsync(db, id, cancellationToken).ConfigureAwait(false);
+                ThrowHelper.ThrowConcurrency(id, expectedVersion, current);
+            }
+
+            var created = await db.Scenarios.Where(s => s.Id == id)
+                .Select(s => new { s.CreatedAt, s.CreatedBy })
+                .SingleAsync(cancellationToken).ConfigureAwait(false);
+            row.CreatedAt = created.CreatedAt;
+            row.CreatedBy = created.CreatedBy;
+            await db.UpdateAsync(row, token: cancellationToken).ConfigureAwait(false);
+
+            var previous = await db.ScenarioVersions
+                .Where(v => v.ScenarioId == id && v.Version == expectedVersion)
+                .Select(v => v.Document)
+                .SingleAsync(cancellationToken).ConfigureAwait(false);
+            var json = document.ToJson();
+            var changed = ScenarioDiff.Compare(previous, json).Select(c => c.Path).ToList();
+
+            await DeleteChildrenAsync(db, id, cancellationToken).ConfigureAwait(false);
+            await InsertChildrenAsync(db, graph, cancellationToken).ConfigureAwait(false);
+            await InsertVersionAsync(db, id, version, now, savedBy, changed, json, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await EvictAsync(id, expectedVersion).ConfigureAwait(false);
+        return new StoredScenario(id, version, document, now, savedBy);
+    }
+
+    internal static void CheckAuthor(string savedBy)
+    {
+        ArgumentNullException.ThrowIfNull(savedBy);
+        if (string.IsNullOrWhiteSpace(savedBy) || savedBy.Length > MaxAuthorLength)
+        {
+            ThrowHelper.ThrowArgument(nameof(savedBy), $"Who saves must be named, in 1..{MaxAuthorLength} characters.");
+        }
+    }
+
+    private static void EnsureValid(ScenarioDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var errors = document.Validate();
+        if (errors.Count > 0)
+        {
+            throw new InvalidScenarioException(errors);
+        }
+    }
+
+    private static async Task<long> InsertNewAsync(CalMinerDb db, ScenarioDocument document, string savedBy, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var graph = ScenarioGraph.FromDocument(document, 0);
+        var row = graph.Scenario;
+        row.Version = 1;
+        row.CreatedAt = row.UpdatedAt = now;
+        row.CreatedBy = row.UpdatedBy = savedBy;
+        var id = await db.InsertWithInt64IdentityAsync(row, token: cancellationToken).ConfigureAwait(false);
+        graph.SetScenarioId(id);
+        await InsertChildrenAsync(db, graph, cancellationToken).ConfigureAwait(false);
+        await InsertVersionAsync(db, id, 1, now, savedBy, [], document.ToJson(), cancellationToken).ConfigureAwait(false);
+        return id;
+    }
+
+    private static async Task InsertChildrenAsync(CalMinerDb db, ScenarioGraph g, CancellationToken cancellationToken)
+    {
+        // Parents before children where the reference is checked at once (points, grades); the
+        // references to parameters and products are deferred to commit.
+        await InsertAsync(db, g.Parameters, cancellationToken).ConfigureAwait(false);
+        await InsertAsync(db, g.ParameterPoints, cancellationToken).ConfigureAwait(false);
+        await InsertAsync(db, g.Correlations, cancellationToken).ConfigureAwait(false);
+        await InsertAsync(db, g.Products, cancellationToken).ConfigureAwait(false);
+        await InsertAsync(db, g.SchedulePeriods, cancellationToken).ConfigureAwait(false);
+        await InsertAsync(db, g.ScheduleGrades, cancellationToken).ConfigureAwait(false);
+        await InsertAsync(db, g.Consumables, cancellationToken).ConfigureAwait(false);
+        await InsertAsync(db, g.Equipment, cancellationToken).ConfigureAwait(false);
+        await InsertAsync(db, g.CapitalItems, cancellationToken).ConfigureAwait(false);
+        await InsertAsync(db, g.Royalties, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task InsertAsync<T>(CalMinerDb db, List<T> rows, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (rows.Count > 0)
+        {
+            await db.BulkCopyAsync(ChildRows, rows, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task DeleteChildrenAsync(CalMinerDb db, long id, CancellationToken cancellationToken)
+    {
+        // Deleting a parameter or a product cascades to its points, correlations and grades.
+        await db.Parameters.Where(r => r.ScenarioId == id).DeleteAsync(cancellationToken).ConfigureAwait(false);
+        await db.Correlations.Where(r => r.ScenarioId == id).DeleteAsync(cancellationToken).ConfigureAwait(false);
+        await db.Products.Where(r => r.ScenarioId == id).DeleteAsync(cancellationToken).ConfigureAwait(false);
+        await db.SchedulePeriods.Where(r => r.ScenarioId == id).DeleteAsync(cancellationToken).ConfigureAwait(false);
+        await db.Consumables.Where(r => r.ScenarioId == id).DeleteAsync(cancellationToken).ConfigureAwait(false);
+        await db.Equipment.Where(r => r.ScenarioId == id).DeleteAsync(cancellationToken).ConfigureAwait(false);
+        await db.CapitalItems.Where(r => r.ScenarioId == id).DeleteAsync(cancellationToken).ConfigureAwait(false);
+        await db.Royalties.Where(r => r.ScenarioId == id).DeleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Task InsertVersionAsync(CalMinerDb db, long id, int version, DateTimeOffset now, string savedBy, List<string> changedPaths, string json, CancellationToken cancellationToken) =>
+        db.InsertAsync(
+            new ScenarioVersionRow
+            {
+                ScenarioId = id,
+                Version = version,
+                SavedAt = now,
+                SavedBy = savedBy,
+                ChangedPaths = JsonSerializer.Serialize(changedPaths, DataJsonContext.Default.ListString),
+                Document = json,
+            },
+            token: cancellationToken);
+
+    private static Task<int?> CurrentVersionAsync(CalMinerDb db, long id, CancellationToken cancellationToken) =>
+        db.Scenarios.Where(s => s.Id == id).Select(s => (int?)s.Version).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>
+    /// Reads the scenario and its children with one query per table, then checks that the version
+    /// has not moved meanwhile: every write bumps it in the same transaction as its child rows, so an
+    /// unchanged version proves the rows read belong together. Otherwise it reads again.
+    /// </summary>
+    private static async Task<StoredScenario?> ReadAsync(CalMinerDb db, long id, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var row = await db.Scenarios.Where(s => s.Id == id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            if (row is null)
+            {
+                return null;
+            }
+
+            var graph = new ScenarioGraph
+            {
+                Scenario = row,
+                Parameters = await db.Parameters.Where(r => r.ScenarioId == id).OrderBy(r => r.Ordinal).ToListAsync(cancellationToken).ConfigureAwait(false),
+                ParameterPoints = await db.ParameterPoints.Where(r => r.ScenarioId == id).OrderBy(r => r.ParameterName).ThenBy(r => r.Ordinal).ToListAsync(cancellationToken).ConfigureAwait(false),
+                Correlations = await db.Correlations.Where(r => r.ScenarioId == id).OrderBy(r => r.Ordinal).ToListAsync(cancellationToken).ConfigureAwait(false),
+                Products = await db.Products.Where(r => r.ScenarioId == id).OrderBy(r => r.Ordinal).ToListAsync(cancellationToken).ConfigureAwait(false),
+                SchedulePeriods = await db.SchedulePeriods.Where(r => r.ScenarioId == id).OrderBy(r => r.Ordinal).ToListAsync(cancellationToken).ConfigureAwait(false),
+                ScheduleGrades = await db.ScheduleGrades.Where(r => r.ScenarioId == id).OrderBy(r => r.Period).ThenBy(r => r.Ordinal).ToListAsync(cancellationToken).ConfigureAwait(false),
+                Consumables = await db.Consumables.Where(r => r.ScenarioId == id).OrderBy(r => r.Ordinal).ToListAsync(cancellationToken).ConfigureAwait(false),
+                Equipment = await db.Equipment.Where(r => r.ScenarioId == id).OrderBy(r => r.Ordinal).ToListAsync(cancellationToken).ConfigureAwait(false),
+                CapitalItems = await db.CapitalItems.Where(r => r.ScenarioId == id).OrderBy(r => r.Ordinal).ToListAsync(cancellationToken).ConfigureAwait(false),
+                Royalties = await db.Royalties.Where(r => r.ScenarioId == id).OrderBy(r => r.Ordinal).ToListAsync(cancellationToken).ConfigureAwait(false),
+            };
+
+            var after = await CurrentVersionAsync(db, id, cancellationToken).ConfigureAwait(false);
+            if (after == row.Version || (db.Transaction is not null && after is not null))
+            {
+                return new StoredScenario(id, row.Version, graph.ToDocument(), row.UpdatedAt, row.UpdatedBy);
+            }
+
+            if (after is null)
+            {
+                return null;
+            }
+
+            if (attempt == ReadAttempts)
+            {
+                return ThrowHelper.ThrowInvalidData<StoredScenario>($"Scenario {id} kept changing while it was read; try again.");
+            }
+        }
+    }
+
+    private Task EvictAsync(long id, int oldVersion) =>
+        _evictor is null ? Task.CompletedTask : _evictor.ScenarioChangedAsync(id, oldVersion);
+}

@@ -1,0 +1,71 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using CalMiner.Data.Database;
+
+namespace CalMiner.Data.Simulations;
+
+/// <summary>Cuts sample columns into rows of at most <see cref="Size"/> little-endian doubles, and joins them again.</summary>
+internal static class SampleChunks
+{
+    public const int Size = 65_536;
+    public const string Output = "output";
+    public const string Input = "input";
+
+    /// <summary>The rows of every column, made one at a time so a large run is never held twice in memory.</summary>
+    public static IEnumerable<SimulationSampleRow> Rows(long runId, SimulationSamples samples)
+    {
+        foreach (var (kind, columns) in new[] { (Output, samples.Outputs), (Input, samples.Inputs) })
+        {
+            foreach (var (name, values) in columns)
+            {
+                for (int chunk = 0, start = 0; start < values.Length; chunk++, start += Size)
+                {
+                    var count = Math.Min(Size, values.Length - start);
+                    yield return new SimulationSampleRow
+                    {
+                        RunId = runId,
+                        Kind = kind,
+                        Name = name,
+                        Chunk = chunk,
+                        ValueCount = count,
+                        Data = ToBytes(values.AsSpan(start, count)),
+                    };
+                }
+            }
+        }
+    }
+
+    /// <summary>Copies the rows of one column, in chunk order, into <paramref name="destination"/>.</summary>
+    public static void Read(SimulationSampleRow row, double[] destination)
+    {
+        var target = destination.AsSpan(row.Chunk * Size, row.ValueCount);
+        var source = row.Data.AsSpan(0, row.ValueCount * sizeof(double));
+        if (BitConverter.IsLittleEndian)
+        {
+            source.CopyTo(MemoryMarshal.AsBytes(target));
+            return;
+        }
+
+        for (var i = 0; i < target.Length; i++)
+        {
+            target[i] = BinaryPrimitives.ReadDoubleLittleEndian(source[(i * sizeof(double))..]);
+        }
+    }
+
+    private static byte[] ToBytes(ReadOnlySpan<double> values)
+    {
+        var bytes = new byte[values.Length * sizeof(double)];
+        if (BitConverter.IsLittleEndian)
+        {
+            MemoryMarshal.AsBytes(values).CopyTo(bytes);
+            return bytes;
+        }
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(i * sizeof(double)), values[i]);
+        }
+
+        return bytes;
+    }
+}

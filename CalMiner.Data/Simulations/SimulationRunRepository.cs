@@ -1,0 +1,422 @@
+using System.Text.Json;
+using CalMiner.Data.Database;
+using CalMiner.Data.Scenarios;
+using CalMiner.Data.Simulations;
+using CalMiner.Scenarios;
+using LinqToDB;
+using LinqToDB.Async;
+using LinqToDB.Data;
+using LinqToDB.Linq;
+
+namespace CalMiner.Data;
+
+/// <summary>
+/// The simulation run queue. A run is queued for one version of a scenario; a worker claims the
+/// oldest queued run (on PostgreSQL with <c>FOR UPDATE SKIP LOCKED</c>, so two workers never get
+/// the same run), holds a lease on it that heartbeats renew, and completes it with its summary and
+/// samples in one transaction, or fails it. A run whose lease expires, because its worker died, is
+/// queued again by <see cref="RequeueExpiredAsync"/>.
+/// </summary>
+public sealed class SimulationRunRepository
+{
+    /// <summary>How many times a run may be claimed before an expired lease fails it rather than queueing it again.</summary>
+    public const int MaxAttempts = 3;
+
+    private const int MaxNameLength = 200;
+    private const int MaxIterations = 100_000_000;
+
+    private const string Queued = "queued";
+    private const string Running = "running";
+    private const string Completed = "completed";
+    private const string Failed = "failed";
+    private const string Cancelled = "cancelled";
+
+    private const string ClaimPostgreSql = """
+        UPDATE simulation_run
+        SET status = 'running', worker_id = @worker, lease_expires_at = @lease,
+            started_at = coalesce(started_at, @now), attempts = attempts + 1
+        WHERE id = (SELECT id FROM simulation_run WHERE status = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+        RETURNING *
+        """;
+
+    // One statement under SQLite's single write lock: no other claimer can pick the same row.
+    private const string ClaimSqlite = """
+        UPDATE simulation_run
+        SET status = 'running', worker_id = @worker, lease_expires_at = @lease,
+            started_at = coalesce(started_at, @now), attempts = attempts + 1
+        WHERE id = (SELECT id FROM simulation_run WHERE status = 'queued' ORDER BY id LIMIT 1)
+        RETURNING *
+        """;
+
+    private readonly CalMinerDatabase _database;
+    private readonly TimeProvider _time;
+
+    internal SimulationRunRepository(CalMinerDatabase database, TimeProvider time)
+    {
+        _database = database;
+        _time = time;
+    }
+
+    /// <summary>Queues a run of one saved version of a scenario.</summary>
+    /// <param name="scenarioId">The scenario.</param>
+    /// <param name="scenarioVersion">The version to simulate; it must exist in the scenario's history.</param>
+    /// <param name="settings">Iterations (1..100 000 000), seed, sampling and optional convergence rule, e.g. the scenario's own <see cref="ScenarioDocument.Simulation"/>.</param>
+    /// <param name="requestedBy">Who asks for it; not empty, at most 200 characters.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The queued run.</returns>
+    /// <exception cref="ArgumentException">The settings are invalid, or the scenario version does not exist.</exception>
+    public async Task<SimulationRun> QueueAsync(long scenarioId, int scenarioVersion, SimulationSettings settings, string requestedBy, CancellationToken cancellationToken = default)
+    {
+        CheckSettings(settings);
+        ScenarioRepository.CheckAuthor(requestedBy);
+        await using var db = _database.Open();
+        if (!await db.ScenarioVersions.AnyAsync(v => v.ScenarioId == scenarioId && v.Version == scenarioVersion, cancellationToken).ConfigureAwait(false))
+        {
+            ThrowHelper.ThrowArgument(nameof(scenarioVersion), $"Scenario {scenarioId} has no version {scenarioVersion}.");
+        }
+
+        var row = new SimulationRunRow
+        {
+            ScenarioId = scenarioId,
+            ScenarioVersion = scenarioVersion,
+            Status = Queued,
+            Iterations = settings.Iterations,
+            Seed = settings.Seed,
+            Sampling = EnumNames.Name(settings.Sampling),
+            ConvergenceMetric = settings.Convergence?.Metric,
+            ConvergenceRelativeTolerance = settings.Convergence?.RelativeTolerance,
+            ConvergenceConfidence = settings.Convergence?.Confidence,
+            ConvergenceMaxIterations = settings.Convergence?.MaxIterations,
+            QueuedAt = _time.GetUtcNow(),
+            RequestedBy = requestedBy,
+        };
+        row.Id = await db.InsertWithInt64IdentityAsync(row, token: cancellationToken).ConfigureAwait(false);
+        return ToRun(row);
+    }
+
+    /// <summary>Reads a run.</summary>
+    /// <param name="runId">The run's id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The run, or <see langword="null"/> if there is none with that id.</returns>
+    public async Task<SimulationRun?> GetAsync(long runId, CancellationToken cancellationToken = default)
+    {
+        await using var db = _database.Open();
+        var row = await db.SimulationRuns.Where(r => r.Id == runId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return row is null ? null : ToRun(row);
+    }
+
+    /// <summary>Reads a run's status.</summary>
+    /// <param name="runId">The run's id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The status, or <see langword="null"/> if there is no run with that id.</returns>
+    public async Task<SimulationRunStatus?> GetStatusAsync(long runId, CancellationToken cancellationToken = default)
+    {
+        await using var db = _database.Open();
+        var status = await db.SimulationRuns.Where(r => r.Id == runId).Select(r => r.Status).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return status is null ? null : EnumNames.Parse<SimulationRunStatus>(status);
+    }
+
+    /// <summary>Lists the runs of a scenario, newest first.</summary>
+    /// <param name="scenarioId">The scenario.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The runs; empty when there are none.</returns>
+    public async Task<IReadOnlyList<SimulationRun>> ListAsync(long scenarioId, CancellationToken cancellationToken = default)
+    {
+        await using var db = _database.Open();
+        var rows = await db.SimulationRuns.Where(r => r.ScenarioId == scenarioId).OrderByDescending(r => r.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(ToRun)];
+    }
+
+    /// <summary>Claims the oldest queued run for a worker, with a lease.</summary>
+    /// <param name="workerId">Names the worker, e.g. host name and process id; not empty, at most 200 characters.</param>
+    /// <param name="lease">How long the claim holds without a heartbeat, &gt; 0.</param>
+    /// <param name="cancellationToken">Cancels the claim.</param>
+    /// <returns>The claimed run, now <see cref="SimulationRunStatus.Running"/>, or <see langword="null"/> when none is queued.</returns>
+    public async Task<SimulationRun?> ClaimAsync(string workerId, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        CheckWorker(workerId, lease);
+        var now = _time.GetUtcNow();
+        await using var db = _database.Open();
+        var rows = await db.QueryToListAsync<SimulationRunRow>(
+            _database.IsPostgreSql ? ClaimPostgreSql : ClaimSqlite,
+            cancellationToken,
+            new DataParameter("worker", workerId, DataType.NVarChar),
+            new DataParameter("lease", now + lease, DataType.DateTimeOffset),
+            new DataParameter("now", now, DataType.DateTimeOffset)).ConfigureAwait(false);
+        return rows.Count == 0 ? null : ToRun(rows[0]);
+    }
+
+    /// <summary>Renews a worker's lease on a run and records its progress.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="workerId">The worker that claimed it.</param>
+    /// <param name="lease">How long the renewed claim holds, &gt; 0.</param>
+    /// <param name="progress">Fraction done, 0..1, when known.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>Whether the worker still holds the run; <see langword="false"/> means stop: it was cancelled or given to another worker.</returns>
+    public async Task<bool> HeartbeatAsync(long runId, string workerId, TimeSpan lease, double? progress = null, CancellationToken cancellationToken = default)
+    {
+        CheckWorker(workerId, lease);
+        if (progress is { } p && !(p is >= 0 and <= 1))
+        {
+            ThrowHelper.ThrowArgument(nameof(progress), "progress must be within 0..1.");
+        }
+
+        var expires = _time.GetUtcNow() + lease;
+        await using var db = _database.Open();
+        var updated = await Held(db, runId, workerId)
+            .Set(r => r.LeaseExpiresAt, expires)
+            .Set(r => r.Progress, r => progress ?? r.Progress)
+            .UpdateAsync(cancellationToken).ConfigureAwait(false);
+        return updated > 0;
+    }
+
+    /// <summary>Completes a run with its results, all in one transaction.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="workerId">The worker that claimed it.</param>
+    /// <param name="iterations">How many iterations were run, ≥ 1 (fewer than requested when a convergence rule stopped it).</param>
+    /// <param name="summaryJson">The summary statistics as a JSON document, from the simulation engine.</param>
+    /// <param name="samples">The per-iteration values to keep, each column <paramref name="iterations"/> long; or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the write, which then writes nothing.</param>
+    /// <returns>Whether the run was completed; <see langword="false"/> (and nothing written) if the worker no longer holds it.</returns>
+    /// <exception cref="ArgumentException">The summary is not JSON, or a sample column is empty, unnamed or of another length.</exception>
+    public async Task<bool> CompleteAsync(long runId, string workerId, int iterations, string summaryJson, SimulationSamples? samples, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
+        CheckSummary(summaryJson);
+        if (samples is not null)
+        {
+            CheckSamples(samples, iterations);
+        }
+
+        var now = _time.GetUtcNow();
+        await using var db = _database.Open();
+        await using var transaction = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var updated = await Held(db, runId, workerId)
+            .Set(r => r.Status, Completed)
+            .Set(r => r.Progress, 1.0)
+            .Set(r => r.FinishedAt, now)
+            .Set(r => r.LeaseExpiresAt, (DateTimeOffset?)null)
+            .UpdateAsync(cancellationToken).ConfigureAwait(false);
+        if (updated == 0)
+        {
+            return false;
+        }
+
+        await db.InsertAsync(new SimulationResultRow { RunId = runId, Iterations = iterations, Summary = summaryJson, CreatedAt = now }, token: cancellationToken).ConfigureAwait(false);
+        if (samples is not null)
+        {
+            var options = new BulkCopyOptions
+            {
+                // PostgreSQL: binary COPY. SQLite: prepared row-by-row inserts in the transaction.
+                BulkCopyType = _database.IsPostgreSql ? BulkCopyType.ProviderSpecific : BulkCopyType.RowByRow,
+            };
+            await db.BulkCopyAsync(options, SampleChunks.Rows(runId, samples), cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Ends a run with an error.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="workerId">The worker that claimed it.</param>
+    /// <param name="error">What went wrong; not empty.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>Whether the run was failed; <see langword="false"/> if the worker no longer holds it.</returns>
+    public async Task<bool> FailAsync(long runId, string workerId, string error, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(error);
+        var now = _time.GetUtcNow();
+        await using var db = _database.Open();
+        return await Held(db, runId, workerId)
+            .Set(r => r.Status, Failed)
+            .Set(r => r.Error, error)
+            .Set(r => r.FinishedAt, now)
+            .Set(r => r.LeaseExpiresAt, (DateTimeOffset?)null)
+            .UpdateAsync(cancellationToken).ConfigureAwait(false) > 0;
+    }
+
+    /// <summary>Gives a claimed run back to the queue, e.g. when its worker shuts down.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="workerId">The worker that claimed it.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>Whether the run was queued again; <see langword="false"/> if the worker no longer holds it.</returns>
+    public async Task<bool> ReleaseAsync(long runId, string workerId, CancellationToken cancellationToken = default)
+    {
+        await using var db = _database.Open();
+        return await Held(db, runId, workerId)
+            .Set(r => r.Status, Queued)
+            .Set(r => r.WorkerId, (string?)null)
+            .Set(r => r.LeaseExpiresAt, (DateTimeOffset?)null)
+            .Set(r => r.Attempts, r => r.Attempts - 1)
+            .UpdateAsync(cancellationToken).ConfigureAwait(false) > 0;
+    }
+
+    /// <summary>Cancels a queued or running run; a running run's worker learns it from its next heartbeat.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>Whether the run was cancelled; <see langword="false"/> if it does not exist or has already ended.</returns>
+    public async Task<bool> CancelAsync(long runId, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        await using var db = _database.Open();
+        return await db.SimulationRuns
+            .Where(r => r.Id == runId && (r.Status == Queued || r.Status == Running))
+            .Set(r => r.Status, Cancelled)
+            .Set(r => r.FinishedAt, now)
+            .Set(r => r.LeaseExpiresAt, (DateTimeOffset?)null)
+            .UpdateAsync(cancellationToken).ConfigureAwait(false) > 0;
+    }
+
+    /// <summary>
+    /// Queues again every running run whose lease has expired (its worker died or hung), or fails it
+    /// once it has been claimed <see cref="MaxAttempts"/> times. Call it periodically, e.g. from every worker.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>How many runs were queued again or failed.</returns>
+    public async Task<int> RequeueExpiredAsync(CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        await using var db = _database.Open();
+        return await db.SimulationRuns
+            .Where(r => r.Status == Running && r.LeaseExpiresAt < now)
+            .Set(r => r.Status, r => r.Attempts >= MaxAttempts ? Failed : Queued)
+            .Set(r => r.Error, r => r.Attempts >= MaxAttempts ? "The run's lease expired " + MaxAttempts + " times: its workers stopped without finishing it." : r.Error)
+            .Set(r => r.FinishedAt, r => r.Attempts >= MaxAttempts ? now : (DateTimeOffset?)null)
+            .Set(r => r.WorkerId, (string?)null)
+            .Set(r => r.LeaseExpiresAt, (DateTimeOffset?)null)
+            .UpdateAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the summary of a completed run.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The summary JSON, or <see langword="null"/> if the run has none.</returns>
+    public async Task<string?> GetSummaryAsync(long runId, CancellationToken cancellationToken = default)
+    {
+        await using var db = _database.Open();
+        return await db.SimulationResults.Where(r => r.RunId == runId).Select(r => r.Summary).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the samples of a completed run.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The samples, or <see langword="null"/> if the run has no result. A result stored without samples gives empty columns.</returns>
+    public async Task<SimulationSamples?> GetSamplesAsync(long runId, CancellationToken cancellationToken = default)
+    {
+        await using var db = _database.Open();
+        var iterations = await db.SimulationResults.Where(r => r.RunId == runId).Select(r => (int?)r.Iterations).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (iterations is null)
+        {
+            return null;
+        }
+
+        var outputs = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        var inputs = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        var rows = db.SimulationSamples.Where(s => s.RunId == runId).OrderBy(s => s.Kind).ThenBy(s => s.Name).ThenBy(s => s.Chunk).AsAsyncEnumerable();
+        await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            var columns = row.Kind == SampleChunks.Output ? outputs : inputs;
+            if (!columns.TryGetValue(row.Name, out var values))
+            {
+                columns.Add(row.Name, values = new double[iterations.Value]);
+            }
+
+            SampleChunks.Read(row, values);
+        }
+
+        return new SimulationSamples(outputs, inputs);
+    }
+
+    private static IUpdatable<SimulationRunRow> Held(CalMinerDb db, long runId, string workerId) =>
+        db.SimulationRuns.Where(r => r.Id == runId && r.Status == Running && r.WorkerId == workerId).AsUpdatable();
+
+    private static void CheckWorker(string workerId, TimeSpan lease)
+    {
+        ArgumentNullException.ThrowIfNull(workerId);
+        if (string.IsNullOrWhiteSpace(workerId) || workerId.Length > MaxNameLength)
+        {
+            ThrowHelper.ThrowArgument(nameof(workerId), $"workerId must have 1..{MaxNameLength} characters.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+    }
+
+    private static void CheckSettings(SimulationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var document = new ScenarioDocument
+        {
+            Name = "settings",
+            Currency = "USD",
+            StartYear = 2000,
+            Periods = 1,
+            DiscountRate = 0,
+            Products = [],
+            Schedule = [],
+            Simulation = settings,
+        };
+        var errors = document.Validate().Where(e => e.Path.StartsWith("simulation", StringComparison.Ordinal)).ToList();
+        if (errors.Count > 0)
+        {
+            ThrowHelper.ThrowArgument(nameof(settings), string.Join("; ", errors));
+        }
+    }
+
+    private static void CheckSummary(string summaryJson)
+    {
+        ArgumentNullException.ThrowIfNull(summaryJson);
+        try
+        {
+            using var _ = JsonDocument.Parse(summaryJson);
+        }
+        catch (JsonException e)
+        {
+            ThrowHelper.ThrowArgument(nameof(summaryJson), $"summaryJson must be a JSON document: {e.Message}");
+        }
+    }
+
+    private static void CheckSamples(SimulationSamples samples, int iterations)
+    {
+        foreach (var (name, values) in samples.Outputs.Concat(samples.Inputs))
+        {
+            if (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength)
+            {
+                ThrowHelper.ThrowArgument(nameof(samples), $"Every sample column needs a name of 1..{MaxNameLength} characters.");
+            }
+
+            if (values is null || values.Length != iterations)
+            {
+                ThrowHelper.ThrowArgument(nameof(samples), $"Sample column \"{name}\" must have one value per iteration ({iterations}), not {values?.Length ?? 0}.");
+            }
+        }
+    }
+
+    private static SimulationRun ToRun(SimulationRunRow r) => new(
+        r.Id,
+        r.ScenarioId,
+        r.ScenarioVersion,
+        EnumNames.Parse<SimulationRunStatus>(r.Status),
+        new SimulationSettings
+        {
+            Iterations = r.Iterations,
+            Seed = r.Seed,
+            Sampling = EnumNames.Parse<SamplingMethod>(r.Sampling),
+            Convergence = r.ConvergenceMetric is null ? null : new ConvergenceRule
+            {
+                Metric = r.ConvergenceMetric,
+                RelativeTolerance = r.ConvergenceRelativeTolerance ?? 0,
+                Confidence = r.ConvergenceConfidence ?? 0,
+                MaxIterations = r.ConvergenceMaxIterations,
+            },
+        },
+        r.Progress,
+        r.Attempts,
+        r.WorkerId,
+        r.LeaseExpiresAt?.ToUniversalTime(),
+        r.QueuedAt.ToUniversalTime(),
+        r.RequestedBy,
+        r.StartedAt?.ToUniversalTime(),
+        r.FinishedAt?.ToUniversalTime(),
+        r.Error);
+}
