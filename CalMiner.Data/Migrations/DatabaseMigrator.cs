@@ -141,7 +141,7 @@ public sealed partial class DatabaseMigrator
             record.CommandText = "INSERT INTO schema_migration (version, name, applied_at) VALUES (@version, @name, @applied_at)";
             AddParameter(record, "version", migration.Version);
             AddParameter(record, "name", migration.Name);
-            AddParameter(record, "applied_at", _database.IsPostgreSql ? _time.GetUtcNow() : Timestamps.ToSqlite(_time.GetUtcNow()));
+            AddParameter(record, "applied_at", _time.GetUtcNow());
             await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (DbException e)
