@@ -135,7 +135,20 @@ public sealed partial class DatabaseMigrator
     {
         try
         {
-            await ExecuteAsync(connection, transaction, migration.Script(_database.Driver), cancellationToken).ConfigureAwait(false);
+            if (_database.IsPostgreSql)
+            {
+                await ExecuteAsync(connection, transaction, migration.PostgreSql, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // One statement per command: Microsoft.Data.Sqlite can stop short of the end of a
+                // multi-statement text after a schema change, without an error.
+                foreach (var statement in SqliteStatements(migration.Sqlite))
+                {
+                    await ExecuteAsync(connection, transaction, statement, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             await using var record = connection.CreateCommand();
             record.Transaction = transaction;
             record.CommandText = "INSERT INTO schema_migration (version, name, applied_at) VALUES (@version, @name, @applied_at)";
@@ -215,6 +228,35 @@ public sealed partial class DatabaseMigrator
         parameter.ParameterName = name;
         parameter.Value = value;
         command.Parameters.Add(parameter);
+    }
+
+    /// <summary>Splits a script at the semicolons that end a complete statement (not those inside quotes, comments or trigger bodies).</summary>
+    internal static IEnumerable<string> SqliteStatements(string script)
+    {
+        // Opening a SqliteConnection does this too; the splitter may run before any has been.
+        SQLitePCL.Batteries_V2.Init();
+        var start = 0;
+        for (var i = script.IndexOf(';', StringComparison.Ordinal); i >= 0; i = script.IndexOf(';', i + 1))
+        {
+            var candidate = script[start..(i + 1)];
+            if (SQLitePCL.raw.sqlite3_complete(candidate) != 0)
+            {
+                if (!string.IsNullOrWhiteSpace(StripComments(candidate).TrimEnd(';')))
+                {
+                    yield return candidate;
+                }
+
+                start = i + 1;
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(StripComments(script[start..])))
+        {
+            yield return script[start..];
+        }
+
+        static string StripComments(string sql) =>
+            string.Join('\n', sql.Split('\n').Select(line => line.TrimStart().StartsWith("--", StringComparison.Ordinal) ? "" : line));
     }
 
     // FNV-1a: a stable 64-bit advisory lock key per schema, the same in every process.

@@ -16,8 +16,6 @@ internal sealed record Migration(int Version, string Name, string PostgreSql, st
 
     public string Id => $"{Version:D4}_{Name}";
 
-    public string Script(DatabaseDriver driver) => driver == DatabaseDriver.PostgreSql ? PostgreSql : Sqlite;
-
     private static List<Migration> Load()
     {
         var assembly = typeof(Migration).Assembly;

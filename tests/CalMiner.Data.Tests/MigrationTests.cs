@@ -1,0 +1,121 @@
+using CalMiner.Data.Database;
+using CalMiner.Data.Migrations;
+using CalMiner.Data.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CalMiner.Data.Tests;
+
+public sealed class MigrationTests
+{
+    public static TheoryData<Engine> BothEngines() => [Engine.PostgreSql, Engine.Sqlite];
+
+    [Theory]
+    [MemberData(nameof(BothEngines))]
+    public async Task Migrate_AppliesEveryMigrationOnce_AndRunningItAgainIsANoOp(Engine engine)
+    {
+        await using var host = await DataHost.StartAsync(engine, migrate: false);
+
+        var before = await host.Migrator.GetCurrentVersionAsync();
+        var first = await host.Migrator.MigrateAsync();
+        var second = await host.Migrator.MigrateAsync();
+
+        Assert.Equal(0, before);
+        Assert.Equal(0, first.PreviousVersion);
+        Assert.Equal(host.Migrator.LatestVersion, first.CurrentVersion);
+        Assert.Equal(Migration.All.Select(m => m.Id), first.Applied);
+        Assert.Equal(new MigrationResult(first.CurrentVersion, first.CurrentVersion, []), second with { Applied = [] });
+        Assert.Empty(second.Applied);
+        Assert.Equal(Migration.All.Count, await host.ScalarAsync("SELECT count(*) FROM schema_migration"));
+        Assert.Equal(host.Migrator.LatestVersion, await host.Migrator.GetCurrentVersionAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(BothEngines))]
+    public async Task TwoMigratorsAtOnce_ApplyEachMigrationExactlyOnce(Engine engine)
+    {
+        var options = DataHost.NewDatabase(engine);
+        // Two separate service providers, as two processes starting at the same time would have.
+        await using var a = await DataHost.StartAsync(options, migrate: false, ownsStorage: true);
+        await using var b = await DataHost.StartAsync(options, migrate: false);
+
+        var results = await Task.WhenAll(Task.Run(() => a.Migrator.MigrateAsync()), Task.Run(() => b.Migrator.MigrateAsync()));
+
+        Assert.Equal(Migration.All.Count, results.Sum(r => r.Applied.Count));
+        Assert.All(results, r => Assert.Equal(a.Migrator.LatestVersion, r.CurrentVersion));
+        Assert.Equal(Migration.All.Count, await a.ScalarAsync("SELECT count(*) FROM schema_migration"));
+        var created = await b.Scenarios.CreateAsync(Samples.Gold, "alice");
+        Assert.Equal(Samples.Gold, (await a.Scenarios.GetAsync(created.Id))!.Document);
+    }
+
+    [Theory]
+    [MemberData(nameof(BothEngines))]
+    public async Task AFailingMigration_IsRolledBackWhole_AndLeavesTheVersionUnchanged(Engine engine)
+    {
+        await using var host = await DataHost.StartAsync(engine, migrate: true);
+        var broken = new Migration(
+            Migration.All.Count + 1,
+            "broken",
+            "CREATE TABLE half_done (id integer); ALTER TABLE scenario ADD COLUMN half_done_column integer; SELECT no_such_function();",
+            "CREATE TABLE half_done (id integer); ALTER TABLE scenario ADD COLUMN half_done_column integer; INSERT INTO no_such_table VALUES (1);");
+        var migrator = new DatabaseMigrator(host.Database, [.. Migration.All, broken], TimeProvider.System, NullLogger<DatabaseMigrator>.Instance);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => migrator.MigrateAsync());
+
+        Assert.Contains("broken", error.Message, StringComparison.Ordinal);
+        Assert.Equal(Migration.All.Count, await migrator.GetCurrentVersionAsync());
+        var halfDone = host.Options.Driver == DatabaseDriver.PostgreSql
+            ? "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() AND (table_name = 'half_done' OR column_name = 'half_done_column')"
+            : "SELECT (SELECT count(*) FROM sqlite_master WHERE name = 'half_done') + (SELECT count(*) FROM pragma_table_info('scenario') WHERE name = 'half_done_column')";
+        Assert.Equal(0, await host.ScalarAsync(halfDone));
+        Assert.NotNull(await host.Scenarios.CreateAsync(Samples.Gold, "alice"));
+    }
+
+    [Fact]
+    public async Task DatabaseSchema_KeepsTwoSchemasApart()
+    {
+        await using var first = await DataHost.StartAsync(Engine.PostgreSql);
+        await using var second = await DataHost.StartAsync(Engine.PostgreSql);
+
+        var a = await first.Scenarios.CreateAsync(Samples.Gold with { Name = "In the first schema" }, "alice");
+        var b = await second.Scenarios.CreateAsync(Samples.EveryField with { Name = "In the second schema" }, "bob");
+
+        Assert.NotEqual(first.Options.Schema, second.Options.Schema);
+        Assert.Equal(["In the first schema"], (await first.Scenarios.ListAsync()).Items.Select(i => i.Name));
+        Assert.Equal(["In the second schema"], (await second.Scenarios.ListAsync()).Items.Select(i => i.Name));
+        Assert.Equal(1, await first.ScalarAsync($"SELECT count(*) FROM \"{first.Options.Schema}\".scenario"));
+        Assert.Equal(1, await first.ScalarAsync($"SELECT count(*) FROM \"{second.Options.Schema}\".scenario"));
+        Assert.Equal("In the first schema", (await first.Scenarios.GetAsync(a.Id))!.Document.Name);
+        Assert.Equal("In the second schema", (await second.Scenarios.GetAsync(b.Id))!.Document.Name);
+    }
+
+    [Fact]
+    public async Task TheTables_AreInTheConfiguredSchema_NotInPublic()
+    {
+        await using var host = await DataHost.StartAsync(Engine.PostgreSql);
+
+        var tables = await host.ScalarAsync($"SELECT count(*) FROM information_schema.tables WHERE table_schema = '{host.Options.Schema}'");
+
+        Assert.Equal(17, tables);
+    }
+}
+
+public sealed class SqliteStatementSplitterTests
+{
+    [Fact]
+    public void Split_CutsAtStatementEnds_NotAtSemicolonsInQuotesOrTriggers()
+    {
+        const string Script = """
+            -- a comment; with a semicolon
+            CREATE TABLE a (x TEXT CHECK (x <> ';'));
+            CREATE TRIGGER t AFTER INSERT ON a BEGIN SELECT 1; SELECT 2; END;
+
+            -- trailing comment
+            """;
+
+        var statements = DatabaseMigrator.SqliteStatements(Script).Select(s => s.Trim()).ToList();
+
+        Assert.Equal(2, statements.Count);
+        Assert.EndsWith("CREATE TABLE a (x TEXT CHECK (x <> ';'));", statements[0], StringComparison.Ordinal);
+        Assert.Equal("CREATE TRIGGER t AFTER INSERT ON a BEGIN SELECT 1; SELECT 2; END;", statements[1]);
+    }
+}
