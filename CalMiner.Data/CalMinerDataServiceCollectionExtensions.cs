@@ -39,7 +39,7 @@ public static class CalMinerDataServiceCollectionExtensions
         {
             var redis = RedisUrls.Parse(redisUrl);
             services.TryAddSingleton<IDistributedCache>(provider => new ResilientDistributedCache(
-                new RedisCache(new RedisCacheOptions { ConfigurationOptions = redis, InstanceName = "calminer:" }),
+                new RedisCache(new RedisCacheOptions { ConfigurationOptions = redis, InstanceName = CacheKeys.Namespace(options) }),
                 provider.GetRequiredService<TimeProvider>(),
                 Logger<ResilientDistributedCache>(provider)));
         }

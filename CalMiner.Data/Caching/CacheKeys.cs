@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace CalMiner.Data.Caching;
 
@@ -8,16 +10,29 @@ namespace CalMiner.Data.Caching;
 /// </summary>
 internal static class CacheKeys
 {
+    /// <summary>
+    /// The prefix of every key in Redis: one per database (server, database and schema, or SQLite
+    /// file), because ids and versions repeat across databases that share a Redis server.
+    /// </summary>
+    public static string Namespace(CalMinerDataOptions options)
+    {
+        var database = options.Driver == DatabaseDriver.PostgreSql
+            ? $"postgresql|{options.Host}|{options.Port}|{options.Database}|{options.Schema}"
+            : $"sqlite|{Path.GetFullPath(options.Path)}";
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(database));
+        return $"calminer:{Convert.ToHexStringLower(hash.AsSpan(0, 6))}:";
+    }
+
     public static string Scenario(long id, int version) =>
-        string.Create(CultureInfo.InvariantCulture, $"calminer:scenario:{id}:v{version}");
+        string.Create(CultureInfo.InvariantCulture, $"scenario:{id}:v{version}");
 
     public static string Evaluation(string kind, long scenarioId, int version) =>
-        string.Create(CultureInfo.InvariantCulture, $"calminer:{kind}:{scenarioId}:v{version}");
+        string.Create(CultureInfo.InvariantCulture, $"result:{kind}:{scenarioId}:v{version}");
 
     public static string Summary(long runId) =>
-        string.Create(CultureInfo.InvariantCulture, $"calminer:simulation-summary:{runId}");
+        string.Create(CultureInfo.InvariantCulture, $"simulation-summary:{runId}");
 
     /// <summary>The tag on every entry made from a scenario, removed when the scenario changes.</summary>
     public static string ScenarioTag(long id) =>
-        string.Create(CultureInfo.InvariantCulture, $"calminer:scenario:{id}");
+        string.Create(CultureInfo.InvariantCulture, $"scenario:{id}");
 }
