@@ -355,7 +355,7 @@ public sealed class ScenarioRepository
             };
 
             var after = await CurrentVersionAsync(db, id, cancellationToken).ConfigureAwait(false);
-            if (after == row.Version || (db.Transaction is not null && after is not null))
+            if (after == row.Version)
             {
                 return new StoredScenario(id, row.Version, graph.ToDocument(), row.UpdatedAt, row.UpdatedBy);
             }
