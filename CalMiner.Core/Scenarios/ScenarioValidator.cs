@@ -382,8 +382,7 @@ internal sealed partial class ScenarioValidator
             Error($"parameters.{input.Parameter}.value", $"must be within {range} because it feeds {path}");
         }
 
-        if (parameter.Distribution is { } distribution && DistributionRules.Support(distribution) is var (low, high)
-            && (low < min || high > max))
+        if (parameter.Distribution is { } distribution && DistributionRules.ChanceOutside(distribution, min, max) > DistributionRules.NegligibleChance)
         {
             Error($"parameters.{input.Parameter}.distribution", $"can take values outside {range}, which {path} requires; truncate it to {range}");
         }
