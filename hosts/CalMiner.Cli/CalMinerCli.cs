@@ -28,14 +28,15 @@ internal static class CalMinerCli
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         var parseResult = CreateRootCommand().Parse(args);
+        var configuration = new InvocationConfiguration { Output = output, Error = error };
         if (parseResult.Action is ParseErrorAction parseError)
         {
-            // The problems go to standard error with a pointer to the help, and standard output
-            // stays empty for whatever reads it.
+            // The problems, with any "did you mean", go to standard error followed by a pointer to
+            // the help; standard output stays empty for whatever reads it.
             parseError.ShowHelp = false;
+            configuration = new InvocationConfiguration { Output = error, Error = error };
         }
 
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
         var exitCode = await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         if (parseResult.Errors.Count == 0)
         {

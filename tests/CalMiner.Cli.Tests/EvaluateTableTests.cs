@@ -71,6 +71,29 @@ public sealed class EvaluateTableTests : IDisposable
     }
 
     [Fact]
+    public async Task Table_ShowsEachProduct_InItsOwnUnit_AndUnitCostsPerPrimaryUnit()
+    {
+        var document = Scenarios.GoldOpenPitJson();
+        document["products"]![0]!["primary"] = false;
+        document["products"]!.AsArray().Add(new JsonObject
+        {
+            ["name"] = "Cu", ["gradeUnit"] = "%", ["payableUnit"] = "lb", ["recovery"] = 0.88, ["price"] = 4.1, ["primary"] = true,
+        });
+        foreach (var period in document["schedule"]!.AsArray())
+        {
+            period!["grades"]!["Cu"] = 0.45;
+        }
+
+        var run = await Cli.RunAsync("evaluate", _files.Write(document));
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        string[] labels = ["Au payable (koz)", "Cu payable (Mlb)", "Au gross revenue", "Cu gross revenue"];
+        Assert.All(labels, label => Assert.Contains(run.OutputLines, line => line.TrimStart().StartsWith(label, StringComparison.Ordinal)));
+        Assert.Contains(run.OutputLines, line => line.StartsWith("AISC (Cu)", StringComparison.Ordinal) && line.EndsWith("USD/lb", StringComparison.Ordinal));
+        Assert.All(run.OutputLines, line => Assert.True(line.Length <= 120, $"{line.Length} characters: {line}"));
+    }
+
+    [Fact]
     public async Task Table_ShowsNa_ForAbsentMetrics()
     {
         var document = Scenarios.GoldOpenPitJson();

@@ -157,8 +157,7 @@ internal static class TableRenderer
         for (var i = 0; i < products.Count; i++)
         {
             var index = i;
-            var unit = scenario.Products.FirstOrDefault(p => p.Name == products[i].Name)?.PayableUnit ?? PayableUnit.Tonne;
-            var quantity = Scale.ForQuantity(unit, Scale.Largest(lines.SelectMany(l => new[] { l.Products[index].Contained, l.Products[index].Payable })));
+            var quantity = Scale.ForQuantity(scenario.Products[i].PayableUnit, Scale.Largest(lines.SelectMany(l => new[] { l.Products[index].Contained, l.Products[index].Payable })));
             var name = products[i].Name;
             rows.Add(Row.Of($"  {name} contained ({quantity.Unit})", lines, l => l.Products[index].Contained, quantity));
             rows.Add(Row.Of($"  {name} recovered ({quantity.Unit})", lines, l => l.Products[index].Recovered, quantity));
