@@ -124,7 +124,15 @@ internal sealed partial class ScenarioValidator
             return;
         }
 
-        var products = (_document.Products ?? []).Where(p => p is not null).ToDictionary(p => p.Name ?? "", StringComparer.Ordinal);
+        var products = new Dictionary<string, Product>(StringComparer.Ordinal);
+        foreach (var product in _document.Products ?? [])
+        {
+            if (product?.Name is { } name)
+            {
+                products.TryAdd(name, product);
+            }
+        }
+
         var seen = new HashSet<int>();
         for (var i = 0; i < schedule.Count; i++)
         {
