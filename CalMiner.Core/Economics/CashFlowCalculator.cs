@@ -235,10 +235,15 @@ internal static class CashFlowCalculator
             return settlement.Settle(nsr, royalties, lines, recordLines: false);
         }
 
-        // Bracket the root, widening from the base-case price, then close in on it.
+        // A price below zero means nothing: when the by-products alone make the NPV positive there is no breakeven.
         var basePrice = Math.Max(primary.Price.Value(p), 1);
         double low = 0, high = basePrice;
         double fLow = NpvAt(low, p), fHigh = NpvAt(high, p);
+        if (fLow > 0)
+        {
+            return double.NaN;
+        }
+
         for (var i = 0; fHigh < 0 && i < 64; i++)
         {
             (low, fLow) = (high, fHigh);
@@ -246,14 +251,7 @@ internal static class CashFlowCalculator
             fHigh = NpvAt(high, p);
         }
 
-        for (var i = 0; fLow > 0 && i < 64; i++)
-        {
-            (high, fHigh) = (low, fLow);
-            low = low == 0 ? -basePrice : low * 2;
-            fLow = NpvAt(low, p);
-        }
-
-        if (fLow > 0 || fHigh < 0)
+        if (!(fHigh >= 0))
         {
             return double.NaN;
         }

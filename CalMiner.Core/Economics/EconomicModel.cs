@@ -19,7 +19,7 @@ public static class EconomicModel
     public static EvaluationResult Evaluate(ScenarioDocument scenario, IReadOnlyDictionary<string, double>? parameterValues)
     {
         ArgumentNullException.ThrowIfNull(scenario);
-        var plan = ScenarioPlan.Compile(scenario);
+        var plan = ScenarioPlan.For(scenario);
         return CashFlowCalculator.Evaluate(plan, plan.ParameterValues(parameterValues));
     }
 }

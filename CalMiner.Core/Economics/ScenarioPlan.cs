@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CalMiner.Scenarios;
 
 namespace CalMiner.Economics;
@@ -13,6 +14,9 @@ internal sealed class ScenarioPlan
     public const double HoursPerYear = 8760;
     public const double GramsPerTroyOunce = 31.1034768;
     public const double PoundsPerTonne = 2204.62262185;
+
+    /// <summary>The largest magnitude of a parameter value, as the document rules allow for every amount.</summary>
+    public const double MaxParameterMagnitude = 1e15;
 
     private ScenarioPlan(ScenarioDocument document)
     {
@@ -90,6 +94,15 @@ internal sealed class ScenarioPlan
 
     public Slot SustainingCapitalFactor { get; private set; }
 
+    // Documents are immutable, so a document validated and compiled once need not be again; the table
+    // holds the plan only as long as the document is alive.
+    private static readonly ConditionalWeakTable<ScenarioDocument, ScenarioPlan> Plans = new();
+
+    /// <summary>The plan of <paramref name="document"/>, compiled on first use.</summary>
+    /// <exception cref="InvalidScenarioException">The document breaks the rules of the format.</exception>
+    public static ScenarioPlan For(ScenarioDocument document) =>
+        Plans.TryGetValue(document, out var plan) ? plan : Plans.GetValue(document, Compile);
+
     /// <summary>Validates <paramref name="document"/> and compiles it.</summary>
     /// <exception cref="InvalidScenarioException">The document breaks the rules of the format.</exception>
     public static ScenarioPlan Compile(ScenarioDocument document)
@@ -125,9 +138,9 @@ internal sealed class ScenarioPlan
                 ThrowHelper.ThrowArgument(nameof(overrides), $"\"{name}\" is not a parameter of the scenario.");
             }
 
-            if (!double.IsFinite(value))
+            if (!(Math.Abs(value) <= MaxParameterMagnitude))
             {
-                ThrowHelper.ThrowArgument(nameof(overrides), $"The value of \"{name}\" must be a finite number.");
+                ThrowHelper.ThrowArgument(nameof(overrides), $"The value of \"{name}\" must be a finite number within ±1e15.");
             }
 
             values[index] = value;

@@ -243,6 +243,14 @@ internal static class DistributionRules
     {
         if (d.Type is DistributionType.Normal or DistributionType.Lognormal && !IsPercentileForm(d) && d is { Mean: { } mean, Sd: { } sd })
         {
+            // Only a distribution that is itself valid has a chance to compute; its own errors are reported apart.
+            var valid = double.IsFinite(mean) && double.IsFinite(sd) && sd > 0 && (d.Type == DistributionType.Normal || mean > 0)
+                && !(d.Truncate is { Min: { } tMin, Max: { } tMax } && !(tMin < tMax));
+            if (!valid)
+            {
+                return 0;
+            }
+
             Func<double, double> cdf = d.Type == DistributionType.Normal
                 ? x => Normal.CDF(mean, sd, x)
                 : x => x <= 0 ? 0 : LogNormal.CDF(LogMu(mean, sd), LogSigma(mean, sd), x);

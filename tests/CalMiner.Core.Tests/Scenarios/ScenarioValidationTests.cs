@@ -124,7 +124,7 @@ public sealed class ScenarioValidationTests
             [
                 "schedule[2].period 1 is scheduled more than once",
                 "schedule[3].period must be within 0..9",
-                "schedule[3].oreMined must be within >= 0",
+                "schedule[3].oreMined must be within 0..1000000000000000",
                 "schedule[3].grades.Cu refers to unknown product \"Cu\"",
             ],
             errors);
