@@ -124,7 +124,15 @@ internal sealed partial class ScenarioValidator
             return;
         }
 
-        var products = (_document.Products ?? []).Where(p => p is not null).ToDictionary(p => p.Name ?? "", StringComparer.Ordinal);
+        var products = new Dictionary<string, Product>(StringComparer.Ordinal);
+        foreach (var product in _document.Products ?? [])
+        {
+            if (product?.Name is { } name)
+            {
+                products.TryAdd(name, product);
+            }
+        }
+
         var seen = new HashSet<int>();
         for (var i = 0; i < schedule.Count; i++)
         {
@@ -382,8 +390,7 @@ internal sealed partial class ScenarioValidator
             Error($"parameters.{input.Parameter}.value", $"must be within {range} because it feeds {path}");
         }
 
-        if (parameter.Distribution is { } distribution && DistributionRules.Support(distribution) is var (low, high)
-            && (low < min || high > max))
+        if (parameter.Distribution is { } distribution && DistributionRules.ChanceOutside(distribution, min, max) > DistributionRules.NegligibleChance)
         {
             Error($"parameters.{input.Parameter}.distribution", $"can take values outside {range}, which {path} requires; truncate it to {range}");
         }
