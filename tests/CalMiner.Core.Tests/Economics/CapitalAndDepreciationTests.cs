@@ -6,17 +6,15 @@ namespace CalMiner.Core.Tests.Economics;
 /// <summary>Capital with contingency and factors, equipment purchase and replacement, and tax depreciation, computed by hand.</summary>
 public sealed class CapitalAndDepreciationTests
 {
-    private static Equipment Fleet(string name, int count, double unitCost, int purchasePeriod) => new()
-    {
-        Name = name,
-        Count = count,
-        UnitCost = unitCost,
-        PurchasePeriod = purchasePeriod,
-        OperatingCostPerHour = 0.0,
-        Availability = 0.5,
-        Utilisation = 0.5,
-        LifeHours = 1e9,
-    };
+    private static Equipment Fleet(string name, int count, double unitCost, int purchasePeriod) => new Equipment(
+        Name: name,
+        Count: count,
+        UnitCost: unitCost,
+        PurchasePeriod: purchasePeriod,
+        OperatingCostPerHour: 0.0,
+        Availability: 0.5,
+        Utilisation: 0.5,
+        LifeHours: 1e9);
 
     // Period 0 builds the mine; periods 1..periods-1 process 100 oz each.
     private static ScenarioDocument ConstructionThenProduction(int periods) =>
@@ -30,11 +28,11 @@ public sealed class CapitalAndDepreciationTests
         {
             Capital =
             [
-                new CapitalItem { Name = "Plant", Category = CapitalCategory.Initial, Period = 0, Amount = 1000.0, Contingency = 0.10 },
-                new CapitalItem { Name = "Rebuild", Category = CapitalCategory.Sustaining, Period = 1, Amount = 500.0, Contingency = 0.20 },
-                new CapitalItem { Name = "Closure", Category = CapitalCategory.Closure, Period = 2, Amount = 200.0, Contingency = 0.25 },
+                new CapitalItem(Name: "Plant", Category: CapitalCategory.Initial, Period: 0, Amount: 1000.0, Contingency: 0.10),
+                new CapitalItem(Name: "Rebuild", Category: CapitalCategory.Sustaining, Period: 1, Amount: 500.0, Contingency: 0.20),
+                new CapitalItem(Name: "Closure", Category: CapitalCategory.Closure, Period: 2, Amount: 200.0, Contingency: 0.25),
             ],
-            Factors = new Factors { InitialCapital = 1.2, SustainingCapital = 0.5 },
+            Factors = new Factors(InitialCapital: 1.2, SustainingCapital: 0.5),
         };
 
         var result = Evaluate(scenario);
@@ -56,11 +54,11 @@ public sealed class CapitalAndDepreciationTests
         {
             Capital =
             [
-                new CapitalItem { Name = "Plant", Category = CapitalCategory.Initial, Period = 0, Amount = 1000.0, Contingency = 0.10 },
-                new CapitalItem { Name = "Rebuild", Category = CapitalCategory.Sustaining, Period = 1, Amount = 500.0, Contingency = 0.20 },
-                new CapitalItem { Name = "Closure", Category = CapitalCategory.Closure, Period = 2, Amount = 200.0, Contingency = 0.25 },
+                new CapitalItem(Name: "Plant", Category: CapitalCategory.Initial, Period: 0, Amount: 1000.0, Contingency: 0.10),
+                new CapitalItem(Name: "Rebuild", Category: CapitalCategory.Sustaining, Period: 1, Amount: 500.0, Contingency: 0.20),
+                new CapitalItem(Name: "Closure", Category: CapitalCategory.Closure, Period: 2, Amount: 200.0, Contingency: 0.25),
             ],
-            Factors = new Factors { InitialCapital = 1.2, SustainingCapital = 0.5 },
+            Factors = new Factors(InitialCapital: 1.2, SustainingCapital: 0.5),
         };
 
         var result = Evaluate(scenario);
@@ -78,8 +76,8 @@ public sealed class CapitalAndDepreciationTests
         {
             Capital =
             [
-                new CapitalItem { Name = "Plant", Category = CapitalCategory.Initial, Period = 0, Amount = 1000.0, DepreciationYears = 4 },
-                new CapitalItem { Name = "Tailings lift", Category = CapitalCategory.Sustaining, Period = 3, Amount = 600.0, DepreciationYears = 2 },
+                new CapitalItem(Name: "Plant", Category: CapitalCategory.Initial, Period: 0, Amount: 1000.0, DepreciationYears: 4),
+                new CapitalItem(Name: "Tailings lift", Category: CapitalCategory.Sustaining, Period: 3, Amount: 600.0, DepreciationYears: 2),
             ],
         };
 
@@ -95,8 +93,8 @@ public sealed class CapitalAndDepreciationTests
         {
             Capital =
             [
-                new CapitalItem { Name = "Plant", Category = CapitalCategory.Initial, Period = 0, Amount = 900.0 },
-                new CapitalItem { Name = "Rebuild", Category = CapitalCategory.Sustaining, Period = 4, Amount = 500.0, DepreciationYears = 3 },
+                new CapitalItem(Name: "Plant", Category: CapitalCategory.Initial, Period: 0, Amount: 900.0),
+                new CapitalItem(Name: "Rebuild", Category: CapitalCategory.Sustaining, Period: 4, Amount: 500.0, DepreciationYears: 3),
             ],
         };
 
@@ -114,7 +112,7 @@ public sealed class CapitalAndDepreciationTests
         var scenario = ConstructionThenProduction(4) with
         {
             Equipment = [Fleet("Trucks", 2, 100, 0), Fleet("Grader", 1, 50, 1), Fleet("Dozer", 1, 100, 2)],
-            Factors = new Factors { InitialCapital = 1.5, SustainingCapital = 2.0 },
+            Factors = new Factors(InitialCapital: 1.5, SustainingCapital: 2.0),
         };
 
         var result = Evaluate(scenario);
@@ -133,7 +131,7 @@ public sealed class CapitalAndDepreciationTests
         var scenario = ConstructionThenProduction(4) with
         {
             Equipment = [Fleet("Trucks", 2, 100, 0) with { DepreciationYears = 2 }],
-            Capital = [new CapitalItem { Name = "Plant", Category = CapitalCategory.Initial, Period = 0, Amount = 1000.0 }],
+            Capital = [new CapitalItem(Name: "Plant", Category: CapitalCategory.Initial, Period: 0, Amount: 1000.0)],
         };
 
         Near.Sequence([0, 200, 200, 800], Evaluate(scenario).Line(p => p.Depreciation));
@@ -148,7 +146,7 @@ public sealed class CapitalAndDepreciationTests
         var scenario = ConstructionThenProduction(8) with
         {
             Equipment = [Fleet("Trucks", 3, 1000, 0) with { LifeHours = 5000, DepreciationYears = 2 }],
-            Factors = new Factors { SustainingCapital = 2.0 },
+            Factors = new Factors(SustainingCapital: 2.0),
         };
 
         var result = Evaluate(scenario);
@@ -166,7 +164,7 @@ public sealed class CapitalAndDepreciationTests
         var scenario = ConstructionThenProduction(8) with
         {
             Equipment = [Fleet("Trucks", 3, 1000, 0) with { LifeHours = 5000, DepreciationYears = 2 }],
-            Factors = new Factors { SustainingCapital = 2.0 },
+            Factors = new Factors(SustainingCapital: 2.0),
         };
 
         Near.Sequence([0, 1500, 1500, 3000, 3000, 3000, 3000, 6000], Evaluate(scenario).Line(p => p.Depreciation));

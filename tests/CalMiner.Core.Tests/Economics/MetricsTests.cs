@@ -11,7 +11,7 @@ public sealed class MetricsTests
     private static ScenarioDocument BuildThenSell() =>
         Create(2, Ounces(1, 1210)) with
         {
-            Capital = [new CapitalItem { Name = "Plant", Category = CapitalCategory.Initial, Period = 0, Amount = 1000.0 }],
+            Capital = [new CapitalItem(Name: "Plant", Category: CapitalCategory.Initial, Period: 0, Amount: 1000.0)],
         };
 
     // After-tax flows -1000, 600, 600, -100 (closure): no tax.
@@ -20,8 +20,8 @@ public sealed class MetricsTests
         {
             Capital =
             [
-                new CapitalItem { Name = "Plant", Category = CapitalCategory.Initial, Period = 0, Amount = 1000.0 },
-                new CapitalItem { Name = "Closure", Category = CapitalCategory.Closure, Period = 3, Amount = 100.0 },
+                new CapitalItem(Name: "Plant", Category: CapitalCategory.Initial, Period: 0, Amount: 1000.0),
+                new CapitalItem(Name: "Closure", Category: CapitalCategory.Closure, Period: 3, Amount: 100.0),
             ],
         };
 
@@ -102,6 +102,19 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public void BreakevenPrice_IsAbsent_WhenTheByProductAloneMakesTheNpvPositive()
+    {
+        // 100 oz of gold and 100 oz of silver at 20 $/oz, no costs: NPV = (100 P + 2000) / 1.21 > 0 for every price P >= 0.
+        // Only P = -20 would make it 0, and a price below 0 is not a price (the format rejects it).
+        var scenario = Create(2, new SchedulePeriod(1, OreProcessed: 100, Grades: new Dictionary<string, double> { ["Au"] = GramsPerTroyOunce, ["Ag"] = GramsPerTroyOunce })) with
+        {
+            Products = [Gold(10), Gold(20) with { Name = "Ag", Primary = false }],
+        };
+
+        Assert.Null(Evaluate(scenario).Metrics.BreakevenPrice);
+    }
+
+    [Fact]
     public void Metrics_AreAbsent_WhenTheProjectNeverPaysBack()
     {
         // Only costs: the flows never change sign and the cumulative never recovers.
@@ -130,12 +143,10 @@ public sealed class MetricsTests
     // a fleet bought in period 0 (initial) running 8760 h a year with a 10 000 h life, replaced in period 2 for 5000.
     private static ScenarioDocument GoldWithSilverByProduct()
     {
-        SchedulePeriod Row(int period) => new()
-        {
-            Period = period,
-            OreProcessed = 500,
-            Grades = new Dictionary<string, double> { ["Au"] = GramsPerTroyOunce, ["Ag"] = 10 * GramsPerTroyOunce },
-        };
+        SchedulePeriod Row(int period) => new SchedulePeriod(
+            Period: period,
+            OreProcessed: 500,
+            Grades: new Dictionary<string, double> { ["Au"] = GramsPerTroyOunce, ["Ag"] = 10 * GramsPerTroyOunce });
 
         return Create(3, Row(1), Row(2)) with
         {
@@ -144,16 +155,14 @@ public sealed class MetricsTests
                 Gold(2000) with { SellingCostPerUnit = 10.0 },
                 Gold(20) with { Name = "Ag", SellingCostPerUnit = 2.0, Primary = false },
             ],
-            OperatingCosts = new OperatingCosts { GeneralAndAdminPerPeriod = 500_000.0 },
-            Royalties = [new Royalty { Name = "State", Rate = 0.02 }],
-            Capital = [new CapitalItem { Name = "Tailings", Category = CapitalCategory.Sustaining, Period = 1, Amount = 100_000.0 }],
+            OperatingCosts = new OperatingCosts(GeneralAndAdminPerPeriod: 500_000.0),
+            Royalties = [new Royalty(Name: "State", Rate: 0.02)],
+            Capital = [new CapitalItem(Name: "Tailings", Category: CapitalCategory.Sustaining, Period: 1, Amount: 100_000.0)],
             Equipment =
             [
-                new Equipment
-                {
-                    Name = "Loader", Count = 1, UnitCost = 5000, PurchasePeriod = 0, OperatingCostPerHour = 0.0,
-                    Availability = 1, Utilisation = 1, LifeHours = 10_000,
-                },
+                new Equipment(
+                    Name: "Loader", Count: 1, UnitCost: 5000, PurchasePeriod: 0, OperatingCostPerHour: 0.0,
+                    Availability: 1, Utilisation: 1, LifeHours: 10_000),
             ],
         };
     }
@@ -183,9 +192,9 @@ public sealed class MetricsTests
     [Fact]
     public void CashCost_And_Aisc_AreAbsent_WithoutPrimaryProduction()
     {
-        var scenario = Create(2, Waste(0, 100), new SchedulePeriod { Period = 1, OreProcessed = 100 }) with
+        var scenario = Create(2, Waste(0, 100), new SchedulePeriod(Period: 1, OreProcessed: 100)) with
         {
-            OperatingCosts = new OperatingCosts { MiningPerTonne = 1.0 },
+            OperatingCosts = new OperatingCosts(MiningPerTonne: 1.0),
         };
 
         var metrics = Evaluate(scenario).Metrics;
@@ -201,8 +210,8 @@ public sealed class MetricsTests
         Create(2, Ounces(1, 100)) with
         {
             Products = [Gold(price)],
-            Capital = [new CapitalItem { Name = "Plant", Category = CapitalCategory.Initial, Period = 0, Amount = 1000.0 }],
-            Tax = new Tax { Rate = 0.3 },
+            Capital = [new CapitalItem(Name: "Plant", Category: CapitalCategory.Initial, Period: 0, Amount: 1000.0)],
+            Tax = new Tax(Rate: 0.3),
         };
 
     [Fact]
@@ -228,7 +237,7 @@ public sealed class MetricsTests
     [Fact]
     public void BreakevenPrice_IsThePriceThatMakesTheNpvZero_WhenReEvaluated()
     {
-        var scenario = GoldWithSilverByProduct() with { Tax = new Tax { Rate = 0.25 } };
+        var scenario = GoldWithSilverByProduct() with { Tax = new Tax(Rate: 0.25) };
         var breakeven = Evaluate(scenario).Metrics.BreakevenPrice;
 
         Assert.NotNull(breakeven);

@@ -15,7 +15,7 @@ public sealed class OperatingCostTests
     {
         var scenario = FourPeriodsWithAnIdleOne() with
         {
-            OperatingCosts = new OperatingCosts { GeneralAndAdminPerPeriod = 5000.0 },
+            OperatingCosts = new OperatingCosts(GeneralAndAdminPerPeriod: 5000.0),
         };
 
         Near.Sequence([0, 5000, 0, 5000], Evaluate(scenario).Line(p => p.GeneralAndAdmin));
@@ -27,7 +27,7 @@ public sealed class OperatingCostTests
         // Mining 2 $/t of ore and waste: pre-strip 1000 t = 2000; processing 10 $/t: 1000 and 500.
         var scenario = FourPeriodsWithAnIdleOne() with
         {
-            OperatingCosts = new OperatingCosts { MiningPerTonne = 2.0, ProcessingPerTonne = 10.0 },
+            OperatingCosts = new OperatingCosts(MiningPerTonne: 2.0, ProcessingPerTonne: 10.0),
         };
 
         var result = Evaluate(scenario);
@@ -46,9 +46,9 @@ public sealed class OperatingCostTests
         {
             Consumables =
             [
-                new Consumable { Name = "Diesel", Driver = ConsumableDriver.TonneMined, RatePerDriver = 0.8, UnitPrice = 1.0 },
-                new Consumable { Name = "Power", Driver = ConsumableDriver.TonneProcessed, RatePerDriver = 28.0, UnitPrice = 0.1 },
-                new Consumable { Name = "Camp", Driver = ConsumableDriver.OperatingPeriod, RatePerDriver = 3.0, UnitPrice = 100.0 },
+                new Consumable(Name: "Diesel", Driver: ConsumableDriver.TonneMined, RatePerDriver: 0.8, UnitPrice: 1.0),
+                new Consumable(Name: "Power", Driver: ConsumableDriver.TonneProcessed, RatePerDriver: 28.0, UnitPrice: 0.1),
+                new Consumable(Name: "Camp", Driver: ConsumableDriver.OperatingPeriod, RatePerDriver: 3.0, UnitPrice: 100.0),
             ],
         };
 
@@ -64,16 +64,12 @@ public sealed class OperatingCostTests
         {
             Equipment =
             [
-                new Equipment
-                {
-                    Name = "Loaders", Count = 2, UnitCost = 0, PurchasePeriod = 0, OperatingCostPerHour = 10.0,
-                    Availability = 0.5, Utilisation = 0.5, LifeHours = 1e9,
-                },
-                new Equipment
-                {
-                    Name = "Dozer", Count = 1, UnitCost = 0, PurchasePeriod = 2, OperatingCostPerHour = 20.0,
-                    Availability = 0.5, Utilisation = 0.5, LifeHours = 1e9,
-                },
+                new Equipment(
+                    Name: "Loaders", Count: 2, UnitCost: 0, PurchasePeriod: 0, OperatingCostPerHour: 10.0,
+                    Availability: 0.5, Utilisation: 0.5, LifeHours: 1e9),
+                new Equipment(
+                    Name: "Dozer", Count: 1, UnitCost: 0, PurchasePeriod: 2, OperatingCostPerHour: 20.0,
+                    Availability: 0.5, Utilisation: 0.5, LifeHours: 1e9),
             ],
         };
 
@@ -87,20 +83,18 @@ public sealed class OperatingCostTests
         // Diesel 0.8 L/t mined: 4000 L x 1.1 = 4400 $, x 2.68 kg = 10.72 t CO2e.
         // Power 28 kWh/t processed: 28 000 kWh x 0.09 = 2520 $, x 0.6 kg = 16.8 t CO2e.
         // 27.52 t x 50 $/t = 1376 $ carbon; 27 520 kg / 100 oz = 275.2 kg CO2e/oz.
-        var scenario = Create(1, new SchedulePeriod
+        var scenario = Create(1, new SchedulePeriod(
+            Period: 0,
+            OreMined: 1000,
+            WasteMined: 4000,
+            OreProcessed: 1000,
+            Grades: new Dictionary<string, double> { ["Au"] = GramsPerTroyOunce / 10 })) with
         {
-            Period = 0,
-            OreMined = 1000,
-            WasteMined = 4000,
-            OreProcessed = 1000,
-            Grades = new Dictionary<string, double> { ["Au"] = GramsPerTroyOunce / 10 },
-        }) with
-        {
-            OperatingCosts = new OperatingCosts { CarbonPricePerTonne = 50.0 },
+            OperatingCosts = new OperatingCosts(CarbonPricePerTonne: 50.0),
             Consumables =
             [
-                new Consumable { Name = "Diesel", Unit = "L", Driver = ConsumableDriver.TonneMined, RatePerDriver = 0.8, UnitPrice = 1.1, Co2eKgPerUnit = 2.68 },
-                new Consumable { Name = "Power", Unit = "kWh", Driver = ConsumableDriver.TonneProcessed, RatePerDriver = 28.0, UnitPrice = 0.09, Co2eKgPerUnit = 0.6 },
+                new Consumable(Name: "Diesel", Unit: "L", Driver: ConsumableDriver.TonneMined, RatePerDriver: 0.8, UnitPrice: 1.1, Co2eKgPerUnit: 2.68),
+                new Consumable(Name: "Power", Unit: "kWh", Driver: ConsumableDriver.TonneProcessed, RatePerDriver: 28.0, UnitPrice: 0.09, Co2eKgPerUnit: 0.6),
             ],
         };
 
@@ -122,20 +116,16 @@ public sealed class OperatingCostTests
         // one truck 8760 x 0.5 x 0.5 h x 100 $/h = 219 000. Each x 1.5.
         var scenario = Create(1, Ounces(0, 1000, wasteMined: 3000) with { OreMined = 1000 }) with
         {
-            OperatingCosts = new OperatingCosts
-            {
-                MiningPerTonne = 2.0, ProcessingPerTonne = 10.0, GeneralAndAdminPerPeriod = 5000.0, CarbonPricePerTonne = 40.0,
-            },
-            Consumables = [new Consumable { Name = "Diesel", Driver = ConsumableDriver.TonneMined, RatePerDriver = 0.5, UnitPrice = 1.2, Co2eKgPerUnit = 2.5 }],
+            OperatingCosts = new OperatingCosts(
+                MiningPerTonne: 2.0, ProcessingPerTonne: 10.0, GeneralAndAdminPerPeriod: 5000.0, CarbonPricePerTonne: 40.0),
+            Consumables = [new Consumable(Name: "Diesel", Driver: ConsumableDriver.TonneMined, RatePerDriver: 0.5, UnitPrice: 1.2, Co2eKgPerUnit: 2.5)],
             Equipment =
             [
-                new Equipment
-                {
-                    Name = "Truck", Count = 1, UnitCost = 0, PurchasePeriod = 0, OperatingCostPerHour = 100.0,
-                    Availability = 0.5, Utilisation = 0.5, LifeHours = 1e9,
-                },
+                new Equipment(
+                    Name: "Truck", Count: 1, UnitCost: 0, PurchasePeriod: 0, OperatingCostPerHour: 100.0,
+                    Availability: 0.5, Utilisation: 0.5, LifeHours: 1e9),
             ],
-            Factors = new Factors { OperatingCost = 1.5 },
+            Factors = new Factors(OperatingCost: 1.5),
         };
 
         var period = Evaluate(scenario).Periods[0];

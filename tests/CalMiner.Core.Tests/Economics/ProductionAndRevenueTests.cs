@@ -28,9 +28,9 @@ public sealed class ProductionAndRevenueTests
     [InlineData(GradeUnit.Percent, PayableUnit.TroyOunce, 1000, 0.01, 3215.0746568628)]
     public void Contained_ConvertsTheGradeToThePayableUnit(GradeUnit gradeUnit, PayableUnit payableUnit, double tonnes, double grade, double expected)
     {
-        var scenario = Create(1, new SchedulePeriod { Period = 0, OreProcessed = tonnes, Grades = new Dictionary<string, double> { ["M"] = grade } }) with
+        var scenario = Create(1, new SchedulePeriod(Period: 0, OreProcessed: tonnes, Grades: new Dictionary<string, double> { ["M"] = grade })) with
         {
-            Products = [new Product { Name = "M", GradeUnit = gradeUnit, PayableUnit = payableUnit, Recovery = 1.0, Price = 1.0, Primary = true }],
+            Products = [new Product(Name: "M", GradeUnit: gradeUnit, PayableUnit: payableUnit, Recovery: 1.0, Price: 1.0, Primary: true)],
         };
 
         var product = Evaluate(scenario).Periods[0].Products[0];
@@ -70,20 +70,16 @@ public sealed class ProductionAndRevenueTests
         // 10 000 t at 1.5 % Cu: 330 693.3932775 lb contained x 0.8 x 0.965 = 255 295.29961023 lb payable;
         // at 4.10 $/lb gross 1 046 710.72840194, less 0.25 $/lb TC/RC: NSR 982 886.90349939.
         // Au by-product 0.311034768 g/t: 100 oz contained x 0.7 = 70 oz; gross 70 x 2000 = 140 000; NSR 70 x 1990 = 139 300.
-        var scenario = Create(1, new SchedulePeriod
-        {
-            Period = 0,
-            OreProcessed = 10_000,
-            Grades = new Dictionary<string, double> { ["Cu"] = 1.5, ["Au"] = 0.311034768 },
-        }) with
+        var scenario = Create(1, new SchedulePeriod(
+            Period: 0,
+            OreProcessed: 10_000,
+            Grades: new Dictionary<string, double> { ["Cu"] = 1.5, ["Au"] = 0.311034768 })) with
         {
             Products =
             [
-                new Product
-                {
-                    Name = "Cu", GradeUnit = GradeUnit.Percent, PayableUnit = PayableUnit.Pound, Recovery = 0.8, Payability = 0.965,
-                    Price = 4.10, SellingCostPerUnit = 0.25, Primary = true,
-                },
+                new Product(
+                    Name: "Cu", GradeUnit: GradeUnit.Percent, PayableUnit: PayableUnit.Pound, Recovery: 0.8, Payability: 0.965,
+                    Price: 4.10, SellingCostPerUnit: 0.25, Primary: true),
                 Gold(2000) with { Recovery = 0.7, SellingCostPerUnit = 10.0, Primary = false },
             ],
         };
@@ -118,7 +114,7 @@ public sealed class ProductionAndRevenueTests
         var scenario = Create(1, Ounces(0, 1000)) with
         {
             Products = [Gold(2000) with { SellingCostPerUnit = 50.0 }],
-            Royalties = [new Royalty { Name = "State", Rate = 0.03 }],
+            Royalties = [new Royalty(Name: "State", Rate: 0.03)],
         };
 
         Near.Equal(58_500, Evaluate(scenario).Periods[0].Royalties);
@@ -131,7 +127,7 @@ public sealed class ProductionAndRevenueTests
         var scenario = Create(1, Ounces(0, 1000)) with
         {
             Products = [Gold(2000) with { SellingCostPerUnit = 50.0 }],
-            Royalties = [new Royalty { Name = "Streaming", Rate = 0.02, Basis = RoyaltyBasis.GrossRevenue }],
+            Royalties = [new Royalty(Name: "Streaming", Rate: 0.02, Basis: RoyaltyBasis.GrossRevenue)],
         };
 
         Near.Equal(40_000, Evaluate(scenario).Periods[0].Royalties);
@@ -146,8 +142,8 @@ public sealed class ProductionAndRevenueTests
             Products = [Gold(2000) with { SellingCostPerUnit = 50.0 }],
             Royalties =
             [
-                new Royalty { Name = "State", Rate = 0.03, Basis = RoyaltyBasis.Nsr },
-                new Royalty { Name = "Streaming", Rate = 0.02, Basis = RoyaltyBasis.GrossRevenue },
+                new Royalty(Name: "State", Rate: 0.03, Basis: RoyaltyBasis.Nsr),
+                new Royalty(Name: "Streaming", Rate: 0.02, Basis: RoyaltyBasis.GrossRevenue),
             ],
         };
 
@@ -161,15 +157,13 @@ public sealed class ProductionAndRevenueTests
     public void GradeFactor_MultipliesEveryGrade()
     {
         // 1000 oz x 1.1 = 1100 oz of gold; 20 000 oz x 1.1 = 22 000 oz of silver.
-        var scenario = Create(1, new SchedulePeriod
-        {
-            Period = 0,
-            OreProcessed = 1000,
-            Grades = new Dictionary<string, double> { ["Au"] = GramsPerTroyOunce, ["Ag"] = 20 * GramsPerTroyOunce },
-        }) with
+        var scenario = Create(1, new SchedulePeriod(
+            Period: 0,
+            OreProcessed: 1000,
+            Grades: new Dictionary<string, double> { ["Au"] = GramsPerTroyOunce, ["Ag"] = 20 * GramsPerTroyOunce })) with
         {
             Products = [Gold(2000), Gold(20) with { Name = "Ag", Primary = false }],
-            Factors = new Factors { Grade = 1.1 },
+            Factors = new Factors(Grade: 1.1),
         };
 
         var period = Evaluate(scenario).Periods[0];
@@ -186,8 +180,8 @@ public sealed class ProductionAndRevenueTests
         // Mining (1200 + 3000) x 2 = 8400; processing 1200 x 10 = 12 000.
         var scenario = Create(1, Ounces(0, 1000, wasteMined: 3000) with { OreMined = 1000 }) with
         {
-            OperatingCosts = new OperatingCosts { MiningPerTonne = 2.0, ProcessingPerTonne = 10.0 },
-            Factors = new Factors { Throughput = 1.2 },
+            OperatingCosts = new OperatingCosts(MiningPerTonne: 2.0, ProcessingPerTonne: 10.0),
+            Factors = new Factors(Throughput: 1.2),
         };
 
         var period = Evaluate(scenario).Periods[0];

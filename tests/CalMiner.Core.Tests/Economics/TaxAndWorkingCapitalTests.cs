@@ -10,8 +10,8 @@ public sealed class TaxAndWorkingCapitalTests
     private static ScenarioDocument LossThenProfits(bool lossCarryForward) =>
         Create(3, Waste(0, 100), Ounces(1, 160, wasteMined: 100), Ounces(2, 180, wasteMined: 100)) with
         {
-            OperatingCosts = new OperatingCosts { MiningPerTonne = 1.0 },
-            Tax = new Tax { Rate = 0.3, LossCarryForward = lossCarryForward },
+            OperatingCosts = new OperatingCosts(MiningPerTonne: 1.0),
+            Tax = new Tax(Rate: 0.3, LossCarryForward: lossCarryForward),
         };
 
     [Fact]
@@ -47,8 +47,8 @@ public sealed class TaxAndWorkingCapitalTests
         // Cash effect -(630 - 0) = -630, -(1260 - 630) = -630, -(0 - 1260) = +1260.
         var scenario = Create(3, Ounces(0, 3650, wasteMined: 1000), Ounces(1, 7300, wasteMined: 2000), Ounces(2, 3650, wasteMined: 1000)) with
         {
-            OperatingCosts = new OperatingCosts { MiningPerTonne = 1.0 },
-            WorkingCapital = new WorkingCapital { ReceivableDays = 73, PayableDays = 36.5 },
+            OperatingCosts = new OperatingCosts(MiningPerTonne: 1.0),
+            WorkingCapital = new WorkingCapital(ReceivableDays: 73, PayableDays: 36.5),
         };
 
         var result = Evaluate(scenario);
@@ -65,8 +65,8 @@ public sealed class TaxAndWorkingCapitalTests
         // NSR 1000 with 0 receivable days, opex 730 with 50 payable days: WC = -100 at the end of period 0, released in period 1.
         var scenario = Create(2, Ounces(0, 1000, wasteMined: 730), Ounces(1, 1000, wasteMined: 730)) with
         {
-            OperatingCosts = new OperatingCosts { MiningPerTonne = 1.0 },
-            WorkingCapital = new WorkingCapital { PayableDays = 50 },
+            OperatingCosts = new OperatingCosts(MiningPerTonne: 1.0),
+            WorkingCapital = new WorkingCapital(PayableDays: 50),
         };
 
         var result = Evaluate(scenario);

@@ -10,39 +10,33 @@ internal static class TestScenarios
     public const double PoundsPerTonne = 2204.62262185;
 
     /// <summary>Gold in g/t, sold in troy ounces, all of it recovered and paid for.</summary>
-    public static Product Gold(double price = 1.0) => new()
-    {
-        Name = "Au",
-        GradeUnit = GradeUnit.GramsPerTonne,
-        PayableUnit = PayableUnit.TroyOunce,
-        Recovery = 1.0,
-        Price = price,
-        Primary = true,
-    };
+    public static Product Gold(double price = 1.0) => new Product(
+        Name: "Au",
+        GradeUnit: GradeUnit.GramsPerTonne,
+        PayableUnit: PayableUnit.TroyOunce,
+        Recovery: 1.0,
+        Price: price,
+        Primary: true);
 
     /// <summary>A scenario of <paramref name="periods"/> periods at 10 % end of period with the gold product and the rows given.</summary>
-    public static ScenarioDocument Create(int periods, params SchedulePeriod[] schedule) => new()
-    {
-        Name = "Hand-checked",
-        Currency = "USD",
-        StartYear = 2030,
-        Periods = periods,
-        DiscountRate = 0.10,
-        Products = [Gold()],
-        Schedule = schedule,
-    };
+    public static ScenarioDocument Create(int periods, params SchedulePeriod[] schedule) => new ScenarioDocument(
+        Name: "Hand-checked",
+        Currency: "USD",
+        StartYear: 2030,
+        Periods: periods,
+        DiscountRate: 0.10,
+        Products: [Gold()],
+        Schedule: schedule);
 
     /// <summary>A period that processes <paramref name="ounces"/> t of ore at one troy ounce per tonne, so that it contains exactly that many ounces of gold.</summary>
-    public static SchedulePeriod Ounces(int period, double ounces, double wasteMined = 0) => new()
-    {
-        Period = period,
-        OreProcessed = ounces,
-        WasteMined = wasteMined,
-        Grades = new Dictionary<string, double> { ["Au"] = GramsPerTroyOunce },
-    };
+    public static SchedulePeriod Ounces(int period, double ounces, double wasteMined = 0) => new SchedulePeriod(
+        Period: period,
+        OreProcessed: ounces,
+        WasteMined: wasteMined,
+        Grades: new Dictionary<string, double> { ["Au"] = GramsPerTroyOunce });
 
     /// <summary>A period that mines waste only: not an operating period.</summary>
-    public static SchedulePeriod Waste(int period, double tonnes) => new() { Period = period, WasteMined = tonnes };
+    public static SchedulePeriod Waste(int period, double tonnes) => new SchedulePeriod(Period: period, WasteMined: tonnes);
 
     /// <summary>The scenario evaluated, after checking that it is valid (so a failure is about the model, not the test's scenario).</summary>
     public static EvaluationResult Evaluate(ScenarioDocument scenario)
