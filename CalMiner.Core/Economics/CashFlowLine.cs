@@ -91,7 +91,7 @@ public sealed record CashFlowLine
     /// <summary>Income tax: rate × max(0, taxable income − losses used).</summary>
     public double Tax { get; init; }
 
-    /// <summary>Working capital balance at the end of the period (0 at the end of the last period).</summary>
+    /// <summary>Working capital balance at the end of the period; 0 at the end of the last period, and so in the totals.</summary>
     public double WorkingCapital { get; init; }
 
     /// <summary>Cash effect of the change in working capital: −(WC − previous WC).</summary>

@@ -84,8 +84,8 @@ internal sealed class Lines
     /// <summary>The lines of period <paramref name="t"/>.</summary>
     public CashFlowLine Line(ScenarioPlan plan, int t) => Build(plan, t, c => c[t]);
 
-    /// <summary>The life-of-mine totals of every line.</summary>
-    public CashFlowLine Totals(ScenarioPlan plan) => Build(plan, null, Sum);
+    /// <summary>The life-of-mine totals of every line; for the working-capital balance, the closing balance, which is 0.</summary>
+    public CashFlowLine Totals(ScenarioPlan plan) => Build(plan, null, Sum) with { WorkingCapital = 0 };
 
     private static double Sum(double[] column)
     {
