@@ -61,18 +61,17 @@ public sealed class ExtremeInputTests
     }
 
     [Fact]
-    public void Evaluate_DoesNotThrow_WhenAmountsOverflowToInfinity()
+    public void AmountsThatCouldOverflow_AreRejectedNamingTheField()
     {
-        // Valid inputs whose products overflow: 1000 oz x 1e308 $/oz of refining charges.
+        // 1000 oz x 1e308 $/oz of refining charges would overflow; amounts are capped at 1e15.
         var scenario = TestScenarios.Create(3, TestScenarios.Ounces(1, 1000), TestScenarios.Ounces(2, 1000)) with
         {
             Products = [TestScenarios.Gold(2000) with { SellingCostPerUnit = 1e308 }],
         };
 
-        Assert.Empty(scenario.Validate());
-        var exception = Record.Exception(() => EconomicModel.Evaluate(scenario));
+        var exception = Assert.Throws<InvalidScenarioException>(() => EconomicModel.Evaluate(scenario));
 
-        Assert.Null(exception);
+        Assert.Equal("products[0].sellingCostPerUnit must be within 0..1000000000000000", Assert.Single(exception.Errors).ToString());
     }
 
     [Theory]
