@@ -51,9 +51,7 @@ internal static class PortableMath
 
         x = x > ExpHigh ? ExpHigh : x;
         x = x < ExpLow ? ExpLow : x;
-        var shifted = x * InvLn2 + RoundingShift;
-        var k = shifted - RoundingShift;
-        var n = (long)(BitConverter.DoubleToInt64Bits(shifted) - BitConverter.DoubleToInt64Bits(RoundingShift));
+        var k = x * InvLn2 + RoundingShift - RoundingShift;
         var hi = x - k * Ln2Hi;
         var lo = k * Ln2Lo;
         var r = hi - lo;
@@ -61,10 +59,20 @@ internal static class PortableMath
         var c = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
         var y = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi);
 
-        // 2^n in two factors, each a normal double, so that the product underflows gradually with a single rounding.
-        var half = n >> 1;
-        return y * BitConverter.Int64BitsToDouble((half + 1023) << 52) * BitConverter.Int64BitsToDouble((n - half + 1023) << 52);
+        // 2^k in two factors, each a normal double, so that the product underflows gradually with a single
+        // rounding. The exponents are split and converted in double arithmetic, where every step is exact,
+        // so that the vector version needs no 64-bit arithmetic shift (which AVX2 lacks).
+        var k1 = Math.Floor(k * 0.5);
+        return y * PowerOfTwo(k1) * PowerOfTwo(k - k1);
     }
+
+    // 2^k for an integer k in [-1022, 1023], built from its exponent bits.
+    private static double PowerOfTwo(double k) =>
+        BitConverter.Int64BitsToDouble((BitConverter.DoubleToInt64Bits(k + (RoundingShift + 1023)) - BitConverter.DoubleToInt64Bits(RoundingShift)) << 52);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> PowerOfTwo(Vector256<double> k) =>
+        (((k + Vector256.Create(RoundingShift + 1023)).AsInt64() - Vector256.Create(BitConverter.DoubleToInt64Bits(RoundingShift))) << 52).AsDouble();
 
     /// <summary>e^x lane by lane; the same bits as <see cref="Exp(double)"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -73,18 +81,15 @@ internal static class PortableMath
         var nan = ~Vector256.Equals(x, x);
         x = Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(ExpHigh)), Vector256.Create(ExpHigh), x);
         x = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(ExpLow)), Vector256.Create(ExpLow), x);
-        var shifted = x * Vector256.Create(InvLn2) + Vector256.Create(RoundingShift);
-        var k = shifted - Vector256.Create(RoundingShift);
-        var n = shifted.AsInt64() - Vector256.Create(BitConverter.DoubleToInt64Bits(RoundingShift));
+        var k = x * Vector256.Create(InvLn2) + Vector256.Create(RoundingShift) - Vector256.Create(RoundingShift);
         var hi = x - k * Vector256.Create(Ln2Hi);
         var lo = k * Vector256.Create(Ln2Lo);
         var r = hi - lo;
         var t = r * r;
         var c = r - t * (Vector256.Create(P1) + t * (Vector256.Create(P2) + t * (Vector256.Create(P3) + t * (Vector256.Create(P4) + t * Vector256.Create(P5)))));
         var y = Vector256<double>.One - ((lo - (r * c) / (Vector256.Create(2.0) - c)) - hi);
-        var half = n >> 1;
-        var bias = Vector256.Create(1023L);
-        var result = y * ((half + bias) << 52).AsDouble() * ((n - half + bias) << 52).AsDouble();
+        var k1 = Vector256.Floor(k * Vector256.Create(0.5));
+        var result = y * PowerOfTwo(k1) * PowerOfTwo(k - k1);
         return Vector256.ConditionalSelect(nan, x, result);
     }
 
@@ -136,13 +141,14 @@ internal static class PortableMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Log(Vector256<double> x)
     {
+        // x is positive, so its bits are non-negative and logical shifts (which AVX2 has) do.
         var bits = x.AsInt64();
-        var hx = bits >> 32;
-        var k = (hx >> 20) - Vector256.Create(1023L);
+        var hx = bits >>> 32;
+        var k = (hx >>> 20) - Vector256.Create(1023L);
         hx &= Vector256.Create(0x000FFFFFL);
         var i = (hx + Vector256.Create(0x95F64L)) & Vector256.Create(0x100000L);
         bits = ((hx | (i ^ Vector256.Create(0x3FF00000L))) << 32) | (bits & Vector256.Create(0xFFFFFFFFL));
-        k += i >> 20;
+        k += i >>> 20;
         var f = bits.AsDouble() - Vector256<double>.One;
 
         // |k| < 2^51, so the rounding-shift trick converts it exactly, as the scalar (double) cast does.

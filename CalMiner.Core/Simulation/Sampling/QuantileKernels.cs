@@ -222,12 +222,7 @@ internal readonly struct PertKernel(BetaQuantileTable table, double min, double 
     public Vector256<double> QuantileInside(Vector256<double> u)
     {
         var v = UnitInterval.Map(c0, c1, u);
-        var z = NormalFunctions.Quantile(v);
-        var x = Vector256.Create(
-            table.Quantile(v.GetElement(0), z.GetElement(0)),
-            table.Quantile(v.GetElement(1), z.GetElement(1)),
-            table.Quantile(v.GetElement(2), z.GetElement(2)),
-            table.Quantile(v.GetElement(3), z.GetElement(3)));
+        var x = table.Quantile(v, NormalFunctions.Quantile(v));
         return UnitInterval.Clamp(Vector256.Create(min) + Vector256.Create(width) * x, low, high);
     }
 }
@@ -302,6 +297,19 @@ internal readonly struct EmpiricalKernel(double[] sorted) : IQuantileKernel
         return sorted[index < sorted.Length ? index : sorted.Length - 1];
     }
 
-    public Vector256<double> QuantileInside(Vector256<double> u) =>
-        Vector256.Create(Quantile(u.GetElement(0)), Quantile(u.GetElement(1)), Quantile(u.GetElement(2)), Quantile(u.GetElement(3)));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<double> QuantileInside(Vector256<double> u)
+    {
+        // floor(u n), capped at n - 1, as the scalar (int) cast gives it; then four loads.
+        var count = Vector256.Create((double)sorted.Length);
+        var index = Vector256.Floor(u * count);
+        index = Vector256.ConditionalSelect(Vector256.LessThan(index, count), index, count - Vector256<double>.One);
+        var bits = (index + Vector256.Create(6755399441055744.0)).AsInt64();
+        var offset = BitConverter.DoubleToInt64Bits(6755399441055744.0);
+        return Vector256.Create(
+            sorted[(int)(bits.GetElement(0) - offset)],
+            sorted[(int)(bits.GetElement(1) - offset)],
+            sorted[(int)(bits.GetElement(2) - offset)],
+            sorted[(int)(bits.GetElement(3) - offset)]);
+    }
 }

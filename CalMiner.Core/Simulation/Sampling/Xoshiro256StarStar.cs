@@ -76,10 +76,14 @@ internal struct Xoshiro256StarStar
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void NextUniforms(Span<double> destination)
     {
+        // A copy in locals keeps the state in registers for the loop.
+        var rng = this;
         for (var i = 0; i < destination.Length; i++)
         {
-            destination[i] = ToUniform(NextUInt64());
+            destination[i] = ToUniform(rng.NextUInt64());
         }
+
+        this = rng;
     }
 
     /// <summary>An unbiased integer in [0, <paramref name="bound"/>) (Lemire's multiply-and-reject method).</summary>

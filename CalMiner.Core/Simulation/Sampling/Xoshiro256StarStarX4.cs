@@ -43,20 +43,23 @@ internal struct Xoshiro256StarStarX4
 
     /// <summary>The next output of each lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<ulong> NextUInt64()
+    public Vector256<ulong> NextUInt64() => Step(ref _s0, ref _s1, ref _s2, ref _s3);
+
+    // One step of xoshiro256** on four lanes. x * 5 and x * 9 are shifts and adds: AVX2 has no 64-bit
+    // multiply, and modulo 2^64 they are equal.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> Step(ref Vector256<ulong> s0, ref Vector256<ulong> s1, ref Vector256<ulong> s2, ref Vector256<ulong> s3)
     {
-        // x * 5 and x * 9 as shifts and adds: AVX2 has no 64-bit multiply, and modulo 2^64 they are equal.
-        var s1 = _s1;
         var times5 = (s1 << 2) + s1;
         var rotated = (times5 << 7) | (times5 >>> 57);
         var result = (rotated << 3) + rotated;
         var t = s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= s1;
-        _s1 = s1 ^ _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = (_s3 << 45) | (_s3 >>> 19);
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 45) | (s3 >>> 19);
         return result;
     }
 
@@ -76,22 +79,26 @@ internal struct Xoshiro256StarStarX4
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void NextUniforms(Span<double> destination)
     {
+        // The state lives in locals for the loop, so that it stays in registers.
+        var (s0, s1, s2, s3) = (_s0, _s1, _s2, _s3);
         ref var d = ref MemoryMarshal.GetReference(destination);
         var length = (nuint)destination.Length;
         nuint i = 0;
         for (; i + 4 <= length; i += 4)
         {
-            NextUniform().StoreUnsafe(ref d, i);
+            ToUniform(Step(ref s0, ref s1, ref s2, ref s3)).StoreUnsafe(ref d, i);
         }
 
         if (i < length)
         {
-            var last = NextUniform();
+            var last = ToUniform(Step(ref s0, ref s1, ref s2, ref s3));
             for (var lane = 0; i < length; i++, lane++)
             {
                 Unsafe.Add(ref d, i) = last.GetElement(lane);
             }
         }
+
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
     }
 
     /// <summary>
