@@ -109,6 +109,9 @@ public class RandomStreamTests
         Assert.True(Xoshiro256StarStar.ToUniform(ulong.MaxValue) < 1);
         Assert.Equal(0.5 + Math.Pow(2, -53), Xoshiro256StarStar.ToUniform(1UL << 63));
 
+        // Why 52 bits and not 53: ((x >> 11) + 0.5) · 2^-53 rounds (ties to even) to exactly 1 at the top.
+        Assert.Equal(1.0, ((ulong.MaxValue >> 11) + 0.5) * Math.Pow(2, -53));
+
         var bits = Vector256.Create(0UL, ulong.MaxValue, 1UL << 63, 0x0123456789ABCDEFUL);
         var vector = Xoshiro256StarStarX4.ToUniform(bits);
         for (var lane = 0; lane < 4; lane++)
