@@ -74,8 +74,8 @@ public sealed partial record ScenarioDocument
     public SimulationSettings Simulation { get; init; } = new();
 
     /// <summary>The primary product.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
     /// <exception cref="InvalidOperationException">The document does not have exactly one primary product.</exception>
+    [System.Text.Json.Serialization.JsonIgnore]
     public Product PrimaryProduct => Products.Single(p => p.Primary);
 
     /// <inheritdoc />
