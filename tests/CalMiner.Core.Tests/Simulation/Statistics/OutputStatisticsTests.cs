@@ -20,7 +20,6 @@ public class OutputStatisticsTests
     }
 
     [Theory]
-    [InlineData(0)]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
