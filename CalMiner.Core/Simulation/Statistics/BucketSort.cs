@@ -17,7 +17,9 @@ internal static class BucketSort
 {
     private const int InsertionSortLimit = 32;
     private const int MaxDepth = 4;
-    private const int MaxBuckets = 1 << 22;
+    private const int CacheResidentLimit = 1 << 14;
+    private const int CoarseBuckets = 1 << 12;
+    private const int StackCounts = 1024;
 
     /// <summary>
     /// Writes <paramref name="values"/> in ascending order to <paramref name="sorted"/> and, unless
@@ -92,7 +94,9 @@ internal static class BucketSort
             return;
         }
 
-        var buckets = Math.Min(MaxBuckets, n / 2);
+        // Large inputs go through a first level of a few thousand buckets, so that the histogram and
+        // the scatter stay in cache; each bucket is then sorted in L1 with about two values a bucket.
+        var buckets = n > CacheResidentLimit ? Math.Min(CoarseBuckets, n / 256) : n / 2;
         var scale = buckets / (max - min);
         if (depth >= MaxDepth || !double.IsFinite(scale) || scale == 0)
         {
@@ -102,18 +106,25 @@ internal static class BucketSort
         }
 
         var last = buckets - 1;
-        var starts = ArrayPool<int>.Shared.Rent(buckets + 1);
+        int[]? rentedCounts = null;
+        double[]? scratchValues = null;
+        int[]? scratchOrder = null;
         try
         {
-            var counts = starts.AsSpan(0, buckets + 1);
+            var counts = buckets < StackCounts
+                ? stackalloc int[StackCounts]
+                : (rentedCounts = ArrayPool<int>.Shared.Rent(buckets + 1));
+            counts = counts[..(buckets + 1)];
             counts.Clear();
             foreach (var x in source)
             {
                 counts[Math.Min((int)((x - min) * scale), last) + 1]++;
             }
 
+            var largest = 0;
             for (var b = 1; b <= buckets; b++)
             {
+                largest = Math.Max(largest, counts[b]);
                 counts[b] += counts[b - 1];
             }
 
@@ -129,6 +140,13 @@ internal static class BucketSort
                 }
             }
 
+            // One scratch for every large bucket of this level, rented once.
+            if (largest > InsertionSortLimit)
+            {
+                scratchValues = ArrayPool<double>.Shared.Rent(largest);
+                scratchOrder = withOrder ? ArrayPool<int>.Shared.Rent(largest) : null;
+            }
+
             var begin = 0;
             for (var b = 0; b < buckets; b++)
             {
@@ -136,7 +154,11 @@ internal static class BucketSort
                 var length = end - begin;
                 if (length > InsertionSortLimit)
                 {
-                    SortBucket(sorted.Slice(begin, length), withOrder ? order.Slice(begin, length) : [], depth + 1);
+                    var values = sorted.Slice(begin, length);
+                    var indices = withOrder ? order.Slice(begin, length) : [];
+                    values.CopyTo(scratchValues);
+                    indices.CopyTo(scratchOrder);
+                    SortCore(scratchValues.AsSpan(0, length), withOrder ? scratchOrder.AsSpan(0, length) : [], values, indices, depth + 1);
                 }
                 else if (length > 1)
                 {
@@ -148,27 +170,19 @@ internal static class BucketSort
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(starts);
-        }
-    }
-
-    private static void SortBucket(Span<double> values, Span<int> order, int depth)
-    {
-        var n = values.Length;
-        var valueCopy = ArrayPool<double>.Shared.Rent(n);
-        var orderCopy = order.IsEmpty ? null : ArrayPool<int>.Shared.Rent(n);
-        try
-        {
-            values.CopyTo(valueCopy);
-            order.CopyTo(orderCopy);
-            SortCore(valueCopy.AsSpan(0, n), orderCopy is null ? [] : orderCopy.AsSpan(0, n), values, order, depth);
-        }
-        finally
-        {
-            ArrayPool<double>.Shared.Return(valueCopy);
-            if (orderCopy is not null)
+            if (rentedCounts is not null)
             {
-                ArrayPool<int>.Shared.Return(orderCopy);
+                ArrayPool<int>.Shared.Return(rentedCounts);
+            }
+
+            if (scratchValues is not null)
+            {
+                ArrayPool<double>.Shared.Return(scratchValues);
+            }
+
+            if (scratchOrder is not null)
+            {
+                ArrayPool<int>.Shared.Return(scratchOrder);
             }
         }
     }
