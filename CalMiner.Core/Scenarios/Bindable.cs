@@ -12,10 +12,14 @@ namespace CalMiner.Scenarios;
 [JsonConverter(typeof(BindableJsonConverter))]
 public readonly struct Bindable : IEquatable<Bindable>
 {
+    // False only for default(Bindable): an input that was not given, which the records replace by their default.
+    private readonly bool _given;
+
     private Bindable(double number, string? parameter)
     {
         Number = number;
         Parameter = parameter;
+        _given = true;
     }
 
     /// <summary>The number, when this input is not bound to a parameter; otherwise 0.</summary>
@@ -41,6 +45,9 @@ public readonly struct Bindable : IEquatable<Bindable>
 
     /// <summary>A plain number.</summary>
     public static implicit operator Bindable(double number) => new(number, null);
+
+    /// <summary>This input, or <paramref name="fallback"/> when it was not given (it is <c>default</c>).</summary>
+    internal Bindable Or(double fallback) => _given ? this : fallback;
 
     /// <inheritdoc />
     public bool Equals(Bindable other) =>

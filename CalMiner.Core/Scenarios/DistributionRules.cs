@@ -8,6 +8,12 @@ internal static class DistributionRules
     // Truncation must leave at least this much probability, or sampling it is numerically meaningless.
     private const double MinimumMass = 1e-9;
 
+    /// <summary>
+    /// A chance of leaving a field's range small enough to ignore: a normal grade factor of mean 1 and sd 0.07
+    /// is never negative in practice, and one draw in a billion stays unseen in the largest runs.
+    /// </summary>
+    public const double NegligibleChance = 1e-9;
+
     public static void Validate(Distribution d, string path, List<ScenarioError> errors)
     {
         void Error(string field, string message) =>
@@ -232,6 +238,38 @@ internal static class DistributionRules
         return natural is null && (truncate.Min is null || truncate.Max is null) ? null : (low, high);
     }
 
+    /// <summary>The probability that a draw falls outside [<paramref name="min"/>, <paramref name="max"/>]; 0 where it cannot be known before solving the distribution.</summary>
+    public static double ChanceOutside(Distribution d, double min, double max)
+    {
+        if (d.Type is DistributionType.Normal or DistributionType.Lognormal && !IsPercentileForm(d) && d is { Mean: { } mean, Sd: { } sd })
+        {
+            // Only a distribution that is itself valid has a chance to compute; its own errors are reported apart.
+            var valid = double.IsFinite(mean) && double.IsFinite(sd) && sd > 0 && (d.Type == DistributionType.Normal || mean > 0)
+                && !(d.Truncate is { Min: { } tMin, Max: { } tMax } && !(tMin < tMax));
+            if (!valid)
+            {
+                return 0;
+            }
+
+            Func<double, double> cdf = d.Type == DistributionType.Normal
+                ? x => Normal.CDF(mean, sd, x)
+                : x => x <= 0 ? 0 : LogNormal.CDF(LogMu(mean, sd), LogSigma(mean, sd), x);
+            double low = d.Truncate?.Min ?? double.NegativeInfinity, high = d.Truncate?.Max ?? double.PositiveInfinity;
+            var mass = cdf(high) - cdf(low);
+            var below = min > low ? cdf(Math.Min(min, high)) - cdf(low) : 0;
+            var above = max < high ? cdf(high) - cdf(Math.Max(max, low)) : 0;
+            return mass > 0 ? (below + above) / mass : 0;
+        }
+
+        return Support(d) is var (a, b) && (a < min || b > max) ? 1 : 0;
+    }
+
+    /// <summary>μ of the log of a lognormal variable with mean <paramref name="mean"/> and sd <paramref name="sd"/>.</summary>
+    public static double LogMu(double mean, double sd) => Math.Log(mean) - LogSigma(mean, sd) * LogSigma(mean, sd) / 2;
+
+    /// <summary>σ of the log of a lognormal variable with mean <paramref name="mean"/> and sd <paramref name="sd"/>.</summary>
+    public static double LogSigma(double mean, double sd) => Math.Sqrt(Math.Log(1 + sd * sd / (mean * mean)));
+
     public static bool IsPercentileForm(Distribution d) => d.P10 is not null || d.P50 is not null || d.P90 is not null;
 
     public static bool IsContinuous(DistributionType type) =>
@@ -246,9 +284,7 @@ internal static class DistributionRules
             case DistributionType.Normal when d is { Mean: { } mean, Sd: { } sd } && !IsPercentileForm(d):
                 return Normal.CDF(mean, sd, high) - Normal.CDF(mean, sd, low);
             case DistributionType.Lognormal when d is { Mean: { } mean, Sd: { } sd } && !IsPercentileForm(d):
-                var sigma2 = Math.Log(1 + sd * sd / (mean * mean));
-                var mu = Math.Log(mean) - sigma2 / 2;
-                return LogNormal.CDF(mu, Math.Sqrt(sigma2), high) - (low <= 0 ? 0 : LogNormal.CDF(mu, Math.Sqrt(sigma2), low));
+                return LogNormal.CDF(LogMu(mean, sd), LogSigma(mean, sd), high) - (low <= 0 ? 0 : LogNormal.CDF(LogMu(mean, sd), LogSigma(mean, sd), low));
             default:
                 if (Support(d with { Truncate = null }) is var (a, b))
                 {

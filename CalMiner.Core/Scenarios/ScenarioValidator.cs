@@ -8,10 +8,18 @@ internal sealed partial class ScenarioValidator
 {
     private const double DaysPerYear = 365;
 
+    /// <summary>The largest magnitude of a tonnage, amount or price: well beyond any mine, and far from overflowing the model.</summary>
+    private const double MaxMagnitude = 1e15;
+
     private readonly ScenarioDocument _document;
+    private readonly IReadOnlyDictionary<string, Parameter> _parameters;
     private readonly List<ScenarioError> _errors = [];
 
-    private ScenarioValidator(ScenarioDocument document) => _document = document;
+    private ScenarioValidator(ScenarioDocument document)
+    {
+        _document = document;
+        _parameters = document.Parameters ?? new Dictionary<string, Parameter>();
+    }
 
     public static IReadOnlyList<ScenarioError> Validate(ScenarioDocument document)
     {
@@ -39,6 +47,15 @@ internal sealed partial class ScenarioValidator
         Range("discountRate", d.DiscountRate, 0, 1);
         Defined("discounting", d.Discounting);
 
+        foreach (var (path, collection) in new (string, object?)[]
+        {
+            ("consumables", d.Consumables), ("equipment", d.Equipment), ("capital", d.Capital), ("royalties", d.Royalties),
+            ("parameters", d.Parameters), ("correlations", d.Correlations),
+        })
+        {
+            NotNull(path, collection);
+        }
+
         ValidateParameters();
         ValidateProducts();
         ValidateSchedule();
@@ -54,7 +71,7 @@ internal sealed partial class ScenarioValidator
 
     private void ValidateParameters()
     {
-        foreach (var (name, parameter) in _document.Parameters)
+        foreach (var (name, parameter) in _parameters)
         {
             var path = $"parameters.{name}";
             if (!IdentifierPattern().IsMatch(name))
@@ -104,8 +121,8 @@ internal sealed partial class ScenarioValidator
             Defined($"{path}.payableUnit", product.PayableUnit);
             Input($"{path}.recovery", product.Recovery, 0, 1);
             Input($"{path}.payability", product.Payability, 0, 1);
-            Input($"{path}.price", product.Price, 0, double.PositiveInfinity);
-            Input($"{path}.sellingCostPerUnit", product.SellingCostPerUnit, 0, double.PositiveInfinity);
+            Input($"{path}.price", product.Price, 0, MaxMagnitude);
+            Input($"{path}.sellingCostPerUnit", product.SellingCostPerUnit, 0, MaxMagnitude);
         }
 
         var primaries = products.Count(p => p is { Primary: true });
@@ -124,7 +141,15 @@ internal sealed partial class ScenarioValidator
             return;
         }
 
-        var products = (_document.Products ?? []).Where(p => p is not null).ToDictionary(p => p.Name ?? "", StringComparer.Ordinal);
+        var products = new Dictionary<string, Product>(StringComparer.Ordinal);
+        foreach (var product in _document.Products ?? [])
+        {
+            if (product?.Name is { } name)
+            {
+                products.TryAdd(name, product);
+            }
+        }
+
         var seen = new HashSet<int>();
         for (var i = 0; i < schedule.Count; i++)
         {
@@ -143,7 +168,12 @@ internal sealed partial class ScenarioValidator
             NonNegative($"{path}.oreMined", row.OreMined);
             NonNegative($"{path}.wasteMined", row.WasteMined);
             NonNegative($"{path}.oreProcessed", row.OreProcessed);
-            foreach (var (product, grade) in row.Grades ?? new Dictionary<string, double>())
+            if (!NotNull($"{path}.grades", row.Grades))
+            {
+                continue;
+            }
+
+            foreach (var (product, grade) in row.Grades)
             {
                 var gradePath = $"{path}.grades.{product}";
                 if (!products.TryGetValue(product, out var known))
@@ -170,10 +200,10 @@ internal sealed partial class ScenarioValidator
             return;
         }
 
-        Input("operatingCosts.miningPerTonne", costs.MiningPerTonne, 0, double.PositiveInfinity);
-        Input("operatingCosts.processingPerTonne", costs.ProcessingPerTonne, 0, double.PositiveInfinity);
-        Input("operatingCosts.generalAndAdminPerPeriod", costs.GeneralAndAdminPerPeriod, 0, double.PositiveInfinity);
-        Input("operatingCosts.carbonPricePerTonne", costs.CarbonPricePerTonne, 0, double.PositiveInfinity);
+        Input("operatingCosts.miningPerTonne", costs.MiningPerTonne, 0, MaxMagnitude);
+        Input("operatingCosts.processingPerTonne", costs.ProcessingPerTonne, 0, MaxMagnitude);
+        Input("operatingCosts.generalAndAdminPerPeriod", costs.GeneralAndAdminPerPeriod, 0, MaxMagnitude);
+        Input("operatingCosts.carbonPricePerTonne", costs.CarbonPricePerTonne, 0, MaxMagnitude);
     }
 
     private void ValidateConsumables()
@@ -195,8 +225,8 @@ internal sealed partial class ScenarioValidator
             }
 
             Defined($"{path}.driver", consumable.Driver);
-            Input($"{path}.ratePerDriver", consumable.RatePerDriver, 0, double.PositiveInfinity);
-            Input($"{path}.unitPrice", consumable.UnitPrice, 0, double.PositiveInfinity);
+            Input($"{path}.ratePerDriver", consumable.RatePerDriver, 0, MaxMagnitude);
+            Input($"{path}.unitPrice", consumable.UnitPrice, 0, MaxMagnitude);
             NonNegative($"{path}.co2eKgPerUnit", consumable.Co2eKgPerUnit);
         }
     }
@@ -222,7 +252,7 @@ internal sealed partial class ScenarioValidator
             Range($"{path}.count", fleet.Count, 1, 10_000);
             NonNegative($"{path}.unitCost", fleet.UnitCost);
             Period($"{path}.purchasePeriod", fleet.PurchasePeriod);
-            Input($"{path}.operatingCostPerHour", fleet.OperatingCostPerHour, 0, double.PositiveInfinity);
+            Input($"{path}.operatingCostPerHour", fleet.OperatingCostPerHour, 0, MaxMagnitude);
             Range($"{path}.availability", fleet.Availability, 0, 1);
             Range($"{path}.utilisation", fleet.Utilisation, 0, 1);
             Positive($"{path}.lifeHours", fleet.LifeHours);
@@ -249,7 +279,7 @@ internal sealed partial class ScenarioValidator
             NotBlank($"{path}.name", item.Name);
             Defined($"{path}.category", item.Category);
             Period($"{path}.period", item.Period);
-            Input($"{path}.amount", item.Amount, 0, double.PositiveInfinity);
+            Input($"{path}.amount", item.Amount, 0, MaxMagnitude);
             NonNegative($"{path}.contingency", item.Contingency);
             Range($"{path}.depreciationYears", item.DepreciationYears, 1, 100);
         }
@@ -289,11 +319,11 @@ internal sealed partial class ScenarioValidator
         if (NotNull("factors", _document.Factors))
         {
             var factors = _document.Factors;
-            Input("factors.grade", factors.Grade, 0, double.PositiveInfinity);
-            Input("factors.throughput", factors.Throughput, 0, double.PositiveInfinity);
-            Input("factors.operatingCost", factors.OperatingCost, 0, double.PositiveInfinity);
-            Input("factors.initialCapital", factors.InitialCapital, 0, double.PositiveInfinity);
-            Input("factors.sustainingCapital", factors.SustainingCapital, 0, double.PositiveInfinity);
+            Input("factors.grade", factors.Grade, 0, MaxMagnitude);
+            Input("factors.throughput", factors.Throughput, 0, MaxMagnitude);
+            Input("factors.operatingCost", factors.OperatingCost, 0, MaxMagnitude);
+            Input("factors.initialCapital", factors.InitialCapital, 0, MaxMagnitude);
+            Input("factors.sustainingCapital", factors.SustainingCapital, 0, MaxMagnitude);
         }
     }
 
@@ -370,7 +400,7 @@ internal sealed partial class ScenarioValidator
             return;
         }
 
-        if (!_document.Parameters.TryGetValue(input.Parameter, out var parameter) || parameter is null)
+        if (!_parameters.TryGetValue(input.Parameter, out var parameter) || parameter is null)
         {
             Error(path, $"refers to unknown parameter \"{input.Parameter}\"");
             return;
@@ -382,8 +412,9 @@ internal sealed partial class ScenarioValidator
             Error($"parameters.{input.Parameter}.value", $"must be within {range} because it feeds {path}");
         }
 
-        if (parameter.Distribution is { } distribution && DistributionRules.Support(distribution) is var (low, high)
-            && (low < min || high > max))
+        // The magnitude cap guards against overflow, not against a long upper tail.
+        var upper = max >= MaxMagnitude ? double.PositiveInfinity : max;
+        if (parameter.Distribution is { } distribution && DistributionRules.ChanceOutside(distribution, min, upper) > DistributionRules.NegligibleChance)
         {
             Error($"parameters.{input.Parameter}.distribution", $"can take values outside {range}, which {path} requires; truncate it to {range}");
         }
@@ -391,7 +422,7 @@ internal sealed partial class ScenarioValidator
 
     private bool UncertainParameter(string path, string name)
     {
-        if (string.IsNullOrEmpty(name) || !_document.Parameters.TryGetValue(name, out var parameter))
+        if (string.IsNullOrEmpty(name) || !_parameters.TryGetValue(name, out var parameter))
         {
             Error(path, $"refers to unknown parameter \"{name}\"");
             return false;
@@ -463,9 +494,9 @@ internal sealed partial class ScenarioValidator
         }
     }
 
-    private void Finite(string path, double value) => Range(path, value, double.NegativeInfinity, double.PositiveInfinity);
+    private void Finite(string path, double value) => Range(path, value, -MaxMagnitude, MaxMagnitude);
 
-    private void NonNegative(string path, double value) => Range(path, value, 0, double.PositiveInfinity);
+    private void NonNegative(string path, double value) => Range(path, value, 0, MaxMagnitude);
 
     private void Positive(string path, double value)
     {
@@ -473,12 +504,14 @@ internal sealed partial class ScenarioValidator
         {
             Error(path, "must be > 0");
         }
+        else
+        {
+            Range(path, value, 0, MaxMagnitude);
+        }
     }
 
     private static string RangeText(double min, double max) =>
-        double.IsPositiveInfinity(max)
-            ? $">= {min.ToString(CultureInfo.InvariantCulture)}"
-            : $"{min.ToString(CultureInfo.InvariantCulture)}..{max.ToString(CultureInfo.InvariantCulture)}";
+        $"{min.ToString(CultureInfo.InvariantCulture)}..{max.ToString(CultureInfo.InvariantCulture)}";
 
     private void Error(string path, string message) => _errors.Add(new ScenarioError(path, message));
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 
 namespace CalMiner.Scenarios.Json;
@@ -14,8 +15,8 @@ internal static partial class JsonErrors
             ? $"is missing required field{(required.Groups[1].Value.Contains(',', StringComparison.Ordinal) ? "s" : "")} {required.Groups[1].Value.Replace("'", "", StringComparison.Ordinal)}"
             : UnmappedPattern().Match(message) is { Success: true } unmapped
                 ? Unknown(ref path, unmapped.Groups[1].Value)
-                : ConvertPattern().Match(message) is { Success: true } convert
-                    ? $"must be {Expected(convert.Groups[1].Value)}"
+                : message.Contains("could not be converted", StringComparison.Ordinal)
+                    ? $"must be {Expected(path)}"
                     : message.Contains("doesn't allow", StringComparison.Ordinal) || message.Contains("null", StringComparison.OrdinalIgnoreCase) && message.Contains("not", StringComparison.Ordinal)
                         ? "must not be null"
                         : message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase)
@@ -53,30 +54,58 @@ internal static partial class JsonErrors
         return text.StartsWith("must", StringComparison.Ordinal) ? text : $"is not valid JSON: {text}";
     }
 
-    private static string Expected(string dotnetType) => dotnetType switch
+    /// <summary>What the field at <paramref name="path"/> holds, found by walking the JSON contract along the path.</summary>
+    private static string Expected(string path)
     {
-        "System.Int32" or "System.Int64" => "a whole number",
-        "System.Double" or "System.Nullable`1[System.Double]" => "a number",
-        "System.String" => "a string",
-        "System.Boolean" => "true or false",
-        _ when dotnetType.EndsWith(nameof(Discounting), StringComparison.Ordinal) => "one of \"endOfPeriod\", \"midPeriod\"",
-        _ when dotnetType.EndsWith(nameof(GradeUnit), StringComparison.Ordinal) => "one of \"g/t\", \"ppm\", \"%\"",
-        _ when dotnetType.EndsWith(nameof(PayableUnit), StringComparison.Ordinal) => "one of \"oz\", \"g\", \"kg\", \"t\", \"lb\"",
-        _ when dotnetType.EndsWith(nameof(ConsumableDriver), StringComparison.Ordinal) => "one of \"tonneMined\", \"tonneProcessed\", \"operatingPeriod\"",
-        _ when dotnetType.EndsWith(nameof(CapitalCategory), StringComparison.Ordinal) => "one of \"initial\", \"sustaining\", \"closure\"",
-        _ when dotnetType.EndsWith(nameof(RoyaltyBasis), StringComparison.Ordinal) => "one of \"nsr\", \"grossRevenue\"",
-        _ when dotnetType.EndsWith(nameof(SamplingMethod), StringComparison.Ordinal) => "one of \"monteCarlo\", \"latinHypercube\"",
-        _ when dotnetType.EndsWith(nameof(DistributionType), StringComparison.Ordinal) => "one of \"constant\", \"normal\", \"lognormal\", \"uniform\", \"triangular\", \"pert\", \"discrete\", \"empirical\"",
-        _ when dotnetType.Contains("IReadOnlyList", StringComparison.Ordinal) => "an array",
-        _ => "an object",
+        JsonTypeInfo? info = ScenarioJsonContext.Default.ScenarioDocument;
+        foreach (Match segment in SegmentPattern().Matches(path))
+        {
+            var name = segment.Groups["name"].Value;
+            info = info switch
+            {
+                null => null,
+                { Kind: JsonTypeInfoKind.Enumerable or JsonTypeInfoKind.Dictionary } => Info(info.ElementType),
+                _ => info.Properties.FirstOrDefault(p => p.Name == name) is { } property ? Info(property.PropertyType) : null,
+            };
+        }
+
+        var type = info?.Type;
+        type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        return type switch
+        {
+            null => "of another type",
+            _ when type == typeof(int) || type == typeof(long) => "a whole number",
+            _ when type == typeof(double) => "a number",
+            _ when type == typeof(string) => "a string",
+            _ when type == typeof(bool) => "true or false",
+            _ when type == typeof(Bindable) => "a finite number or the name of a parameter",
+            _ when type.IsEnum => $"one of {EnumNames(type)}",
+            _ when info!.Kind == JsonTypeInfoKind.Enumerable => "an array",
+            _ => "an object",
+        };
+
+        static JsonTypeInfo? Info(Type? type) => type is null ? null : ScenarioJsonContext.Default.GetTypeInfo(type);
+    }
+
+    private static string EnumNames(Type type) => type.Name switch
+    {
+        nameof(Discounting) => "\"endOfPeriod\", \"midPeriod\"",
+        nameof(GradeUnit) => "\"g/t\", \"ppm\", \"%\"",
+        nameof(PayableUnit) => "\"oz\", \"g\", \"kg\", \"t\", \"lb\"",
+        nameof(ConsumableDriver) => "\"tonneMined\", \"tonneProcessed\", \"operatingPeriod\"",
+        nameof(CapitalCategory) => "\"initial\", \"sustaining\", \"closure\"",
+        nameof(RoyaltyBasis) => "\"nsr\", \"grossRevenue\"",
+        nameof(SamplingMethod) => "\"monteCarlo\", \"latinHypercube\"",
+        nameof(DistributionType) => "\"constant\", \"normal\", \"lognormal\", \"uniform\", \"triangular\", \"pert\", \"discrete\", \"empirical\"",
+        _ => "the allowed values",
     };
+
+    [GeneratedRegex(@"(?<name>[^.\[\]]+)|\[(?<index>\d+)\]")]
+    private static partial Regex SegmentPattern();
 
     [GeneratedRegex("missing required properties including: (.+?)\\.?(?: Path:|$)")]
     private static partial Regex RequiredPattern();
 
     [GeneratedRegex("The JSON property '([^']+)' could not be mapped")]
     private static partial Regex UnmappedPattern();
-
-    [GeneratedRegex("could not be converted to ([^ .][^ ]*?)\\.? Path:")]
-    private static partial Regex ConvertPattern();
 }

@@ -15,6 +15,7 @@ namespace CalMiner.Scenarios.Json;
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     RespectNullableAnnotations = true,
     AllowDuplicateProperties = false,
+    RespectRequiredConstructorParameters = true,
     NumberHandling = JsonNumberHandling.Strict,
     Converters =
     [

@@ -1,0 +1,253 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using CalMiner.Economics;
+using CalMiner.Scenarios;
+
+namespace CalMiner.Simulation.Engine;
+
+/// <summary>
+/// The cash-flow model of <see cref="CashFlowCalculator"/> evaluated four iterations at a time in
+/// <see cref="Vector256{T}"/> lanes, the period loop running with every running total in registers.
+/// Each lane performs exactly the scalar model's operations in the scalar model's order (no fused
+/// multiply-adds), so every iteration's outputs equal the scalar model run on its inputs, bit for bit.
+/// </summary>
+internal sealed class ModelKernel
+{
+    public const int Lanes = 4;
+
+    private readonly ScenarioPlan _plan;
+    private readonly double[]?[] _columns;
+    private readonly double[] _base;
+    private readonly double[] _discount;
+    private readonly double[] _preTaxDiscount;
+
+    /// <param name="plan">The compiled scenario.</param>
+    /// <param name="columns">Per parameter of the plan, its sampled values by iteration (padded to a multiple of <see cref="Lanes"/>), or null to hold its base value.</param>
+    public ModelKernel(ScenarioPlan plan, double[]?[] columns)
+    {
+        _plan = plan;
+        _columns = columns;
+        _base = plan.BaseValues;
+        var document = plan.Document;
+        _discount = [.. Enumerable.Range(0, plan.Periods).Select(t => CashFlowMath.DiscountFactor(t, document.DiscountRate, document.Discounting))];
+
+        // The pre-tax NPV is discounted as CashFlowMath.Npv does it: a running product of 1/(1 + r).
+        _preTaxDiscount = new double[plan.Periods];
+        var v = 1 / (1 + document.DiscountRate);
+        var factor = document.Discounting == Discounting.MidPeriod ? Math.Sqrt(v) : v;
+        for (var t = 0; t < plan.Periods; t++)
+        {
+            _preTaxDiscount[t] = factor;
+            factor *= v;
+        }
+    }
+
+    /// <summary>Evaluates iterations [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>); <paramref name="count"/> is a multiple of <see cref="Lanes"/>.</summary>
+    /// <param name="start">First iteration, a multiple of <see cref="Lanes"/>.</param>
+    /// <param name="count">Number of iterations.</param>
+    /// <param name="outputs">Where the outputs of each iteration go.</param>
+    /// <param name="cashFlows">Scratch of at least periods × <paramref name="count"/> values.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Evaluate(int start, int count, OutputColumns outputs, Span<double> cashFlows)
+    {
+        var periods = _plan.Periods;
+        for (var lane = 0; lane < count; lane += Lanes)
+        {
+            EvaluateLanes(start + lane, cashFlows.Slice(lane * periods, Lanes * periods), outputs);
+        }
+
+        // IRR, payback and peak funding walk each iteration's flows; the IRR runs the scalar model's own kernel.
+        Span<double> flows = stackalloc double[periods];
+        for (var i = 0; i < count; i++)
+        {
+            var group = cashFlows.Slice(i / Lanes * Lanes * periods, Lanes * periods);
+            for (var t = 0; t < periods; t++)
+            {
+                flows[t] = group[(t * Lanes) + (i % Lanes)];
+            }
+
+            var iteration = start + i;
+            outputs.IrrAfterTax[iteration] = CashFlowMath.Irr(flows);
+            outputs.PaybackYears[iteration] = CashFlowMath.Payback(flows);
+            outputs.PeakFunding[iteration] = CashFlowCalculator.PeakFunding(flows);
+        }
+    }
+
+    private Vector256<double> Load(Slot slot, int iteration) =>
+        slot.Parameter < 0
+            ? Vector256.Create(slot.Constant)
+            : _columns[slot.Parameter] is { } column
+                ? Vector256.LoadUnsafe(ref column[iteration])
+                : Vector256.Create(_base[slot.Parameter]);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void EvaluateLanes(int i, Span<double> cashFlows, OutputColumns outputs)
+    {
+        var plan = _plan;
+        var zero = Vector256<double>.Zero;
+        var grade = Load(plan.GradeFactor, i);
+        var throughput = Load(plan.ThroughputFactor, i);
+        var opexFactor = Load(plan.OperatingCostFactor, i);
+        var mining = Load(plan.MiningPerTonne, i);
+        var processing = Load(plan.ProcessingPerTonne, i);
+        var generalAndAdmin = Load(plan.GeneralAndAdmin, i);
+        var carbonPrice = Load(plan.CarbonPrice, i);
+        var initialFactor = Load(plan.InitialCapitalFactor, i);
+        var sustainingFactor = Load(plan.SustainingCapitalFactor, i);
+        var taxRate = Load(plan.TaxRate, i);
+
+        // Capital items: their amounts with contingency and factor, as the scalar model computes them.
+        var items = plan.Capital;
+        Span<Vector256<double>> amounts = stackalloc Vector256<double>[items.Length];
+        for (var c = 0; c < items.Length; c++)
+        {
+            var factor = items[c].Category switch
+            {
+                CapitalCategory.Initial => initialFactor,
+                CapitalCategory.Sustaining => sustainingFactor,
+                _ => Vector256.Create(1.0),
+            };
+            amounts[c] = Load(items[c].Amount, i) * Vector256.Create(items[c].WithContingency) * factor;
+        }
+
+        var products = plan.Products;
+        var primary = plan.PrimaryIndex;
+        Vector256<double> losses = zero, previousWorkingCapital = zero, npvAfterTax = zero, npvPreTax = zero;
+        Vector256<double> totalOpex = zero, totalPrimaryGross = zero, totalPrimarySelling = zero, totalNsr = zero;
+        Vector256<double> totalRoyalties = zero, totalSustaining = zero, totalPrimaryPayable = zero;
+        var receivable = Vector256.Create(plan.ReceivableFraction);
+        var payable = Vector256.Create(plan.PayableFraction);
+        for (var t = 0; t < plan.Periods; t++)
+        {
+            var oreMined = Vector256.Create(plan.OreMined[t]) * throughput;
+            var oreProcessed = Vector256.Create(plan.OreProcessed[t]) * throughput;
+            var waste = Vector256.Create(plan.WasteMined[t]);
+
+            Vector256<double> gross = zero, selling = zero, primaryGross = zero, primarySelling = zero, primaryPayable = zero;
+            for (var k = 0; k < products.Length; k++)
+            {
+                var product = products[k];
+                var contained = oreProcessed * Vector256.Create(product.Grade[t]) * grade * Vector256.Create(product.PayableUnitsPerTonneGrade);
+                var recovered = contained * Load(product.Recovery, i);
+                var paid = recovered * Load(product.Payability, i);
+                var productGross = paid * Load(product.Price, i);
+                var productSelling = paid * Load(product.SellingCost, i);
+                gross += productGross;
+                selling += productSelling;
+                if (k == primary)
+                {
+                    (primaryGross, primarySelling, primaryPayable) = (productGross, productSelling, paid);
+                }
+            }
+
+            var nsr = gross - selling;
+            var royalties = zero;
+            foreach (var royalty in plan.Royalties)
+            {
+                royalties += Load(royalty.Rate, i) * (royalty.Basis == RoyaltyBasis.Nsr ? nsr : gross);
+            }
+
+            var operating = plan.Operating[t];
+            Vector256<double> consumables = zero, co2e = zero;
+            foreach (var consumable in plan.Consumables)
+            {
+                var driver = consumable.Driver switch
+                {
+                    ConsumableDriver.TonneMined => oreMined + waste,
+                    ConsumableDriver.TonneProcessed => oreProcessed,
+                    _ => Vector256.Create(operating ? 1.0 : 0.0),
+                };
+                var quantity = Load(consumable.Rate, i) * driver;
+                consumables += quantity * Load(consumable.Price, i);
+                co2e += quantity * Vector256.Create(consumable.Co2eTonnesPerUnit);
+            }
+
+            var equipment = zero;
+            if (operating)
+            {
+                foreach (var fleet in plan.Fleets)
+                {
+                    if (t >= fleet.PurchasePeriod)
+                    {
+                        equipment += Vector256.Create(fleet.Count * fleet.HoursPerPeriod) * Load(fleet.CostPerHour, i);
+                    }
+                }
+            }
+
+            var opex = (oreMined + waste) * mining * opexFactor
+                + oreProcessed * processing * opexFactor
+                + (operating ? generalAndAdmin * opexFactor : zero)
+                + consumables * opexFactor
+                + co2e * carbonPrice * opexFactor
+                + equipment * opexFactor;
+
+            var initial = Vector256.Create(plan.EquipmentInitial[t]) * initialFactor;
+            var sustaining = Vector256.Create(plan.EquipmentSustaining[t]) * sustainingFactor;
+            var closure = zero;
+            var depreciation = Vector256.Create(plan.EquipmentInitialDepreciation[t]) * initialFactor
+                + Vector256.Create(plan.EquipmentSustainingDepreciation[t]) * sustainingFactor;
+            for (var c = 0; c < items.Length; c++)
+            {
+                var item = items[c];
+                if (item.Period == t)
+                {
+                    switch (item.Category)
+                    {
+                        case CapitalCategory.Initial: initial += amounts[c]; break;
+                        case CapitalCategory.Sustaining: sustaining += amounts[c]; break;
+                        default: closure += amounts[c]; break;
+                    }
+                }
+
+                // Adding the scalar model's zero terms would change nothing, so they are skipped.
+                if (item.Depreciation[t] != 0)
+                {
+                    depreciation += amounts[c] * Vector256.Create(item.Depreciation[t]);
+                }
+            }
+
+            var capital = initial + sustaining + closure;
+
+            // Tax, with losses carried forward as the scalar model does.
+            var ebitda = nsr - royalties - opex;
+            var taxable = ebitda - depreciation - closure;
+            var lossesUsed = zero;
+            if (plan.LossCarryForward)
+            {
+                var loss = Vector256.LessThan(taxable, zero);
+                lossesUsed = Vector256.ConditionalSelect(loss, zero, Vector256.Min(losses, taxable));
+                losses = Vector256.ConditionalSelect(loss, losses - taxable, losses - lossesUsed);
+            }
+
+            var tax = taxRate * Vector256.Max(zero, taxable - lossesUsed);
+            var workingCapital = t == plan.Periods - 1 ? zero : nsr * receivable - opex * payable;
+            var workingCapitalChange = previousWorkingCapital - workingCapital;
+            previousWorkingCapital = workingCapital;
+            var preTax = ebitda - capital + workingCapitalChange;
+            var afterTax = preTax - tax;
+            npvAfterTax += afterTax * Vector256.Create(_discount[t]);
+            npvPreTax += preTax * Vector256.Create(_preTaxDiscount[t]);
+            afterTax.StoreUnsafe(ref cashFlows[t * Lanes]);
+
+            totalOpex += opex;
+            totalPrimaryGross += primaryGross;
+            totalPrimarySelling += primarySelling;
+            totalNsr += nsr;
+            totalRoyalties += royalties;
+            totalSustaining += sustaining;
+            totalPrimaryPayable += primaryPayable;
+        }
+
+        npvAfterTax.StoreUnsafe(ref outputs.NpvAfterTax[i]);
+        npvPreTax.StoreUnsafe(ref outputs.NpvPreTax[i]);
+
+        // C1 and AISC per payable primary unit, absent (NaN) without primary production.
+        var byProductNsr = totalNsr - (totalPrimaryGross - totalPrimarySelling);
+        var some = Vector256.GreaterThan(totalPrimaryPayable, zero);
+        var nan = Vector256.Create(double.NaN);
+        var cashCost = Vector256.ConditionalSelect(some, (totalOpex + totalPrimarySelling - byProductNsr) / totalPrimaryPayable, nan);
+        var aisc = cashCost + (totalRoyalties + totalSustaining) / totalPrimaryPayable;
+        cashCost.StoreUnsafe(ref outputs.CashCostPerUnit[i]);
+        aisc.StoreUnsafe(ref outputs.AiscPerUnit[i]);
+    }
+}

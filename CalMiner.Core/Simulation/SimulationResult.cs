@@ -1,0 +1,115 @@
+using CalMiner.Scenarios;
+
+namespace CalMiner.Simulation;
+
+/// <summary>The distributions of a scenario's metrics over a Monte Carlo run, and what drives them.</summary>
+public sealed record SimulationResult
+{
+    /// <summary>Iterations evaluated (fewer than asked when the convergence rule stopped the run).</summary>
+    public required int Iterations { get; init; }
+
+    /// <summary>Seed of the random streams.</summary>
+    public required long Seed { get; init; }
+
+    /// <summary>How the inputs were sampled.</summary>
+    public required SamplingMethod Sampling { get; init; }
+
+    /// <summary>Whether the convergence rule stopped the run before its last iteration.</summary>
+    public bool StoppedEarly { get; init; }
+
+    /// <summary>Whether the correlation matrix was invalid and repaired to the nearest valid one.</summary>
+    public bool CorrelationsRepaired { get; init; }
+
+    /// <summary>Per output (npvAfterTax, irrAfterTax, npvPreTax, paybackYears, peakFunding, cashCostPerUnit, aiscPerUnit), its distribution.</summary>
+    public required IReadOnlyDictionary<string, OutputDistribution> Outputs { get; init; }
+
+    /// <summary>Each uncertain input's influence on the after-tax NPV, strongest first.</summary>
+    public required IReadOnlyList<InputInfluence> Sensitivity { get; init; }
+
+    /// <summary>After-tax NPV with each uncertain input at its P10 and P90 and the others at base case, widest swing first.</summary>
+    public required IReadOnlyList<TornadoBar> Tornado { get; init; }
+
+    /// <summary>After-tax NPV with each uncertain input from −30 % to +30 % of its base value, the others at base case.</summary>
+    public required IReadOnlyList<SpiderSeries> Spider { get; init; }
+
+    /// <summary>Running mean of the after-tax NPV and its 95 % interval at checkpoints.</summary>
+    public required IReadOnlyList<ConvergenceCheckpoint> Convergence { get; init; }
+
+    /// <summary>Every iteration's sampled inputs and outputs, when asked for.</summary>
+    public SimulationSamples? Samples { get; init; }
+}
+
+/// <summary>The distribution of one output. Absent values (no IRR, no payback) are left out of every statistic.</summary>
+public sealed record OutputDistribution
+{
+    /// <summary>Fraction of the iterations where the output exists, in 0..1.</summary>
+    public required double PresentFraction { get; init; }
+
+    /// <summary>Mean.</summary>
+    public required double Mean { get; init; }
+
+    /// <summary>Sample standard deviation (n − 1).</summary>
+    public required double Sd { get; init; }
+
+    /// <summary>Smallest value.</summary>
+    public required double Min { get; init; }
+
+    /// <summary>Largest value.</summary>
+    public required double Max { get; init; }
+
+    /// <summary>Percentiles P1 P5 P10 P25 P50 P75 P90 P95 P99 by name ("p1" … "p99"), linearly interpolated (Excel PERCENTILE.INC).</summary>
+    public required IReadOnlyDictionary<string, double> Percentiles { get; init; }
+
+    /// <summary>Probability that the output is &lt; 0.</summary>
+    public required double ProbabilityNegative { get; init; }
+
+    /// <summary>Value at risk at 5 %: the P5.</summary>
+    public required double Var5 { get; init; }
+
+    /// <summary>Conditional value at risk at 5 %: the mean of the values ≤ the P5.</summary>
+    public required double Cvar5 { get; init; }
+
+    /// <summary>Counts of values in equal-width bins from <see cref="Min"/> to <see cref="Max"/>.</summary>
+    public required IReadOnlyList<int> Histogram { get; init; }
+
+    /// <summary>The CDF as 101 values: the percentiles at 0, 1, …, 100 %.</summary>
+    public required IReadOnlyList<double> Cdf { get; init; }
+}
+
+/// <summary>How strongly an uncertain input drives the after-tax NPV.</summary>
+/// <param name="Input">The parameter's name.</param>
+/// <param name="RankCorrelation">Spearman rank correlation with the after-tax NPV, in −1..1.</param>
+/// <param name="ContributionToVariance">Squared rank correlation as a share of all inputs' (sign kept), in −1..1.</param>
+/// <param name="TailShift">In the iterations where the NPV is below its P10, the input's median minus its overall median, in its standard deviations.</param>
+public sealed record InputInfluence(string Input, double RankCorrelation, double ContributionToVariance, double TailShift);
+
+/// <summary>The after-tax NPV with one input at its P10 and at its P90, the others at base case.</summary>
+/// <param name="Input">The parameter's name.</param>
+/// <param name="Low">The input's P10.</param>
+/// <param name="High">The input's P90.</param>
+/// <param name="NpvAtLow">After-tax NPV with the input at <paramref name="Low"/>.</param>
+/// <param name="NpvAtHigh">After-tax NPV with the input at <paramref name="High"/>.</param>
+public sealed record TornadoBar(string Input, double Low, double High, double NpvAtLow, double NpvAtHigh);
+
+/// <summary>The after-tax NPV as one input moves from −30 % to +30 % of its base value.</summary>
+/// <param name="Input">The parameter's name.</param>
+/// <param name="Points">The NPV at each change.</param>
+public sealed record SpiderSeries(string Input, IReadOnlyList<SpiderPoint> Points);
+
+/// <summary>One point of a spider series.</summary>
+/// <param name="Change">Relative change of the input from its base value, e.g. −0.3.</param>
+/// <param name="Value">The input's value.</param>
+/// <param name="Npv">After-tax NPV.</param>
+public sealed record SpiderPoint(double Change, double Value, double Npv);
+
+/// <summary>The running mean of the after-tax NPV after some iterations, with its confidence interval.</summary>
+/// <param name="Iterations">Iterations so far.</param>
+/// <param name="Mean">Mean of the present values so far.</param>
+/// <param name="Low">Lower end of the 95 % interval of the mean.</param>
+/// <param name="High">Upper end of the 95 % interval of the mean.</param>
+public sealed record ConvergenceCheckpoint(int Iterations, double Mean, double Low, double High);
+
+/// <summary>Every iteration's sampled inputs and outputs, as columns.</summary>
+/// <param name="Inputs">Sampled values of each uncertain parameter, by name.</param>
+/// <param name="Outputs">Values of each output by name; absent values are NaN.</param>
+public sealed record SimulationSamples(IReadOnlyDictionary<string, double[]> Inputs, IReadOnlyDictionary<string, double[]> Outputs);

@@ -1,0 +1,268 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace CalMiner.Simulation.Statistics;
+
+/// <summary>One sampled input of a run, as the sensitivity analysis sees it.</summary>
+/// <param name="Name">The parameter's name.</param>
+/// <param name="Values">The input's value in every iteration, in iteration order (no NaN).</param>
+internal sealed record SensitivityInput(string Name, ReadOnlyMemory<double> Values)
+{
+    /// <summary>
+    /// 0-based ranks of the values (a permutation of 0..n−1), when the sampler already knows them,
+    /// e.g. Latin Hypercube strata; empty to rank the values here. Given ranks are used as they are,
+    /// so pass them only for inputs without tied values.
+    /// </summary>
+    public ReadOnlyMemory<int> Ranks { get; init; }
+}
+
+/// <summary>How one input drives the target.</summary>
+/// <param name="Name">The parameter's name.</param>
+/// <param name="RankCorrelation">Spearman rank correlation with the target, in −1..1 (tied values share their mean rank).</param>
+/// <param name="ContributionToVariance">ρ²/Σρ² as a signed percentage (sign of ρ), so the magnitudes over all inputs add up to 100.</param>
+/// <param name="Median">The input's median over all iterations (<see cref="Percentile"/> definition).</param>
+/// <param name="TailMedian">The input's median over the tail iterations; NaN when the tail is empty.</param>
+/// <param name="StandardDeviation">The input's sample standard deviation over all iterations.</param>
+/// <param name="TailShift">(TailMedian − Median)/StandardDeviation: how far the tail iterations sit from the usual value, in sds; 0 for a constant input, NaN for an empty tail.</param>
+internal sealed record InputSensitivity(string Name, double RankCorrelation, double ContributionToVariance, double Median, double TailMedian, double StandardDeviation, double TailShift);
+
+/// <summary>Settings of the sensitivity analysis.</summary>
+internal sealed record SensitivityOptions
+{
+    public static SensitivityOptions Default { get; } = new();
+
+    /// <summary>Probability that bounds the tail, in (0, 0.5]; default 0.10 (the iterations with target ≤ P10).</summary>
+    public double TailProbability { get; init; } = 0.10;
+
+    /// <summary>When true the tail is the upper one instead: target ≥ P(1 − TailProbability).</summary>
+    public bool UpperTail { get; init; }
+
+    /// <summary>Most threads to use; −1 for all cores.</summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+}
+
+/// <summary>
+/// Sensitivity of a target output (after-tax NPV) to each sampled input: Spearman rank correlation,
+/// contribution to variance (squared rank correlations normalised to 100 %, sign kept, as Crystal
+/// Ball reports it) and tail scenario analysis (which inputs sit unusually high or low in the
+/// iterations where the target is in its tail).
+/// </summary>
+internal static class Sensitivity
+{
+    /// <param name="target">The target output of every iteration (no NaN).</param>
+    /// <param name="inputs">The inputs, each as long as the target.</param>
+    /// <param name="options">Tail and threading settings; <see cref="SensitivityOptions.Default"/> when null.</param>
+    public static InputSensitivity[] Analyse(ReadOnlyMemory<double> target, IReadOnlyList<SensitivityInput> inputs, SensitivityOptions? options = null)
+    {
+        options ??= SensitivityOptions.Default;
+        var n = target.Length;
+        var parallelism = options.MaxDegreeOfParallelism;
+        var results = new InputSensitivity[inputs.Count];
+        if (n == 0)
+        {
+            for (var i = 0; i < results.Length; i++)
+            {
+                results[i] = new InputSensitivity(inputs[i].Name, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+            }
+
+            return results;
+        }
+
+        var targetRanks = ArrayPool<double>.Shared.Rent(n);
+        var tail = ArrayPool<int>.Shared.Rent(n);
+        try
+        {
+            MidRanks(target.Span, targetRanks.AsSpan(0, n));
+            var tailCount = TailIterations(target, options, tail, parallelism);
+            var correlations = new double[inputs.Count];
+            FixedChunks.For(inputs.Count, parallelism, i =>
+            {
+                var input = inputs[i];
+                correlations[i] = input.Ranks.IsEmpty
+                    ? SpearmanOfValues(targetRanks.AsSpan(0, n), input.Values.Span)
+                    : Spearman(targetRanks.AsSpan(0, n), input.Ranks.Span);
+                results[i] = Tail(input, tail.AsSpan(0, tailCount));
+            });
+
+            var contributions = new double[inputs.Count];
+            ContributionToVariance(correlations, contributions);
+            for (var i = 0; i < results.Length; i++)
+            {
+                results[i] = results[i] with { RankCorrelation = correlations[i], ContributionToVariance = contributions[i] };
+            }
+
+            return results;
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(targetRanks);
+            ArrayPool<int>.Shared.Return(tail);
+        }
+    }
+
+    /// <summary>Mid-ranks (0-based, ties share their mean rank) of values without NaN.</summary>
+    public static void MidRanks(ReadOnlySpan<double> values, Span<double> ranks)
+    {
+        var n = values.Length;
+        var sorted = ArrayPool<double>.Shared.Rent(n);
+        var order = ArrayPool<int>.Shared.Rent(n);
+        try
+        {
+            BucketSort.MidRanks(values, ranks, sorted.AsSpan(0, n), order.AsSpan(0, n));
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(sorted);
+            ArrayPool<int>.Shared.Return(order);
+        }
+    }
+
+    /// <summary>Spearman's ρ: the Pearson correlation of two rank vectors (0-based ranks, mean (n − 1)/2); NaN when either is constant.</summary>
+    public static double Spearman(ReadOnlySpan<double> ranksA, ReadOnlySpan<double> ranksB)
+    {
+        var centre = (ranksA.Length - 1) / 2.0;
+        ref var a = ref MemoryMarshal.GetReference(ranksA);
+        ref var b = ref MemoryMarshal.GetReference(ranksB);
+        var c = Vector256.Create(centre);
+        Vector256<double> ab = default, aa = default, bb = default;
+        var i = 0;
+        for (; i <= ranksA.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+        {
+            var x = Vector256.LoadUnsafe(ref a, (nuint)i) - c;
+            var y = Vector256.LoadUnsafe(ref b, (nuint)i) - c;
+            ab += x * y;
+            aa += x * x;
+            bb += y * y;
+        }
+
+        double sab = Sum(ab), saa = Sum(aa), sbb = Sum(bb);
+        for (; i < ranksA.Length; i++)
+        {
+            var x = ranksA[i] - centre;
+            var y = ranksB[i] - centre;
+            sab += x * y;
+            saa += x * x;
+            sbb += y * y;
+        }
+
+        return sab / Math.Sqrt(saa * sbb);
+    }
+
+    /// <summary>Spearman's ρ of mid-ranks against ranks that form a permutation of 0..n−1 (e.g. Latin Hypercube strata).</summary>
+    public static double Spearman(ReadOnlySpan<double> ranksA, ReadOnlySpan<int> ranksB)
+    {
+        var centre = (ranksA.Length - 1) / 2.0;
+        double sab = 0, saa = 0, sbb = 0;
+        for (var i = 0; i < ranksA.Length; i++)
+        {
+            var x = ranksA[i] - centre;
+            var y = ranksB[i] - centre;
+            sab += x * y;
+            saa += x * x;
+            sbb += y * y;
+        }
+
+        return sab / Math.Sqrt(saa * sbb);
+    }
+
+    /// <summary>
+    /// Contribution to variance: 100·sign(ρᵢ)·ρᵢ²/Σρ², all 0 when every ρ is 0. NaN correlations
+    /// (constant inputs) contribute nothing.
+    /// </summary>
+    public static void ContributionToVariance(ReadOnlySpan<double> rankCorrelations, Span<double> destination)
+    {
+        var total = 0.0;
+        foreach (var rho in rankCorrelations)
+        {
+            if (!double.IsNaN(rho))
+            {
+                total += rho * rho;
+            }
+        }
+
+        for (var i = 0; i < rankCorrelations.Length; i++)
+        {
+            var rho = rankCorrelations[i];
+            destination[i] = total == 0 || double.IsNaN(rho) ? 0 : 100 * Math.Sign(rho) * rho * rho / total;
+        }
+    }
+
+    private static double SpearmanOfValues(ReadOnlySpan<double> targetRanks, ReadOnlySpan<double> values)
+    {
+        var ranks = ArrayPool<double>.Shared.Rent(values.Length);
+        try
+        {
+            MidRanks(values, ranks.AsSpan(0, values.Length));
+            return Spearman(targetRanks, ranks.AsSpan(0, values.Length));
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(ranks);
+        }
+    }
+
+    /// <summary>Indices of the tail iterations (target ≤ its P10, or ≥ its P90 for the upper tail), ascending.</summary>
+    private static int TailIterations(ReadOnlyMemory<double> target, SensitivityOptions options, int[] tail, int parallelism)
+    {
+        var moments = OutputStatistics.Moments(target, parallelism);
+        var bound = Percentile(target, moments, options.UpperTail ? 1 - options.TailProbability : options.TailProbability, parallelism);
+        var count = 0;
+        var span = target.Span;
+        for (var i = 0; i < span.Length; i++)
+        {
+            if (options.UpperTail ? span[i] >= bound : span[i] <= bound)
+            {
+                tail[count++] = i;
+            }
+        }
+
+        return count;
+    }
+
+    private static InputSensitivity Tail(SensitivityInput input, ReadOnlySpan<int> tail)
+    {
+        var values = input.Values;
+        var moments = OutputStatistics.Moments(values, 1);
+        var mean = moments.Sum / moments.Present;
+        var sd = moments.Present > 1
+            ? Math.Sqrt(OutputStatistics.SumOfSquaredDeviations(values, mean, 1) / (moments.Present - 1))
+            : 0;
+        var median = Percentile(values, moments, 0.5, 1);
+        var tailMedian = double.NaN;
+        if (!tail.IsEmpty)
+        {
+            var subset = ArrayPool<double>.Shared.Rent(tail.Length);
+            try
+            {
+                var span = values.Span;
+                for (var i = 0; i < tail.Length; i++)
+                {
+                    subset[i] = span[tail[i]];
+                }
+
+                var slice = subset.AsMemory(0, tail.Length);
+                tailMedian = Percentile(slice, Reductions.Moments(slice.Span), 0.5, 1);
+            }
+            finally
+            {
+                ArrayPool<double>.Shared.Return(subset);
+            }
+        }
+
+        var shift = sd == 0 ? 0 : (tailMedian - median) / sd;
+        return new InputSensitivity(input.Name, double.NaN, double.NaN, median, tailMedian, sd, shift);
+    }
+
+    private static double Percentile(ReadOnlyMemory<double> values, in RangeMoments moments, double probability, int parallelism)
+    {
+        var present = (int)moments.Present;
+        Statistics.Percentile.Position(present, probability, out var lower, out var fraction);
+        Span<int> ranks = [lower, Math.Min(lower + 1, present - 1)];
+        Span<double> selected = stackalloc double[2];
+        OrderStatistics.Select(values, moments, ranks, selected, parallelism);
+        return Statistics.Percentile.Interpolate(selected[0], selected[1], fraction);
+    }
+
+    private static double Sum(Vector256<double> v) => v[0] + v[1] + v[2] + v[3];
+}

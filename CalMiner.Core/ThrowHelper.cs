@@ -1,0 +1,15 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace CalMiner;
+
+/// <summary>Throws for the public boundary, kept out of line so the callers stay small.</summary>
+internal static class ThrowHelper
+{
+    [DoesNotReturn]
+    public static void ThrowArgumentOutOfRange(string paramName, string rule) =>
+        throw new ArgumentOutOfRangeException(paramName, $"{paramName} {rule}.");
+
+    [DoesNotReturn]
+    public static void ThrowArgument(string paramName, string message) =>
+        throw new ArgumentException(message, paramName);
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using CalMiner.Cli.Commands;
+
+namespace CalMiner.Cli;
+
+/// <summary>The <c>calminer</c> command line: its commands, and the exit code of a run.</summary>
+internal static class CalMinerCli
+{
+    /// <summary>The root command with every subcommand.</summary>
+    public static RootCommand CreateRootCommand() =>
+        new("CalMiner: economic evaluation of mining projects.")
+        {
+            Options = { CommonOptions.Verbose },
+            Subcommands =
+            {
+                ValidateCommand.Create(),
+                EvaluateCommand.Create(),
+            },
+        };
+
+    /// <summary>Parses <paramref name="args"/> and runs the command they name.</summary>
+    /// <param name="args">The command-line arguments.</param>
+    /// <param name="output">Where results go (standard output).</param>
+    /// <param name="error">Where messages go (standard error).</param>
+    /// <param name="cancellationToken">Stops the run; Ctrl-C and SIGTERM stop it too.</param>
+    /// <returns>An <see cref="ExitCodes"/> value.</returns>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var parseResult = CreateRootCommand().Parse(args);
+        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        if (parseResult.Action is ParseErrorAction parseError)
+        {
+            // The problems, with any "did you mean", go to standard error followed by a pointer to
+            // the help; standard output stays empty for whatever reads it.
+            parseError.ShowHelp = false;
+            configuration = new InvocationConfiguration { Output = error, Error = error };
+        }
+
+        var exitCode = await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        if (parseResult.Errors.Count == 0)
+        {
+            return exitCode;
+        }
+
+        // A bad option or a missing file is invalid input, like an invalid scenario.
+        var command = parseResult.CommandResult.Command is RootCommand ? "calminer" : $"calminer {parseResult.CommandResult.Command.Name}";
+        await error.WriteLineAsync($"Run '{command} --help' for usage.").ConfigureAwait(false);
+        return ExitCodes.InvalidInput;
+    }
+}

@@ -1,0 +1,3 @@
+using CalMiner.Cli;
+
+return await CalMinerCli.RunAsync(args, Console.Out, Console.Error);

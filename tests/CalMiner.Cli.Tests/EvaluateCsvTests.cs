@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using CalMiner.Economics;
+using CalMiner.Scenarios;
+
+namespace CalMiner.Cli.Tests;
+
+public sealed class EvaluateCsvTests : IDisposable
+{
+    private readonly Scenarios _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    [Fact]
+    public async Task Csv_HasAHeader_OneRowPerPeriod_AndATotalsRow()
+    {
+        var rows = await EvaluateAsync(Scenarios.GoldOpenPit);
+
+        Assert.Equal(1 + 10 + 1, rows.Count);
+        Assert.Equal(["period", "year"], rows[0][..2]);
+        Assert.All(rows, row => Assert.Equal(rows[0].Length, row.Length));
+        Assert.Equal([.. Enumerable.Range(0, 10).Select(i => i.ToString(CultureInfo.InvariantCulture)), "total"], rows.Skip(1).Select(r => r[0]));
+        Assert.Equal("", rows[^1][1]);
+    }
+
+    [Fact]
+    public async Task Csv_HasAColumnPerLineOfTheJson_WithProductsFlattened()
+    {
+        var json = await Cli.RunAsync("evaluate", Scenarios.GoldOpenPit, "--format", "json");
+        var period = JsonNode.Parse(json.Output)!["periods"]![0]!.AsObject();
+        var expected = period.SelectMany(p => p.Key == "products"
+            ? p.Value!.AsArray().SelectMany(product => product!.AsObject().Where(q => q.Key != "name").Select(q => $"{product["name"]}.{q.Key}"))
+            : [p.Key]);
+
+        var rows = await EvaluateAsync(Scenarios.GoldOpenPit);
+
+        Assert.Equal(expected, rows[0]);
+        Assert.Contains("Au.payable", rows[0]);
+    }
+
+    [Fact]
+    public async Task Csv_NumbersAreTheModels_InTheInvariantCulture()
+    {
+        var expected = EconomicModel.Evaluate(ScenarioDocument.Load(Scenarios.GoldOpenPit));
+
+        var rows = await EvaluateAsync(Scenarios.GoldOpenPit);
+
+        var column = Array.IndexOf(rows[0], "afterTaxCashFlow");
+        var values = rows.Skip(1).Select(r => double.Parse(r[column], NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal([.. expected.Periods.Select(p => p.AfterTaxCashFlow), expected.Totals.AfterTaxCashFlow], values);
+    }
+
+    [Fact]
+    public async Task Csv_QuotesNamesWithCommasAndQuotes_AsRfc4180Says()
+    {
+        const string name = "Au, \"doré\"";
+        var document = Scenarios.GoldOpenPitJson();
+        document["products"]![0]!["name"] = name;
+        foreach (var period in document["schedule"]!.AsArray())
+        {
+            var grades = period!["grades"]!.AsObject();
+            grades[name] = grades["Au"]!.DeepClone();
+            grades.Remove("Au");
+        }
+
+        var run = await Cli.RunAsync("evaluate", _files.Write(document), "--format", "csv");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains(",\"Au, \"\"doré\"\".payable\",", run.Output, StringComparison.Ordinal);
+        var rows = Parse(run.Output);
+        Assert.Contains($"{name}.payable", rows[0]);
+        Assert.All(rows, row => Assert.Equal(rows[0].Length, row.Length));
+    }
+
+    [Fact]
+    public async Task Csv_EndsEveryRowWithCrLf()
+    {
+        var run = await Cli.RunAsync("evaluate", Scenarios.GoldOpenPit, "--format", "csv");
+
+        Assert.EndsWith("\r\n", run.Output, StringComparison.Ordinal);
+        Assert.Equal(12, run.Output.Split("\r\n").Length - 1);
+        Assert.DoesNotContain('\n', run.Output.Replace("\r\n", "", StringComparison.Ordinal));
+    }
+
+    private static async Task<List<string[]>> EvaluateAsync(string path)
+    {
+        var run = await Cli.RunAsync("evaluate", path, "--format", "csv");
+        Assert.True(run.ExitCode == 0, run.Error);
+        return Parse(run.Output);
+    }
+
+    /// <summary>An RFC 4180 reader: fields in double quotes may hold commas, line breaks and doubled quotes.</summary>
+    private static List<string[]> Parse(string csv)
+    {
+        var rows = new List<string[]>();
+        var row = new List<string>();
+        var field = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < csv.Length; i++)
+        {
+            var c = csv[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < csv.Length && csv[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    field.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == ',')
+            {
+                row.Add(field.ToString());
+                field.Clear();
+            }
+            else if (c == '\r' && i + 1 < csv.Length && csv[i + 1] == '\n')
+            {
+                row.Add(field.ToString());
+                field.Clear();
+                rows.Add([.. row]);
+                row.Clear();
+                i++;
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+
+        Assert.False(quoted, "unterminated quoted field");
+        Assert.Empty(row);
+        return rows;
+    }
+}

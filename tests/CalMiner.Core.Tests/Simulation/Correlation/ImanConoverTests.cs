@@ -1,0 +1,217 @@
+using CalMiner.Core.Tests.Simulation.Statistics;
+using CalMiner.Simulation.Correlation;
+using CalMiner.Simulation.Statistics;
+using MathNet.Numerics.Distributions;
+
+namespace CalMiner.Core.Tests.Simulation.Correlation;
+
+public class ImanConoverTests
+{
+    private const int N = 10_000;
+
+    private static readonly string[] Names = ["goldPrice", "recovery", "grade", "capex", "opex", "throughput", "taxRate"];
+
+    private static readonly CorrelationMatrix Target = CorrelationMatrix.FromPairs(
+        Names,
+        [
+            new() { A = "goldPrice", B = "recovery", Rank = 0.8 },
+            new() { A = "goldPrice", B = "grade", Rank = -0.5 },
+            new() { A = "recovery", B = "grade", Rank = -0.4 },
+            new() { A = "capex", B = "opex", Rank = 0.3 },
+            new() { A = "throughput", B = "taxRate", Rank = -0.7 },
+            new() { A = "grade", B = "throughput", Rank = 0.2 },
+            new() { A = "capex", B = "taxRate", Rank = 0.55 },
+        ]);
+
+    [Fact]
+    public void TargetMatrix_OfTheseTests_IsValid() =>
+        Assert.True(CorrelationMatrixValidation.Check(Target).IsValid);
+
+    [Fact]
+    public void Apply_AchievesEveryTargetRankCorrelationWithin002_AtTenThousandIterations()
+    {
+        var columns = Inputs(N, seed: 1);
+
+        ImanConover.Apply(Memories(columns), Target, new ImanConoverWorkspace());
+
+        AssertTargetsMet(columns, 0.02);
+    }
+
+    [Fact]
+    public void Apply_OnlyReordersEachColumn()
+    {
+        var columns = Inputs(N, seed: 2);
+        var before = columns.Select(c => c.Order().ToArray()).ToArray();
+
+        ImanConover.Apply(Memories(columns), Target, new ImanConoverWorkspace());
+
+        for (var j = 0; j < columns.Length; j++)
+        {
+            Assert.Equal(before[j], columns[j].Order().ToArray());
+        }
+    }
+
+    [Fact]
+    public void Apply_LeavesTheFirstColumnInPlace_WhenTheColumnsOwnOrderIsUsed()
+    {
+        var columns = Inputs(N, seed: 3);
+        var first = (double[])columns[0].Clone();
+
+        ImanConover.Apply(Memories(columns), Target, new ImanConoverWorkspace());
+
+        Assert.Equal(first, columns[0]);
+    }
+
+    [Fact]
+    public void Apply_WithGivenRanks_EqualsApplyRankingTheValues()
+    {
+        var ranked = Inputs(N, seed: 4);
+        var given = ranked.Select(c => (double[])c.Clone()).ToArray();
+        var ranks = given.Select(c =>
+        {
+            var r = new int[c.Length];
+            BucketSort.Ranks(c, r, new double[c.Length], new int[c.Length]);
+            return (ReadOnlyMemory<int>)r;
+        }).ToArray();
+
+        ImanConover.Apply(Memories(ranked), Target, new ImanConoverWorkspace());
+        ImanConover.Apply(Memories(given), Target, new ImanConoverWorkspace(), ranks: ranks);
+
+        Assert.Equal(ranked, given);
+    }
+
+    [Fact]
+    public void Apply_IsBitIdentical_OnOneThreadAndOnAllCores_AndWithAReusedWorkspace()
+    {
+        var one = Inputs(N, seed: 5);
+        var all = Inputs(N, seed: 5);
+        var again = Inputs(N, seed: 5);
+        var workspace = new ImanConoverWorkspace();
+
+        ImanConover.Apply(Memories(one), Target, new ImanConoverWorkspace(), new ImanConoverOptions { MaxDegreeOfParallelism = 1 });
+        ImanConover.Apply(Memories(Inputs(N / 3, seed: 9)), Target, workspace);
+        ImanConover.Apply(Memories(all), Target, workspace);
+        ImanConover.Apply(Memories(again), Target, workspace);
+
+        Assert.Equal(one, all);
+        Assert.Equal(one, again);
+    }
+
+    [Fact]
+    public void Apply_WithAShuffleSeed_MeetsTheTargets_AndTheSameSeedGivesTheSameOrder()
+    {
+        var a = Inputs(N, seed: 6);
+        var b = Inputs(N, seed: 6);
+        var c = Inputs(N, seed: 6);
+
+        ImanConover.Apply(Memories(a), Target, new ImanConoverWorkspace(), new ImanConoverOptions { ShuffleSeed = 42 });
+        ImanConover.Apply(Memories(b), Target, new ImanConoverWorkspace(), new ImanConoverOptions { ShuffleSeed = 42 });
+        ImanConover.Apply(Memories(c), Target, new ImanConoverWorkspace(), new ImanConoverOptions { ShuffleSeed = 43 });
+
+        AssertTargetsMet(a, 0.02);
+        Assert.Equal(a, b);
+        Assert.NotEqual(a[0], c[0]);
+    }
+
+    [Fact]
+    public void Apply_WithAShuffleSeed_DoesNotDependOnTheOrderTheValuesArriveIn()
+    {
+        // Sorted columns are as far from random order as can be; the shuffled scores do not care.
+        var sorted = Inputs(N, seed: 7).Select(c => c.Order().ToArray()).ToArray();
+        var unsorted = Inputs(N, seed: 7);
+
+        ImanConover.Apply(Memories(sorted), Target, new ImanConoverWorkspace(), new ImanConoverOptions { ShuffleSeed = 1 });
+        ImanConover.Apply(Memories(unsorted), Target, new ImanConoverWorkspace(), new ImanConoverOptions { ShuffleSeed = 1 });
+
+        Assert.Equal(unsorted, sorted);
+        AssertTargetsMet(sorted, 0.02);
+    }
+
+    [Fact]
+    public void Apply_HandlesAPerfectCorrelation()
+    {
+        var names = new[] { "a", "b", "c" };
+        var target = CorrelationMatrix.FromPairs(names, [new() { A = "a", B = "b", Rank = 1 }]);
+        var columns = Inputs(N, seed: 8)[..3];
+
+        ImanConover.Apply(Memories(columns), target, new ImanConoverWorkspace());
+
+        Assert.Equal(1, Reference.Spearman(columns[0], columns[1]), 12);
+        Assert.InRange(Reference.Spearman(columns[0], columns[2]), -0.02, 0.02);
+    }
+
+    [Fact]
+    public void PearsonTarget_ConvertsSpearmanToThePearsonOfNormalScores()
+    {
+        // For a bivariate normal, Spearman ρs = (6/π)·asin(r/2); the factor must reproduce r.
+        var target = CorrelationMatrix.FromArray(new double[,] { { 1, 0.5 }, { 0.5, 1 } });
+
+        var factor = ImanConover.PearsonTargetFactor(target);
+
+        var r = (factor[2] * factor[0]) + (factor[3] * factor[1]);
+        Assert.Equal(0.5, 6 / Math.PI * Math.Asin(r / 2), 12);
+    }
+
+    [Fact]
+    public void NormalScores_MatchTheInverseNormalCdf_IntoTheFarTails()
+    {
+        foreach (var p in new[] { 1e-300, 1e-20, 1e-10, 1e-5, 0.001, 0.02425, 0.075, 0.1, 0.3, 0.5, 0.6, 0.9, 0.97, 0.999999 })
+        {
+            var expected = Normal.InvCDF(0, 1, p);
+            Assert.Equal(expected, NormalScores.InverseStandardNormal(p), Math.Max(1e-300, Math.Abs(expected) * 1e-14));
+        }
+    }
+
+    [Fact]
+    public void NormalScores_AreAscendingAndSumToZero()
+    {
+        var scores = new double[1001];
+
+        NormalScores.Fill(scores);
+
+        Assert.Equal(scores.Order().ToArray(), scores);
+        Assert.Equal(0, scores.Sum(), 12);
+        Assert.Equal(0, scores[500]);
+        Assert.Equal(Normal.InvCDF(0, 1, 1.0 / 1002), scores[0], 12);
+    }
+
+    internal static double[][] Inputs(int n, int seed)
+    {
+        var random = new Random(seed);
+        var triangular = new Triangular(0.8, 0.95, 0.9);
+        var columns = new double[Names.Length][];
+        for (var j = 0; j < columns.Length; j++)
+        {
+            columns[j] = new double[n];
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            columns[0][i] = 1800 + (200 * Reference.Normal(random));
+            columns[1][i] = triangular.InverseCumulativeDistribution(random.NextDouble());
+            columns[2][i] = Math.Exp(0.3 * Reference.Normal(random));
+            columns[3][i] = 400 + (200 * random.NextDouble());
+            columns[4][i] = 30 + (5 * Reference.Normal(random));
+            columns[5][i] = 10 + random.NextDouble();
+            columns[6][i] = 0.25 + (0.05 * random.NextDouble());
+        }
+
+        return columns;
+    }
+
+    internal static Memory<double>[] Memories(double[][] columns) => [.. columns.Select(c => c.AsMemory())];
+
+    private static void AssertTargetsMet(double[][] columns, double tolerance)
+    {
+        for (var i = 0; i < columns.Length; i++)
+        {
+            for (var j = i + 1; j < columns.Length; j++)
+            {
+                var achieved = Reference.Spearman(columns[i], columns[j]);
+                Assert.True(
+                    Math.Abs(achieved - Target[i, j]) <= tolerance,
+                    $"Spearman of {Names[i]} and {Names[j]} is {achieved:F4}, target {Target[i, j]}");
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using CalMiner.Core.Tests.Economics;
+using CalMiner.Economics;
+using CalMiner.Scenarios;
+using CalMiner.Simulation.Engine;
+using FsCheck.Xunit;
+
+namespace CalMiner.Core.Tests.Simulation;
+
+/// <summary>The vectorised kernel against the scalar model, iteration by iteration.</summary>
+[Properties(Arbitrary = [typeof(ScenarioArbitraries)], MaxTest = 60)]
+public sealed class ModelKernelTests
+{
+    private static OutputColumns Run(ScenarioPlan plan, double[]?[] columns, int iterations)
+    {
+        var padded = (iterations + ModelKernel.Lanes - 1) / ModelKernel.Lanes * ModelKernel.Lanes;
+        var outputs = new OutputColumns(padded);
+        new ModelKernel(plan, columns).Evaluate(0, padded, outputs, new double[plan.Periods * padded]);
+        return outputs;
+    }
+
+    private static void AssertEqual(EvaluationResult expected, OutputColumns actual, int i)
+    {
+        var m = expected.Metrics;
+        Assert.Equal(m.NpvAfterTax, actual.NpvAfterTax[i]);
+        Assert.Equal(m.NpvPreTax, actual.NpvPreTax[i]);
+        Assert.Equal(m.IrrAfterTax ?? double.NaN, actual.IrrAfterTax[i]);
+        Assert.Equal(m.PaybackYears ?? double.NaN, actual.PaybackYears[i]);
+        Assert.Equal(m.PeakFunding, actual.PeakFunding[i]);
+        Assert.Equal(m.CashCostPerUnit ?? double.NaN, actual.CashCostPerUnit[i]);
+        Assert.Equal(m.AiscPerUnit ?? double.NaN, actual.AiscPerUnit[i]);
+    }
+
+    [Property]
+    public void Kernel_EqualsTheScalarModel_BitForBit_OnRandomScenarios(GeneratedScenario scenario)
+    {
+        var plan = ScenarioPlan.For(scenario.Document);
+
+        var outputs = Run(plan, new double[]?[plan.ParameterNames.Length], 5);
+
+        var expected = EconomicModel.Evaluate(scenario.Document);
+        for (var i = 0; i < 5; i++)
+        {
+            AssertEqual(expected, outputs, i);
+        }
+    }
+
+    public static TheoryData<string> Samples() => [.. RepositoryFiles.Samples];
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void Kernel_EqualsTheScalarModel_BitForBit_ForEverySampledIteration(string path)
+    {
+        var document = ScenarioDocument.Load(path);
+        var plan = ScenarioPlan.For(document);
+        const int iterations = 37;
+        var random = new Random(7);
+        var columns = new double[]?[plan.ParameterNames.Length];
+        for (var j = 0; j < columns.Length; j++)
+        {
+            // Every other parameter varies, ±20 % around its base value and kept within 0..1 where the base is a fraction.
+            if (j % 2 == 1)
+            {
+                continue;
+            }
+
+            var column = new double[40];
+            for (var i = 0; i < column.Length; i++)
+            {
+                var value = plan.BaseValues[j] * (0.8 + 0.4 * random.NextDouble());
+                column[i] = plan.BaseValues[j] <= 1 ? Math.Min(value, 1) : value;
+            }
+
+            columns[j] = column;
+        }
+
+        var outputs = Run(plan, columns, iterations);
+
+        for (var i = 0; i < iterations; i++)
+        {
+            var values = Enumerable.Range(0, columns.Length)
+                .Where(j => columns[j] is not null)
+                .ToDictionary(j => plan.ParameterNames[j], j => columns[j]![i]);
+            AssertEqual(EconomicModel.Evaluate(document, values), outputs, i);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+using CalMiner.Economics;
+using CalMiner.Scenarios;
+using CalMiner.Simulation;
+
+namespace CalMiner.Core.Tests.Simulation;
+
+public sealed class MonteCarloTests
+{
+    private static readonly ScenarioDocument Gold = ScenarioDocument.Load(RepositoryFiles.Sample("gold-open-pit.json"));
+    private static readonly ScenarioDocument Copper = ScenarioDocument.Load(RepositoryFiles.Sample("copper-gold-porphyry.json"));
+
+    private static SimulationResult Run(ScenarioDocument scenario, int iterations, int threads = -1, SamplingMethod? sampling = null, long seed = 42) =>
+        MonteCarlo.Run(scenario, new SimulationOptions { Iterations = iterations, Seed = seed, Sampling = sampling, MaxDegreeOfParallelism = threads, KeepSamples = true });
+
+    [Fact]
+    public void EveryIteration_EqualsTheScalarModelOnItsSampledInputs()
+    {
+        var result = Run(Copper, 203);
+        var samples = result.Samples!;
+
+        for (var i = 0; i < result.Iterations; i++)
+        {
+            var inputs = samples.Inputs.ToDictionary(p => p.Key, p => p.Value[i]);
+            var metrics = EconomicModel.Evaluate(Copper, inputs).Metrics;
+            Assert.Equal(metrics.NpvAfterTax, samples.Outputs["npvAfterTax"][i]);
+            Assert.Equal(metrics.IrrAfterTax ?? double.NaN, samples.Outputs["irrAfterTax"][i]);
+            Assert.Equal(metrics.NpvPreTax, samples.Outputs["npvPreTax"][i]);
+            Assert.Equal(metrics.PaybackYears ?? double.NaN, samples.Outputs["paybackYears"][i]);
+            Assert.Equal(metrics.PeakFunding, samples.Outputs["peakFunding"][i]);
+            Assert.Equal(metrics.CashCostPerUnit ?? double.NaN, samples.Outputs["cashCostPerUnit"][i]);
+            Assert.Equal(metrics.AiscPerUnit ?? double.NaN, samples.Outputs["aiscPerUnit"][i]);
+        }
+    }
+
+    [Theory]
+    [InlineData(SamplingMethod.LatinHypercube)]
+    [InlineData(SamplingMethod.MonteCarlo)]
+    public void Results_AreBitIdentical_WithOneTwoAndEightThreads(SamplingMethod sampling)
+    {
+        var one = Run(Gold, 50_001, threads: 1, sampling);
+        var two = Run(Gold, 50_001, threads: 2, sampling);
+        var eight = Run(Gold, 50_001, threads: 8, sampling);
+
+        foreach (var (name, values) in one.Samples!.Outputs)
+        {
+            Assert.Equal(values, two.Samples!.Outputs[name]);
+            Assert.Equal(values, eight.Samples!.Outputs[name]);
+        }
+
+        Assert.Equal(one.Outputs["npvAfterTax"].Percentiles, eight.Outputs["npvAfterTax"].Percentiles);
+        Assert.Equal(one.Sensitivity, eight.Sensitivity);
+    }
+
+    [Fact]
+    public void SameSeed_GivesTheSameRun_AndAnotherSeedAnotherOne()
+    {
+        var first = Run(Gold, 10_000);
+        var again = Run(Gold, 10_000);
+        var other = Run(Gold, 10_000, seed: 43);
+
+        Assert.Equal(first.Samples!.Outputs["npvAfterTax"], again.Samples!.Outputs["npvAfterTax"]);
+        Assert.NotEqual(first.Samples.Outputs["npvAfterTax"], other.Samples!.Outputs["npvAfterTax"]);
+    }
+
+    [Fact]
+    public void AddingAParameter_LeavesTheOthersSamplesUnchanged()
+    {
+        var parameters = new Dictionary<string, Parameter>(Gold.Parameters)
+        {
+            ["aNewInput"] = new Parameter(1, Distribution: new Distribution { Type = DistributionType.Uniform, Min = 0.5, Max = 1.5 }),
+        };
+        var extended = Gold with { Parameters = parameters, Simulation = Gold.Simulation with { Sampling = SamplingMethod.MonteCarlo } };
+        var plain = Gold with { Correlations = [], Simulation = Gold.Simulation with { Sampling = SamplingMethod.MonteCarlo } };
+
+        var before = Run(plain, 5_000);
+        var after = Run(extended with { Correlations = [] }, 5_000);
+
+        Assert.Equal(before.Samples!.Inputs["goldPrice"], after.Samples!.Inputs["goldPrice"]);
+        Assert.Equal(before.Samples.Inputs["miningCost"], after.Samples.Inputs["miningCost"]);
+    }
+
+    [Fact]
+    public void Correlations_AreAchievedWithinTwoHundredths()
+    {
+        var result = Run(Gold, 10_000);
+        var inputs = result.Samples!.Inputs;
+
+        Assert.InRange(Spearman(inputs["dieselPrice"], inputs["miningCost"]), 0.58, 0.62);
+        Assert.InRange(Spearman(inputs["goldPrice"], inputs["dieselPrice"]), 0.28, 0.32);
+        Assert.InRange(Spearman(inputs["goldPrice"], inputs["miningCost"]), -0.05, 0.25);
+    }
+
+    [Fact]
+    public void Statistics_DescribeTheNpvDistribution()
+    {
+        var result = Run(Gold, 20_000);
+        var npv = result.Outputs["npvAfterTax"];
+        var sorted = result.Samples!.Outputs["npvAfterTax"].Order().ToArray();
+
+        Assert.Equal(sorted[0], npv.Min);
+        Assert.Equal(sorted[^1], npv.Max);
+        Assert.True(npv.Percentiles["p10"] < npv.Percentiles["p50"] && npv.Percentiles["p50"] < npv.Percentiles["p90"]);
+        Assert.Equal(sorted.Count(v => v < 0) / (double)sorted.Length, npv.ProbabilityNegative, 12);
+        Assert.Equal(20_000, npv.Histogram.Sum());
+        Assert.Equal(101, npv.Cdf.Count);
+        Assert.Equal(sorted.Average(), npv.Mean, 1e-6 * Math.Abs(npv.Mean));
+        Assert.Equal("goldPrice", result.Sensitivity[0].Input);
+        Assert.Equal("goldPrice", result.Tornado[0].Input);
+        Assert.True(result.Tornado[0].NpvAtHigh > result.Tornado[0].NpvAtLow);
+        Assert.Equal(7, result.Spider[0].Points.Count);
+        Assert.Equal(EconomicModel.Evaluate(Gold).Metrics.NpvAfterTax, result.Spider.Single(s => s.Input == "goldPrice").Points[3].Npv);
+    }
+
+    [Fact]
+    public void Cancellation_StopsTheRunPromptly()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var progress = new Progress(cancellation);
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            MonteCarlo.Run(Gold, new SimulationOptions { Iterations = 4_000_000 }, progress, cancellation.Token));
+
+        Assert.True(progress.CancelledAt is { } at && started.Elapsed - at < TimeSpan.FromMilliseconds(100), $"stopped {started.Elapsed - progress.CancelledAt} after the cancellation");
+    }
+
+    [Fact]
+    public void ConvergenceRule_StopsAtTheSameIterationEveryTime()
+    {
+        var scenario = Gold with
+        {
+            Simulation = Gold.Simulation with { Convergence = new ConvergenceRule("npvAfterTax.mean", 0.01, 0.95, 400_000) },
+        };
+
+        var first = MonteCarlo.Run(scenario, new SimulationOptions { MaxDegreeOfParallelism = 1 });
+        var second = MonteCarlo.Run(scenario, new SimulationOptions { MaxDegreeOfParallelism = 2 });
+
+        Assert.True(first.StoppedEarly);
+        Assert.True(first.Iterations < 400_000);
+        Assert.Equal(first.Iterations, second.Iterations);
+        Assert.Equal(first.Outputs["npvAfterTax"].Mean, second.Outputs["npvAfterTax"].Mean);
+    }
+
+    private static double Spearman(double[] a, double[] b)
+    {
+        static double[] Ranks(double[] x)
+        {
+            var order = Enumerable.Range(0, x.Length).OrderBy(i => x[i]).ToArray();
+            var ranks = new double[x.Length];
+            for (var r = 0; r < order.Length; r++)
+            {
+                ranks[order[r]] = r;
+            }
+
+            return ranks;
+        }
+
+        double[] ra = Ranks(a), rb = Ranks(b);
+        double ma = ra.Average(), mb = rb.Average();
+        var cov = ra.Zip(rb, (x, y) => (x - ma) * (y - mb)).Sum();
+        return cov / Math.Sqrt(ra.Sum(x => (x - ma) * (x - ma)) * rb.Sum(y => (y - mb) * (y - mb)));
+    }
+
+    /// <summary>Cancels once evaluation has begun, and notes when.</summary>
+    private sealed class Progress(CancellationTokenSource cancellation) : IProgress<SimulationProgress>
+    {
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
+        public TimeSpan? CancelledAt { get; private set; }
+
+        public void Report(SimulationProgress value)
+        {
+            if (value is { Stage: "evaluating", Completed: > 0 } && CancelledAt is null)
+            {
+                CancelledAt = _clock.Elapsed;
+                cancellation.Cancel();
+            }
+        }
+    }
+}
