@@ -134,7 +134,7 @@ internal sealed class ConsumableRow
     public long ScenarioId { get; set; }
     public int Ordinal { get; set; }
     public string Name { get; set; } = "";
-    public string Unit { get; set; } = "";
+    public string? Unit { get; set; }
     public string Driver { get; set; } = "";
     public double? RatePerDriver { get; set; }
     public string? RatePerDriverParameter { get; set; }

@@ -238,116 +238,89 @@ internal sealed class ScenarioGraph
         var parameters = new Dictionary<string, Parameter>(Parameters.Count, StringComparer.Ordinal);
         foreach (var p in Parameters)
         {
-            parameters.Add(p.Name, new Parameter
-            {
-                Value = p.Value,
-                Unit = p.Unit,
-                Description = p.Description,
-                Distribution = p.DistributionType is null ? null : ToDistribution(p, [.. points[p.Name].OrderBy(x => x.Ordinal)]),
-            });
+            parameters.Add(p.Name, new Parameter(
+                Value: p.Value,
+                Unit: p.Unit,
+                Description: p.Description,
+                Distribution: p.DistributionType is null ? null : ToDistribution(p, [.. points[p.Name].OrderBy(x => x.Ordinal)])));
         }
 
         var grades = ScheduleGrades.ToLookup(g => g.Period);
-        return new ScenarioDocument
-        {
-            SchemaVersion = s.SchemaVersion,
-            Name = s.Name,
-            Description = s.Description,
-            Currency = s.Currency,
-            StartYear = s.StartYear,
-            Periods = s.Periods,
-            DiscountRate = s.DiscountRate,
-            Discounting = EnumNames.Parse<Discounting>(s.Discounting),
-            Products = [.. Products.Select(p => new Product
-            {
-                Name = p.Name,
-                GradeUnit = EnumNames.Parse<GradeUnit>(p.GradeUnit),
-                PayableUnit = EnumNames.Parse<PayableUnit>(p.PayableUnit),
-                Recovery = Join(p.Recovery, p.RecoveryParameter),
-                Payability = Join(p.Payability, p.PayabilityParameter),
-                Price = Join(p.Price, p.PriceParameter),
-                SellingCostPerUnit = Join(p.SellingCostPerUnit, p.SellingCostPerUnitParameter),
-                Primary = p.IsPrimary,
-            })],
-            Schedule = [.. SchedulePeriods.Select(p => new SchedulePeriod
-            {
-                Period = p.Period,
-                OreMined = p.OreMined,
-                WasteMined = p.WasteMined,
-                OreProcessed = p.OreProcessed,
-                Grades = grades[p.Period].OrderBy(g => g.Ordinal).ToDictionary(g => g.ProductName, g => g.Grade, StringComparer.Ordinal),
-            })],
-            OperatingCosts = new OperatingCosts
-            {
-                MiningPerTonne = Join(s.MiningPerTonne, s.MiningPerTonneParameter),
-                ProcessingPerTonne = Join(s.ProcessingPerTonne, s.ProcessingPerTonneParameter),
-                GeneralAndAdminPerPeriod = Join(s.GeneralAndAdminPerPeriod, s.GeneralAndAdminPerPeriodParameter),
-                CarbonPricePerTonne = Join(s.CarbonPricePerTonne, s.CarbonPricePerTonneParameter),
-            },
-            Consumables = [.. Consumables.Select(c => new Consumable
-            {
-                Name = c.Name,
-                Unit = c.Unit,
-                Driver = EnumNames.Parse<ConsumableDriver>(c.Driver),
-                RatePerDriver = Join(c.RatePerDriver, c.RatePerDriverParameter),
-                UnitPrice = Join(c.UnitPrice, c.UnitPriceParameter),
-                Co2eKgPerUnit = c.Co2eKgPerUnit,
-            })],
-            Equipment = [.. Equipment.Select(e => new Equipment
-            {
-                Name = e.Name,
-                Count = e.UnitCount,
-                UnitCost = e.UnitCost,
-                PurchasePeriod = e.PurchasePeriod,
-                OperatingCostPerHour = Join(e.OperatingCostPerHour, e.OperatingCostPerHourParameter),
-                Availability = e.Availability,
-                Utilisation = e.Utilisation,
-                LifeHours = e.LifeHours,
-                DepreciationYears = e.DepreciationYears,
-                CapacityTonnesPerHour = e.CapacityTonnesPerHour,
-            })],
-            Capital = [.. CapitalItems.Select(c => new CapitalItem
-            {
-                Name = c.Name,
-                Category = EnumNames.Parse<CapitalCategory>(c.Category),
-                Period = c.Period,
-                Amount = Join(c.Amount, c.AmountParameter),
-                Contingency = c.Contingency,
-                DepreciationYears = c.DepreciationYears,
-            })],
-            Royalties = [.. Royalties.Select(r => new Royalty
-            {
-                Name = r.Name,
-                Rate = Join(r.Rate, r.RateParameter),
-                Basis = EnumNames.Parse<RoyaltyBasis>(r.Basis),
-            })],
-            Tax = new Tax { Rate = Join(s.TaxRate, s.TaxRateParameter), LossCarryForward = s.TaxLossCarryForward },
-            WorkingCapital = new WorkingCapital { ReceivableDays = s.ReceivableDays, PayableDays = s.PayableDays },
-            Factors = new Factors
-            {
-                Grade = Join(s.GradeFactor, s.GradeFactorParameter),
-                Throughput = Join(s.ThroughputFactor, s.ThroughputFactorParameter),
-                OperatingCost = Join(s.OperatingCostFactor, s.OperatingCostFactorParameter),
-                InitialCapital = Join(s.InitialCapitalFactor, s.InitialCapitalFactorParameter),
-                SustainingCapital = Join(s.SustainingCapitalFactor, s.SustainingCapitalFactorParameter),
-            },
-            Parameters = parameters,
-            Correlations = [.. Correlations.Select(c => new Correlation { A = c.ParameterA, B = c.ParameterB, Rank = c.RankCorrelation })],
-            Simulation = new SimulationSettings
-            {
-                Iterations = s.SimulationIterations,
-                Seed = s.SimulationSeed,
-                Sampling = EnumNames.Parse<SamplingMethod>(s.SimulationSampling),
-                Convergence = s.ConvergenceMetric is null ? null : new ConvergenceRule
-                {
-                    Metric = s.ConvergenceMetric,
-                    RelativeTolerance = s.ConvergenceRelativeTolerance ?? 0,
-                    Confidence = s.ConvergenceConfidence ?? 0,
-                    MaxIterations = s.ConvergenceMaxIterations,
-                },
-            },
-        };
+        return new ScenarioDocument(
+            Name: s.Name,
+            Currency: s.Currency,
+            StartYear: s.StartYear,
+            Periods: s.Periods,
+            DiscountRate: s.DiscountRate,
+            Products: [.. Products.Select(p => new Product(
+                Name: p.Name,
+                GradeUnit: EnumNames.Parse<GradeUnit>(p.GradeUnit),
+                PayableUnit: EnumNames.Parse<PayableUnit>(p.PayableUnit),
+                Recovery: Join(p.Recovery, p.RecoveryParameter),
+                Price: Join(p.Price, p.PriceParameter),
+                Payability: Join(p.Payability, p.PayabilityParameter),
+                SellingCostPerUnit: Join(p.SellingCostPerUnit, p.SellingCostPerUnitParameter),
+                Primary: p.IsPrimary))],
+            Schedule: [.. SchedulePeriods.Select(p => new SchedulePeriod(
+                Period: p.Period,
+                OreMined: p.OreMined,
+                WasteMined: p.WasteMined,
+                OreProcessed: p.OreProcessed,
+                Grades: grades[p.Period].OrderBy(g => g.Ordinal).ToDictionary(g => g.ProductName, g => g.Grade, StringComparer.Ordinal)))],
+            Description: s.Description,
+            Discounting: EnumNames.Parse<Discounting>(s.Discounting),
+            OperatingCosts: new OperatingCosts(
+                MiningPerTonne: Join(s.MiningPerTonne, s.MiningPerTonneParameter),
+                ProcessingPerTonne: Join(s.ProcessingPerTonne, s.ProcessingPerTonneParameter),
+                GeneralAndAdminPerPeriod: Join(s.GeneralAndAdminPerPeriod, s.GeneralAndAdminPerPeriodParameter),
+                CarbonPricePerTonne: Join(s.CarbonPricePerTonne, s.CarbonPricePerTonneParameter)),
+            Consumables: [.. Consumables.Select(c => new Consumable(
+                Name: c.Name,
+                Driver: EnumNames.Parse<ConsumableDriver>(c.Driver),
+                RatePerDriver: Join(c.RatePerDriver, c.RatePerDriverParameter),
+                UnitPrice: Join(c.UnitPrice, c.UnitPriceParameter),
+                Unit: c.Unit,
+                Co2eKgPerUnit: c.Co2eKgPerUnit))],
+            Equipment: [.. Equipment.Select(e => new Equipment(
+                Name: e.Name,
+                Count: e.UnitCount,
+                UnitCost: e.UnitCost,
+                PurchasePeriod: e.PurchasePeriod,
+                OperatingCostPerHour: Join(e.OperatingCostPerHour, e.OperatingCostPerHourParameter),
+                Availability: e.Availability,
+                Utilisation: e.Utilisation,
+                LifeHours: e.LifeHours,
+                DepreciationYears: e.DepreciationYears,
+                CapacityTonnesPerHour: e.CapacityTonnesPerHour))],
+            Capital: [.. CapitalItems.Select(c => new CapitalItem(
+                Name: c.Name,
+                Category: EnumNames.Parse<CapitalCategory>(c.Category),
+                Period: c.Period,
+                Amount: Join(c.Amount, c.AmountParameter),
+                Contingency: c.Contingency,
+                DepreciationYears: c.DepreciationYears))],
+            Royalties: [.. Royalties.Select(r => new Royalty(r.Name, Join(r.Rate, r.RateParameter), EnumNames.Parse<RoyaltyBasis>(r.Basis)))],
+            Tax: new Tax(Join(s.TaxRate, s.TaxRateParameter), s.TaxLossCarryForward),
+            WorkingCapital: new WorkingCapital(s.ReceivableDays, s.PayableDays),
+            Factors: new Factors(
+                Grade: Join(s.GradeFactor, s.GradeFactorParameter),
+                Throughput: Join(s.ThroughputFactor, s.ThroughputFactorParameter),
+                OperatingCost: Join(s.OperatingCostFactor, s.OperatingCostFactorParameter),
+                InitialCapital: Join(s.InitialCapitalFactor, s.InitialCapitalFactorParameter),
+                SustainingCapital: Join(s.SustainingCapitalFactor, s.SustainingCapitalFactorParameter)),
+            Parameters: parameters,
+            Correlations: [.. Correlations.Select(c => new Correlation(c.ParameterA, c.ParameterB, c.RankCorrelation))],
+            Simulation: ToSettings(s.SimulationIterations, s.SimulationSeed, s.SimulationSampling, s.ConvergenceMetric, s.ConvergenceRelativeTolerance, s.ConvergenceConfidence, s.ConvergenceMaxIterations),
+            SchemaVersion: s.SchemaVersion);
     }
+
+    /// <summary>Simulation settings from their columns, shared with the run queue.</summary>
+    public static SimulationSettings ToSettings(int iterations, long seed, string sampling, string? metric, double? tolerance, double? confidence, int? maxIterations) =>
+        new(
+            Iterations: iterations,
+            Seed: seed,
+            Sampling: EnumNames.Parse<SamplingMethod>(sampling),
+            Convergence: metric is null ? null : new ConvergenceRule(metric, tolerance ?? 0, confidence ?? 0, maxIterations));
 
     private static Distribution ToDistribution(ParameterRow p, List<ParameterPointRow> points)
     {

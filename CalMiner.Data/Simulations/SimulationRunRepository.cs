@@ -345,17 +345,7 @@ public sealed class SimulationRunRepository
     private static void CheckSettings(SimulationSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var document = new ScenarioDocument
-        {
-            Name = "settings",
-            Currency = "USD",
-            StartYear = 2000,
-            Periods = 1,
-            DiscountRate = 0,
-            Products = [],
-            Schedule = [],
-            Simulation = settings,
-        };
+        var document = new ScenarioDocument("settings", "USD", 2000, 1, 0, [], [], Simulation: settings);
         var errors = document.Validate().Where(e => e.Path.StartsWith("simulation", StringComparison.Ordinal)).ToList();
         if (errors.Count > 0)
         {
@@ -397,19 +387,7 @@ public sealed class SimulationRunRepository
         r.ScenarioId,
         r.ScenarioVersion,
         EnumNames.Parse<SimulationRunStatus>(r.Status),
-        new SimulationSettings
-        {
-            Iterations = r.Iterations,
-            Seed = r.Seed,
-            Sampling = EnumNames.Parse<SamplingMethod>(r.Sampling),
-            Convergence = r.ConvergenceMetric is null ? null : new ConvergenceRule
-            {
-                Metric = r.ConvergenceMetric,
-                RelativeTolerance = r.ConvergenceRelativeTolerance ?? 0,
-                Confidence = r.ConvergenceConfidence ?? 0,
-                MaxIterations = r.ConvergenceMaxIterations,
-            },
-        },
+        ScenarioGraph.ToSettings(r.Iterations, r.Seed, r.Sampling, r.ConvergenceMetric, r.ConvergenceRelativeTolerance, r.ConvergenceConfidence, r.ConvergenceMaxIterations),
         r.Progress,
         r.Attempts,
         r.WorkerId,

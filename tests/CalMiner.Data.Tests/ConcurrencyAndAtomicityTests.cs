@@ -89,7 +89,7 @@ public sealed class ConcurrencyAndAtomicityTests
     {
         await using var host = await DataHost.StartAsync(engine);
         await FailInsertsOfRoyaltyAsync(host, "Failing royalty");
-        var document = Samples.Gold with { Royalties = [.. Samples.Gold.Royalties, new Royalty { Name = "Failing royalty", Rate = 0.01 }] };
+        var document = Samples.Gold with { Royalties = [.. Samples.Gold.Royalties, new Royalty("Failing royalty", 0.01)] };
 
         await Assert.ThrowsAnyAsync<Exception>(() => host.Scenarios.CreateAsync(document, "alice"));
 
@@ -106,7 +106,7 @@ public sealed class ConcurrencyAndAtomicityTests
         await using var host = await DataHost.StartAsync(engine);
         var created = await host.Scenarios.CreateAsync(Samples.EveryField, "alice");
         await FailInsertsOfRoyaltyAsync(host, "Failing royalty");
-        var document = Samples.Gold with { Royalties = [new Royalty { Name = "Failing royalty", Rate = 0.01 }] };
+        var document = Samples.Gold with { Royalties = [new Royalty("Failing royalty", 0.01)] };
 
         await Assert.ThrowsAnyAsync<Exception>(() => host.Scenarios.UpdateAsync(created.Id, 1, document, "bob"));
 

@@ -50,17 +50,19 @@ public sealed class HistoryTests
             Parameters = new Dictionary<string, Parameter>(Samples.Gold.Parameters)
             {
                 ["goldPrice"] = gold with { Distribution = gold.Distribution! with { Sd = 300 } },
-                ["silverPrice"] = new Parameter { Value = 28 },
+                ["silverPrice"] = new Parameter(28),
             },
         };
         await host.Scenarios.UpdateAsync(created.Id, 1, changed, "bob");
 
         var changes = await host.History.CompareAsync(created.Id, 1, 2);
 
+        // In the order of the document's JSON form.
+
         Assert.Equal(
             [
-                new ScenarioChange("description", "\"Conventional open pit and CIL plant, 3 Mt/y, 8 years of production after one year of construction.\"", null),
                 new ScenarioChange("products[0].price", "\"goldPrice\"", "2100"),
+                new ScenarioChange("description", "\"Conventional open pit and CIL plant, 3 Mt/y, 8 years of production after one year of construction.\"", null),
                 new ScenarioChange("parameters.goldPrice.distribution.sd", "250", "300"),
                 new ScenarioChange("parameters.silverPrice", null, """{"value":28}"""),
             ],

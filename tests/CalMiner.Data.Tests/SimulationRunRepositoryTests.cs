@@ -18,7 +18,7 @@ public sealed class SimulationRunRepositoryTests
         var clock = new ManualTimeProvider(Start);
         await using var host = await DataHost.StartAsync(engine, time: clock);
         var scenario = await host.Scenarios.CreateAsync(Samples.Gold, "alice");
-        var settings = new SimulationSettings { Iterations = 1000, Seed = 42, Sampling = SamplingMethod.MonteCarlo, Convergence = new ConvergenceRule { Metric = "npvAfterTax.mean", RelativeTolerance = 0.01 } };
+        var settings = new SimulationSettings { Iterations = 1000, Seed = 42, Sampling = SamplingMethod.MonteCarlo, Convergence = new ConvergenceRule("npvAfterTax.mean", 0.01) };
 
         var queued = await host.Runs.QueueAsync(scenario.Id, 1, settings, "alice");
         clock.Advance(TimeSpan.FromSeconds(5));

@@ -175,7 +175,7 @@ CREATE TABLE consumable (
     scenario_id              bigint NOT NULL REFERENCES scenario (id) ON DELETE CASCADE,
     ordinal                  integer NOT NULL CHECK (ordinal >= 0),
     name                     text NOT NULL CHECK (btrim(name) <> ''),
-    unit                     text NOT NULL,
+    unit                     text,
     driver                   text NOT NULL CHECK (driver IN ('tonneMined', 'tonneProcessed', 'operatingPeriod')),
     rate_per_driver          double precision CHECK (rate_per_driver >= 0),
     rate_per_driver_parameter text,

@@ -189,7 +189,7 @@ CREATE TABLE consumable (
     scenario_id              INTEGER NOT NULL REFERENCES scenario (id) ON DELETE CASCADE,
     ordinal                  INTEGER NOT NULL CHECK (ordinal >= 0),
     name                     TEXT NOT NULL CHECK (trim(name) <> ''),
-    unit                     TEXT NOT NULL,
+    unit                     TEXT,
     driver                   TEXT NOT NULL CHECK (driver IN ('tonneMined', 'tonneProcessed', 'operatingPeriod')),
     rate_per_driver          REAL CHECK (rate_per_driver >= 0),
     rate_per_driver_parameter TEXT,

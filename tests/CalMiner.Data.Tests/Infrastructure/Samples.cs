@@ -5,7 +5,8 @@ namespace CalMiner.Data.Tests.Infrastructure;
 /// <summary>The sample scenarios: the test data's, and the project's own samples/*.json.</summary>
 internal static class Samples
 {
-    public static ScenarioDocument Gold => Load("gold-open-pit.json");
+    /// <summary>The example of the design documents, as given.</summary>
+    public static ScenarioDocument Gold => Load("example-gold-open-pit.json");
 
     public static ScenarioDocument EveryField => Load("every-field.json");
 
