@@ -213,12 +213,7 @@ public sealed class ScenarioRepository
                 ThrowHelper.ThrowConcurrency(id, expectedVersion, current);
             }
 
-            var created = await db.Scenarios.Where(s => s.Id == id)
-                .Select(s => new { s.CreatedAt, s.CreatedBy })
-                .SingleAsync(cancellationToken).ConfigureAwait(false);
-            row.CreatedAt = created.CreatedAt;
-            row.CreatedBy = created.CreatedBy;
-            await db.UpdateAsync(row, token: cancellationToken).ConfigureAwait(false);
+            await db.UpdateAsync(row, KeepCreation, token: cancellationToken).ConfigureAwait(false);
 
             var previous = await db.ScenarioVersions
                 .Where(v => v.ScenarioId == id && v.Version == expectedVersion)
@@ -236,6 +231,10 @@ public sealed class ScenarioRepository
         await EvictAsync(id, expectedVersion).ConfigureAwait(false);
         return new StoredScenario(id, version, document, now, savedBy);
     }
+
+    // An update keeps who created the scenario and when.
+    private static bool KeepCreation(ScenarioRow row, LinqToDB.Mapping.ColumnDescriptor column) =>
+        column.MemberName is not (nameof(ScenarioRow.CreatedAt) or nameof(ScenarioRow.CreatedBy));
 
     internal static void CheckAuthor(string savedBy)
     {
@@ -299,7 +298,6 @@ public sealed class ScenarioRepository
     {
         // Deleting a parameter or a product cascades to its points, correlations and grades.
         await db.Parameters.Where(r => r.ScenarioId == id).DeleteAsync(cancellationToken).ConfigureAwait(false);
-        await db.Correlations.Where(r => r.ScenarioId == id).DeleteAsync(cancellationToken).ConfigureAwait(false);
         await db.Products.Where(r => r.ScenarioId == id).DeleteAsync(cancellationToken).ConfigureAwait(false);
         await db.SchedulePeriods.Where(r => r.ScenarioId == id).DeleteAsync(cancellationToken).ConfigureAwait(false);
         await db.Consumables.Where(r => r.ScenarioId == id).DeleteAsync(cancellationToken).ConfigureAwait(false);

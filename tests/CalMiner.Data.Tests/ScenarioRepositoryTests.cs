@@ -55,6 +55,7 @@ public sealed class ScenarioRepositoryTests
         Assert.Equal(changed, read.Document);
         Assert.Equal("bob", read.SavedBy);
         Assert.Equal(2, await host.Scenarios.GetVersionAsync(created.Id));
+        Assert.Equal(1, await host.ScalarAsync($"SELECT count(*) FROM scenario WHERE id = {created.Id} AND created_by = 'alice' AND updated_by = 'bob'"));
     }
 
     [Theory]
