@@ -7,6 +7,7 @@ using LinqToDB;
 using LinqToDB.Async;
 using LinqToDB.Data;
 using LinqToDB.Linq;
+using Npgsql;
 
 namespace CalMiner.Data;
 
@@ -55,7 +56,11 @@ public sealed class SimulationRunRepository
     {
         _database = database;
         _time = time;
+        QueueChannel = $"calminer_runs_{Caching.CacheKeys.Namespace(database.Options).Split(':')[1]}";
     }
+
+    /// <summary>The NOTIFY channel of this database's queue: one per schema, so that schemas stay apart.</summary>
+    internal string QueueChannel { get; }
 
     /// <summary>Queues a run of one saved version of a scenario.</summary>
     /// <param name="scenarioId">The scenario.</param>
@@ -91,7 +96,40 @@ public sealed class SimulationRunRepository
             RequestedBy = requestedBy,
         };
         row.Id = await db.InsertWithInt64IdentityAsync(row, token: cancellationToken).ConfigureAwait(false);
+        if (_database.IsPostgreSql)
+        {
+            // Wakes the workers waiting in WaitForQueuedRunAsync, in every process.
+            await db.ExecuteAsync("SELECT pg_notify(@channel, '')", cancellationToken, new DataParameter("channel", QueueChannel, DataType.NVarChar)).ConfigureAwait(false);
+        }
+
         return ToRun(row);
+    }
+
+    /// <summary>
+    /// Waits until a run may have been queued, so that a worker does not poll the queue in a tight
+    /// loop: on PostgreSQL until any process queues a run (LISTEN/NOTIFY) or <paramref name="timeout"/>
+    /// passes; on SQLite for <paramref name="timeout"/>. Claim after it returns either way: a run
+    /// queued just before the wait began is not signalled.
+    /// </summary>
+    /// <param name="timeout">The longest wait, &gt; 0, e.g. 5 s.</param>
+    /// <param name="cancellationToken">Ends the wait early.</param>
+    /// <returns>Whether a run was queued during the wait (always <see langword="false"/> on SQLite).</returns>
+    public async Task<bool> WaitForQueuedRunAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        if (_database.DataSource is not { } dataSource)
+        {
+            await Task.Delay(timeout, _time, cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var listen = new NpgsqlCommand($"LISTEN \"{QueueChannel}\"", connection))
+        {
+            await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return await connection.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads a run.</summary>

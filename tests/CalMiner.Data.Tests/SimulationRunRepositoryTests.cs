@@ -229,6 +229,40 @@ public sealed class SimulationRunRepositoryTests
         Assert.Equal(Iterations, read!.Iterations);
     }
 
+    [Fact]
+    public async Task AWaitingWorker_IsWokenWhenAnotherProcessQueuesARun()
+    {
+        var options = DataHost.NewDatabase(Engine.PostgreSql);
+        await using var worker = await DataHost.StartAsync(options, ownsStorage: true);
+        await using var web = await DataHost.StartAsync(options, migrate: false);
+        await using var otherSchema = await DataHost.StartAsync(Engine.PostgreSql);
+        var scenario = await web.Scenarios.CreateAsync(Samples.Gold, "alice");
+        var other = await otherSchema.Scenarios.CreateAsync(Samples.Gold, "alice");
+
+        var quiet = await worker.Runs.WaitForQueuedRunAsync(TimeSpan.FromMilliseconds(300));
+        var waiting = worker.Runs.WaitForQueuedRunAsync(TimeSpan.FromSeconds(30));
+        await Task.Delay(500);
+        await otherSchema.Runs.QueueAsync(other.Id, 1, new SimulationSettings(), "alice");
+        await Task.Delay(500);
+        Assert.False(waiting.IsCompleted);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await web.Runs.QueueAsync(scenario.Id, 1, new SimulationSettings(), "alice");
+        var woken = await waiting;
+
+        Assert.False(quiet);
+        Assert.True(woken);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"The worker woke after {clock.Elapsed}.");
+        Assert.NotNull(await worker.Runs.ClaimAsync("worker", Lease));
+    }
+
+    [Fact]
+    public async Task OnSqlite_WaitingForAQueuedRun_IsATimedPause()
+    {
+        await using var host = await DataHost.StartAsync(Engine.Sqlite);
+
+        Assert.False(await host.Runs.WaitForQueuedRunAsync(TimeSpan.FromMilliseconds(50)));
+    }
+
     /// <summary>Distinct, awkward values (negative, tiny, huge, NaN) in each column.</summary>
     private static SimulationSamples Columns(int iterations, params string[] names)
     {
