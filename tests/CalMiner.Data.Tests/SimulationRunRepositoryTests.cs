@@ -213,6 +213,31 @@ public sealed class SimulationRunRepositoryTests
 
     [Theory]
     [MemberData(nameof(BothEngines))]
+    public async Task ACompletionThatFailsWhileWritingSamples_LeavesTheRunRunningWithoutResults(Engine engine)
+    {
+        await using var host = await DataHost.StartAsync(engine);
+        var scenario = await host.Scenarios.CreateAsync(Samples.Gold, "alice");
+        var run = await host.Runs.QueueAsync(scenario.Id, 1, new SimulationSettings(), "alice");
+        await host.Runs.ClaimAsync("w", Lease);
+        // The database refuses the last column, after the status, the result and the other samples are written.
+        await host.ExecuteAsync(engine == Engine.PostgreSql
+            ? """
+              CREATE FUNCTION refuse_sample() RETURNS trigger LANGUAGE plpgsql AS $$
+              BEGIN IF NEW.name = 'refused' THEN RAISE EXCEPTION 'refused by test trigger'; END IF; RETURN NEW; END $$;
+              CREATE TRIGGER refuse_sample BEFORE INSERT ON simulation_sample FOR EACH ROW EXECUTE FUNCTION refuse_sample();
+              """
+            : "CREATE TRIGGER refuse_sample BEFORE INSERT ON simulation_sample WHEN NEW.name = 'refused' BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END;");
+
+        await Assert.ThrowsAnyAsync<Exception>(() => host.Runs.CompleteAsync(run.Id, "w", 100_000, "{}", Columns(100_000, "npvAfterTax", "irrAfterTax", "refused")));
+
+        Assert.Equal(SimulationRunStatus.Running, (await host.Runs.GetAsync(run.Id))!.Status);
+        Assert.Null(await host.Runs.GetSummaryAsync(run.Id));
+        Assert.Equal(0, await host.ScalarAsync("SELECT count(*) FROM simulation_sample"));
+        Assert.True(await host.Runs.CompleteAsync(run.Id, "w", 10, "{}", Columns(10, "npvAfterTax")));
+    }
+
+    [Theory]
+    [MemberData(nameof(BothEngines))]
     public async Task SamplesOfAMillionIterations_AreWrittenAndReadBack(Engine engine)
     {
         const int Iterations = 1_000_000;
