@@ -213,7 +213,13 @@ public sealed class ScenarioRepository
                 ThrowHelper.ThrowConcurrency(id, expectedVersion, current);
             }
 
-            await db.UpdateAsync(row, KeepCreation, token: cancellationToken).ConfigureAwait(false);
+            // Read rather than left out of the UPDATE: linq2db cannot cache an UPDATE built with a column filter.
+            var created = await db.Scenarios.Where(s => s.Id == id)
+                .Select(s => new { s.CreatedAt, s.CreatedBy })
+                .SingleAsync(cancellationToken).ConfigureAwait(false);
+            row.CreatedAt = created.CreatedAt;
+            row.CreatedBy = created.CreatedBy;
+            await db.UpdateAsync(row, token: cancellationToken).ConfigureAwait(false);
 
             var previous = await db.ScenarioVersions
                 .Where(v => v.ScenarioId == id && v.Version == expectedVersion)
@@ -231,10 +237,6 @@ public sealed class ScenarioRepository
         await EvictAsync(id, expectedVersion).ConfigureAwait(false);
         return new StoredScenario(id, version, document, now, savedBy);
     }
-
-    // An update keeps who created the scenario and when.
-    private static bool KeepCreation(ScenarioRow row, LinqToDB.Mapping.ColumnDescriptor column) =>
-        column.MemberName is not (nameof(ScenarioRow.CreatedAt) or nameof(ScenarioRow.CreatedBy));
 
     internal static void CheckAuthor(string savedBy)
     {
