@@ -45,14 +45,14 @@ public static class MonteCarlo
             ThrowHelper.ThrowArgumentOutOfRange(nameof(options.Iterations), $"must be within 1..{SimulationLimits.MaxIterations}");
         }
 
-        var run = new Run(plan, iterations, options.Seed ?? settings.Seed, options.Sampling ?? settings.Sampling, options.MaxDegreeOfParallelism, progress, cancellationToken);
+        var run = new Runner(plan, iterations, options.Seed ?? settings.Seed, options.Sampling ?? settings.Sampling, options.MaxDegreeOfParallelism, progress, cancellationToken);
         run.Sample();
         var repaired = run.Correlate(options.RepairCorrelations);
         var evaluated = run.Evaluate(rule);
         return run.Summarise(evaluated, iterations, repaired, options.KeepSamples);
     }
 
-    private sealed class Run(
+    private sealed class Runner(
         ScenarioPlan plan, int iterations, long seed, SamplingMethod sampling, int threads,
         IProgress<SimulationProgress>? progress, CancellationToken cancellation)
     {
@@ -103,16 +103,22 @@ public static class MonteCarlo
             }
 
             progress?.Report(new SimulationProgress("correlating", 0, iterations));
+
+            // Only the correlated parameters are reordered, so the others keep their independent samples.
             var names = UncertainNames;
-            var prepared = CorrelationMatrixValidation.Prepare(CorrelationMatrix.FromPairs(names, pairs), repair);
-            var columns = _uncertain.Select(j => (Memory<double>)_columns[j].AsMemory(0, iterations)).ToArray();
+            var correlated = Enumerable.Range(0, names.Length)
+                .Where(u => pairs.Any(p => p.A == names[u] || p.B == names[u]))
+                .ToArray();
+            var prepared = CorrelationMatrixValidation.Prepare(CorrelationMatrix.FromPairs([.. correlated.Select(u => names[u])], pairs), repair);
+            var columns = correlated.Select(u => (Memory<double>)_columns[_uncertain[u]].AsMemory(0, iterations)).ToArray();
             IReadOnlyList<ReadOnlyMemory<int>>? ranks = sampling == SamplingMethod.LatinHypercube
-                ? [.. Enumerable.Range(0, names.Length).Select(u => (ReadOnlyMemory<int>)_sampling!.Ranks(u).ToArray())]
+                ? [.. correlated.Select(u => (ReadOnlyMemory<int>)_sampling!.Ranks(u).ToArray())]
                 : null;
             ImanConover.Apply(columns, prepared.Matrix, new ImanConoverWorkspace(), new ImanConoverOptions { MaxDegreeOfParallelism = threads }, ranks);
-            foreach (var j in _uncertain)
+            foreach (var u in correlated)
             {
-                _columns[j]!.AsSpan(iterations).Fill(_columns[j]![iterations - 1]);
+                var column = _columns[_uncertain[u]]!;
+                column.AsSpan(iterations).Fill(column[iterations - 1]);
             }
 
             return prepared.Repaired;
