@@ -16,7 +16,7 @@ namespace CalMiner.Simulation;
 public static class MonteCarlo
 {
     /// <summary>Iterations evaluated between progress reports, cancellation checks and convergence checks.</summary>
-    private const int Chunk = 16_384;
+    private const int Chunk = 4_096;
 
     private static readonly double[] SpiderChanges = [-0.3, -0.2, -0.1, 0, 0.1, 0.2, 0.3];
 
