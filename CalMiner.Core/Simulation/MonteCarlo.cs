@@ -68,6 +68,9 @@ public static class MonteCarlo
         private SamplingPlan? _sampling;
         private OutputColumns? _outputs;
 
+        // Uncertain parameters reordered by the rank correlation; the others keep their Latin Hypercube strata as ranks.
+        private int[] _correlated = [];
+
         private string[] UncertainNames => [.. _uncertain.Select(j => plan.ParameterNames[j])];
 
         public void Sample()
@@ -106,9 +109,7 @@ public static class MonteCarlo
 
             // Only the correlated parameters are reordered, so the others keep their independent samples.
             var names = UncertainNames;
-            var correlated = Enumerable.Range(0, names.Length)
-                .Where(u => pairs.Any(p => p.A == names[u] || p.B == names[u]))
-                .ToArray();
+            var correlated = _correlated = [.. Enumerable.Range(0, names.Length).Where(u => pairs.Any(p => p.A == names[u] || p.B == names[u]))];
             var prepared = CorrelationMatrixValidation.Prepare(CorrelationMatrix.FromPairs([.. correlated.Select(u => names[u])], pairs), repair);
             var columns = correlated.Select(u => (Memory<double>)_columns[_uncertain[u]].AsMemory(0, iterations)).ToArray();
             IReadOnlyList<ReadOnlyMemory<int>>? ranks = sampling == SamplingMethod.LatinHypercube
@@ -175,7 +176,12 @@ public static class MonteCarlo
             var npv = outputs.NpvAfterTax.AsMemory(0, evaluated);
             var influences = Sensitivity.Analyse(
                     npv,
-                    [.. _uncertain.Select(j => new SensitivityInput(plan.ParameterNames[j], _columns[j].AsMemory(0, evaluated)))],
+                    [.. _uncertain.Select((j, u) => new SensitivityInput(plan.ParameterNames[j], _columns[j].AsMemory(0, evaluated))
+                    {
+                        Ranks = evaluated == iterations && sampling == SamplingMethod.LatinHypercube && !_correlated.Contains(u)
+                            ? _sampling!.Ranks(u).ToArray()
+                            : default,
+                    })],
                     new SensitivityOptions { MaxDegreeOfParallelism = threads })
                 .Select(s => new InputInfluence(s.Name, s.RankCorrelation, s.ContributionToVariance, s.TailShift))
                 .OrderByDescending(s => Math.Abs(s.RankCorrelation))
