@@ -183,7 +183,8 @@ public static class MonteCarlo
                             : default,
                     })],
                     new SensitivityOptions { MaxDegreeOfParallelism = threads })
-                .Select(s => new InputInfluence(s.Name, s.RankCorrelation, s.ContributionToVariance, s.TailShift))
+                // The kernel gives the contribution as a percentage; the public result keeps fractions as fractions.
+                .Select(s => new InputInfluence(s.Name, s.RankCorrelation, s.ContributionToVariance / 100, s.TailShift))
                 .OrderByDescending(s => Math.Abs(s.RankCorrelation))
                 .ToList();
 
