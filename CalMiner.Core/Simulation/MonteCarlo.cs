@@ -105,6 +105,7 @@ public static class MonteCarlo
                 return false;
             }
 
+            cancellation.ThrowIfCancellationRequested();
             progress?.Report(new SimulationProgress("correlating", 0, iterations));
 
             // Only the correlated parameters are reordered, so the others keep their independent samples.
@@ -171,7 +172,12 @@ public static class MonteCarlo
             var statistics = new StatisticsOptions { MaxDegreeOfParallelism = threads };
             var distributions = outputs.Named.ToDictionary(
                 o => o.Name,
-                o => Distribution(OutputStatistics.Compute(o.Values.AsMemory(0, evaluated), statistics)));
+                o =>
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    return Distribution(OutputStatistics.Compute(o.Values.AsMemory(0, evaluated), statistics));
+                });
+            cancellation.ThrowIfCancellationRequested();
 
             var npv = outputs.NpvAfterTax.AsMemory(0, evaluated);
             var influences = Sensitivity.Analyse(
