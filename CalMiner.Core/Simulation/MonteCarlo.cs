@@ -78,6 +78,12 @@ public static class MonteCarlo
             progress?.Report(new SimulationProgress("sampling", 0, iterations));
             _samplers = [.. _uncertain.Select(j => ParameterSampler.Create(plan.Document.Parameters[plan.ParameterNames[j]].Distribution!))];
             _sampling = new SamplingPlan(seed, sampling, iterations, UncertainNames);
+            if (_sampling.HasStrata)
+            {
+                // Each parameter's strata are one shuffle over all iterations; shuffle them side by side.
+                Parallel.For(0, _uncertain.Length, _parallel, u => _sampling.Ranks(u));
+            }
+
             for (var u = 0; u < _uncertain.Length; u++)
             {
                 var column = new double[_padded];
