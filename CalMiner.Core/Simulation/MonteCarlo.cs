@@ -16,7 +16,7 @@ namespace CalMiner.Simulation;
 public static class MonteCarlo
 {
     /// <summary>Iterations evaluated between progress reports, cancellation checks and convergence checks.</summary>
-    private const int Chunk = 16_384;
+    private const int Chunk = 4_096;
 
     private static readonly double[] SpiderChanges = [-0.3, -0.2, -0.1, 0, 0.1, 0.2, 0.3];
 
@@ -45,14 +45,14 @@ public static class MonteCarlo
             ThrowHelper.ThrowArgumentOutOfRange(nameof(options.Iterations), $"must be within 1..{SimulationLimits.MaxIterations}");
         }
 
-        var run = new Run(plan, iterations, options.Seed ?? settings.Seed, options.Sampling ?? settings.Sampling, options.MaxDegreeOfParallelism, progress, cancellationToken);
+        var run = new Runner(plan, iterations, options.Seed ?? settings.Seed, options.Sampling ?? settings.Sampling, options.MaxDegreeOfParallelism, progress, cancellationToken);
         run.Sample();
         var repaired = run.Correlate(options.RepairCorrelations);
         var evaluated = run.Evaluate(rule);
         return run.Summarise(evaluated, iterations, repaired, options.KeepSamples);
     }
 
-    private sealed class Run(
+    private sealed class Runner(
         ScenarioPlan plan, int iterations, long seed, SamplingMethod sampling, int threads,
         IProgress<SimulationProgress>? progress, CancellationToken cancellation)
     {
@@ -68,6 +68,9 @@ public static class MonteCarlo
         private SamplingPlan? _sampling;
         private OutputColumns? _outputs;
 
+        // Uncertain parameters reordered by the rank correlation; the others keep their Latin Hypercube strata as ranks.
+        private int[] _correlated = [];
+
         private string[] UncertainNames => [.. _uncertain.Select(j => plan.ParameterNames[j])];
 
         public void Sample()
@@ -75,6 +78,12 @@ public static class MonteCarlo
             progress?.Report(new SimulationProgress("sampling", 0, iterations));
             _samplers = [.. _uncertain.Select(j => ParameterSampler.Create(plan.Document.Parameters[plan.ParameterNames[j]].Distribution!))];
             _sampling = new SamplingPlan(seed, sampling, iterations, UncertainNames);
+            if (_sampling.HasStrata)
+            {
+                // Each parameter's strata are one shuffle over all iterations; shuffle them side by side.
+                Parallel.For(0, _uncertain.Length, _parallel, u => _sampling.Ranks(u));
+            }
+
             for (var u = 0; u < _uncertain.Length; u++)
             {
                 var column = new double[_padded];
@@ -102,17 +111,22 @@ public static class MonteCarlo
                 return false;
             }
 
+            cancellation.ThrowIfCancellationRequested();
             progress?.Report(new SimulationProgress("correlating", 0, iterations));
+
+            // Only the correlated parameters are reordered, so the others keep their independent samples.
             var names = UncertainNames;
-            var prepared = CorrelationMatrixValidation.Prepare(CorrelationMatrix.FromPairs(names, pairs), repair);
-            var columns = _uncertain.Select(j => (Memory<double>)_columns[j].AsMemory(0, iterations)).ToArray();
+            var correlated = _correlated = [.. Enumerable.Range(0, names.Length).Where(u => pairs.Any(p => p.A == names[u] || p.B == names[u]))];
+            var prepared = CorrelationMatrixValidation.Prepare(CorrelationMatrix.FromPairs([.. correlated.Select(u => names[u])], pairs), repair);
+            var columns = correlated.Select(u => (Memory<double>)_columns[_uncertain[u]].AsMemory(0, iterations)).ToArray();
             IReadOnlyList<ReadOnlyMemory<int>>? ranks = sampling == SamplingMethod.LatinHypercube
-                ? [.. Enumerable.Range(0, names.Length).Select(u => (ReadOnlyMemory<int>)_sampling!.Ranks(u).ToArray())]
+                ? [.. correlated.Select(u => (ReadOnlyMemory<int>)_sampling!.Ranks(u).ToArray())]
                 : null;
             ImanConover.Apply(columns, prepared.Matrix, new ImanConoverWorkspace(), new ImanConoverOptions { MaxDegreeOfParallelism = threads }, ranks);
-            foreach (var j in _uncertain)
+            foreach (var u in correlated)
             {
-                _columns[j]!.AsSpan(iterations).Fill(_columns[j]![iterations - 1]);
+                var column = _columns[_uncertain[u]]!;
+                column.AsSpan(iterations).Fill(column[iterations - 1]);
             }
 
             return prepared.Repaired;
@@ -164,14 +178,25 @@ public static class MonteCarlo
             var statistics = new StatisticsOptions { MaxDegreeOfParallelism = threads };
             var distributions = outputs.Named.ToDictionary(
                 o => o.Name,
-                o => Distribution(OutputStatistics.Compute(o.Values.AsMemory(0, evaluated), statistics)));
+                o =>
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    return Distribution(OutputStatistics.Compute(o.Values.AsMemory(0, evaluated), statistics));
+                });
+            cancellation.ThrowIfCancellationRequested();
 
             var npv = outputs.NpvAfterTax.AsMemory(0, evaluated);
             var influences = Sensitivity.Analyse(
                     npv,
-                    [.. _uncertain.Select(j => new SensitivityInput(plan.ParameterNames[j], _columns[j].AsMemory(0, evaluated)))],
+                    [.. _uncertain.Select((j, u) => new SensitivityInput(plan.ParameterNames[j], _columns[j].AsMemory(0, evaluated))
+                    {
+                        Ranks = evaluated == iterations && sampling == SamplingMethod.LatinHypercube && !_correlated.Contains(u)
+                            ? _sampling!.Ranks(u).ToArray()
+                            : default,
+                    })],
                     new SensitivityOptions { MaxDegreeOfParallelism = threads })
-                .Select(s => new InputInfluence(s.Name, s.RankCorrelation, s.ContributionToVariance, s.TailShift))
+                // The kernel gives the contribution as a percentage; the public result keeps fractions as fractions.
+                .Select(s => new InputInfluence(s.Name, s.RankCorrelation, s.ContributionToVariance / 100, s.TailShift))
                 .OrderByDescending(s => Math.Abs(s.RankCorrelation))
                 .ToList();
 

@@ -16,6 +16,7 @@ internal static class CalMinerCli
             {
                 ValidateCommand.Create(),
                 EvaluateCommand.Create(),
+                SimulateCommand.Create(),
             },
         };
 

@@ -105,9 +105,14 @@ internal static class DistributionSolver
             count++;
         }
 
-        if (count != 2)
+        if (count < 2)
         {
-            Fail(count < 2 ? "p90" : "p50", $"must be one of exactly two percentiles given, out of p10, p50 and p90 (not {count})");
+            Fail(d.P90 is null ? "p90" : "p10", "is required: give two of p10, p50 and p90 (or mean and sd)");
+        }
+
+        if (count > 2)
+        {
+            Fail("p50", "must be left out: give only two of p10, p50 and p90");
         }
 
         if (!(second.Value > first.Value))

@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace CalMiner.Simulation.Sampling;
@@ -142,20 +144,73 @@ internal static class NormalFunctions
             return centralValue;
         }
 
+        return Vector256.ConditionalSelect(central, centralValue, TailQuantile(p));
+    }
+
+    /// <summary>
+    /// Φ⁻¹ over a span; the same bits as <see cref="Quantile(double)"/> for every p in
+    /// [<see cref="PortableMath.SmallestNormal"/>, 1) (callers check). Faster than four lanes at a time:
+    /// the 15 % of p in the tails (which need a logarithm) are gathered and done four at a time, instead
+    /// of half of all vectors taking the tail path for one or two of their lanes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Quantiles(ReadOnlySpan<double> p, Span<double> z, Span<int> scratch)
+    {
+        ref var source = ref MemoryMarshal.GetReference(p);
+        ref var target = ref MemoryMarshal.GetReference(z);
+        var length = p.Length;
+        var tails = 0;
+        var i = 0;
+        for (; i + 4 <= length; i += 4)
+        {
+            var v = Vector256.LoadUnsafe(ref source, (nuint)i);
+            var q = v - Vector256.Create(0.5);
+            var central = Vector256.LessThanOrEqual(Vector256.Abs(q), Vector256.Create(0.425));
+            var r = Vector256.Create(0.180625) - q * q;
+            (q * CentralNumerator(r) / CentralDenominator(r)).StoreUnsafe(ref target, (nuint)i);
+            var mask = ~central.ExtractMostSignificantBits() & 0xF;
+            while (mask != 0)
+            {
+                scratch[tails++] = i + BitOperations.TrailingZeroCount(mask);
+                mask &= mask - 1;
+            }
+        }
+
+        for (; i < length; i++)
+        {
+            Unsafe.Add(ref target, i) = Quantile(Unsafe.Add(ref source, i));
+        }
+
+        // Four tail values at a time; a short last group repeats its last index, which only recomputes it.
+        for (var t = 0; t < tails; t += 4)
+        {
+            int i0 = scratch[t], i1 = scratch[Math.Min(t + 1, tails - 1)], i2 = scratch[Math.Min(t + 2, tails - 1)], i3 = scratch[Math.Min(t + 3, tails - 1)];
+            var value = TailQuantile(Vector256.Create(Unsafe.Add(ref source, i0), Unsafe.Add(ref source, i1), Unsafe.Add(ref source, i2), Unsafe.Add(ref source, i3)));
+            Unsafe.Add(ref target, i0) = value.GetElement(0);
+            Unsafe.Add(ref target, i1) = value.GetElement(1);
+            Unsafe.Add(ref target, i2) = value.GetElement(2);
+            Unsafe.Add(ref target, i3) = value.GetElement(3);
+        }
+    }
+
+    // The non-central branches of AS 241 for lanes with |p - 0.5| > 0.425; the same operations as the scalar code.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> TailQuantile(Vector256<double> p)
+    {
+        var q = p - Vector256.Create(0.5);
         var lower = Vector256.LessThan(q, Vector256<double>.Zero);
         var rr = Vector256.ConditionalSelect(lower, p, Vector256<double>.One - p);
         var t = Vector256.Sqrt(-PortableMath.Log(rr));
         var s = t - Vector256.Create(1.6);
         var value = IntermediateNumerator(s) / IntermediateDenominator(s);
-        var far = Vector256.GreaterThan(t, Vector256.Create(5.0)) & ~central;
+        var far = Vector256.GreaterThan(t, Vector256.Create(5.0));
         if (far.ExtractMostSignificantBits() != 0)
         {
             var sf = t - Vector256.Create(5.0);
             value = Vector256.ConditionalSelect(far, FarNumerator(sf) / FarDenominator(sf), value);
         }
 
-        value = Vector256.ConditionalSelect(lower, -value, value);
-        return Vector256.ConditionalSelect(central, centralValue, value);
+        return Vector256.ConditionalSelect(lower, -value, value);
     }
 
     // The six rational pieces of AS 241, each a degree-7 polynomial in Horner form; the scalar and

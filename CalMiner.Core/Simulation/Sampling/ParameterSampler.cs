@@ -103,7 +103,7 @@ internal sealed class ParameterSampler
                 var cdfHigh = BetaFunctions.Regularized(table.A, table.B, table.LogBeta, (high - min) / width);
                 NoMassUnless(high > low && cdfHigh > cdfLow);
                 var kernel = new PertKernel(table, min, width, cdfLow, cdfHigh - cdfLow, low, high);
-                return new(d, new KernelFunction<PertKernel>(kernel), low, high);
+                return new(d, new NormalBasedFunction<PertKernel>(kernel), low, high);
             }
 
             case DistributionType.Discrete:
@@ -154,7 +154,7 @@ internal sealed class ParameterSampler
 
         NoMassUnless(mass > 0 && high > low);
         var kernel = new NormalFamilyKernel(c0, c1, mu, scale, low, high, lognormal);
-        return new(d, new KernelFunction<NormalFamilyKernel>(kernel), low, high);
+        return new(d, new NormalBasedFunction<NormalFamilyKernel>(kernel), low, high);
     }
 
     private static ParameterSampler Discrete(Distribution d)
@@ -256,6 +256,17 @@ internal sealed class ParameterSampler
         public abstract double Quantile(double u);
 
         public abstract void Quantiles(ReadOnlySpan<double> u, Span<double> destination);
+    }
+
+    private sealed class NormalBasedFunction<TKernel>(TKernel kernel) : QuantileFunction
+        where TKernel : struct, INormalBasedKernel
+    {
+        private readonly TKernel _kernel = kernel;
+
+        public override double Quantile(double u) => _kernel.Quantile(u);
+
+        public override void Quantiles(ReadOnlySpan<double> u, Span<double> destination) =>
+            QuantileDriver.QuantilesViaNormal(in _kernel, u, destination);
     }
 
     private sealed class KernelFunction<TKernel>(TKernel kernel) : QuantileFunction

@@ -16,6 +16,21 @@ internal interface IQuantileKernel
     Vector256<double> QuantileInside(Vector256<double> u);
 }
 
+/// <summary>
+/// A kernel of the form x = G(v, Φ⁻¹(v)) with v = c0 + c1 u mapped by <see cref="UnitInterval.Map(double, double, double)"/>
+/// (the normal family, and PERT through its table in z), whose spans are done in two passes so that
+/// Φ⁻¹ can gather its tail lanes.
+/// </summary>
+internal interface INormalBasedKernel : IQuantileKernel
+{
+    double C0 { get; }
+
+    double C1 { get; }
+
+    /// <summary>G for lanes with v = Map(u) and z = Φ⁻¹(v); the same bits as the scalar <see cref="IQuantileKernel.Quantile"/>.</summary>
+    Vector256<double> FromStandardNormal(Vector256<double> v, Vector256<double> z);
+}
+
 /// <summary>Runs a kernel over a span: vectors of 4 where all lanes are inside (0, 1), the scalar form elsewhere.</summary>
 internal static class QuantileDriver
 {
@@ -59,6 +74,74 @@ internal static class QuantileDriver
         for (; i < length; i++)
         {
             Unsafe.Add(ref target, i) = kernel.Quantile(Unsafe.Add(ref source, i));
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="Quantiles{TKernel}"/>, for kernels built on Φ⁻¹: in chunks, first v and Φ⁻¹(v) for the
+    /// whole chunk (<see cref="NormalFunctions.Quantiles"/>), then x. The same bits as the scalar form.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void QuantilesViaNormal<TKernel>(in TKernel kernel, ReadOnlySpan<double> u, Span<double> destination)
+        where TKernel : struct, INormalBasedKernel
+    {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            Quantiles(in kernel, u, destination);
+            return;
+        }
+
+        if (destination.Length < u.Length)
+        {
+            ThrowDestinationTooShort();
+        }
+
+        const int Chunk = 256;
+        Span<double> v = stackalloc double[Chunk];
+        Span<double> z = stackalloc double[Chunk];
+        Span<int> scratch = stackalloc int[Chunk];
+        ref var vs = ref MemoryMarshal.GetReference(v);
+        ref var zs = ref MemoryMarshal.GetReference(z);
+        double c0 = kernel.C0, c1 = kernel.C1;
+        for (var start = 0; start < u.Length; start += Chunk)
+        {
+            var count = Math.Min(Chunk, u.Length - start);
+            var whole = count & ~3;
+            ref var source = ref Unsafe.Add(ref MemoryMarshal.GetReference(u), start);
+            ref var target = ref Unsafe.Add(ref MemoryMarshal.GetReference(destination), start);
+
+            // Lanes outside (0, 1) take v = 0.5 here and are redone by the scalar form below.
+            for (nuint i = 0; i < (nuint)whole; i += 4)
+            {
+                var x = Vector256.LoadUnsafe(ref source, i);
+                var inside = Vector256.GreaterThan(x, Vector256<double>.Zero) & Vector256.LessThan(x, Vector256<double>.One);
+                Vector256.ConditionalSelect(inside, UnitInterval.Map(c0, c1, x), Vector256.Create(0.5)).StoreUnsafe(ref vs, i);
+            }
+
+            NormalFunctions.Quantiles(v[..whole], z, scratch);
+
+            // Read u before writing x at the same place, so that destination may be u itself.
+            for (nuint i = 0; i < (nuint)whole; i += 4)
+            {
+                var x = Vector256.LoadUnsafe(ref source, i);
+                var inside = Vector256.GreaterThan(x, Vector256<double>.Zero) & Vector256.LessThan(x, Vector256<double>.One);
+                if (inside.ExtractMostSignificantBits() == 0xF)
+                {
+                    kernel.FromStandardNormal(Vector256.LoadUnsafe(ref vs, i), Vector256.LoadUnsafe(ref zs, i)).StoreUnsafe(ref target, i);
+                }
+                else
+                {
+                    for (var j = i; j < i + 4; j++)
+                    {
+                        Unsafe.Add(ref target, j) = kernel.Quantile(Unsafe.Add(ref source, j));
+                    }
+                }
+            }
+
+            for (var i = whole; i < count; i++)
+            {
+                Unsafe.Add(ref target, i) = kernel.Quantile(Unsafe.Add(ref source, i));
+            }
         }
     }
 
@@ -127,8 +210,12 @@ internal readonly struct ConstantKernel(double value) : IQuantileKernel
 /// far upper tails keep their precision and x still increases with u.
 /// </summary>
 internal readonly struct NormalFamilyKernel(double c0, double c1, double location, double scale, double low, double high, bool exponentiate)
-    : IQuantileKernel
+    : INormalBasedKernel
 {
+    public double C0 => c0;
+
+    public double C1 => c1;
+
     public double Quantile(double u)
     {
         if (!(u > 0 && u < 1))
@@ -144,7 +231,14 @@ internal readonly struct NormalFamilyKernel(double c0, double c1, double locatio
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<double> QuantileInside(Vector256<double> u)
     {
-        var x = Vector256.Create(location) + Vector256.Create(scale) * NormalFunctions.Quantile(UnitInterval.Map(c0, c1, u));
+        var v = UnitInterval.Map(c0, c1, u);
+        return FromStandardNormal(v, NormalFunctions.Quantile(v));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<double> FromStandardNormal(Vector256<double> v, Vector256<double> z)
+    {
+        var x = Vector256.Create(location) + Vector256.Create(scale) * z;
         x = exponentiate ? PortableMath.Exp(x) : x;
         return UnitInterval.Clamp(x, low, high);
     }
@@ -205,8 +299,12 @@ internal readonly struct TriangularKernel : IQuantileKernel
 /// quantile comes from a <see cref="BetaQuantileTable"/> indexed by z = Φ⁻¹(v), computed four lanes at a time.
 /// </summary>
 internal readonly struct PertKernel(BetaQuantileTable table, double min, double width, double c0, double c1, double low, double high)
-    : IQuantileKernel
+    : INormalBasedKernel
 {
+    public double C0 => c0;
+
+    public double C1 => c1;
+
     public double Quantile(double u)
     {
         if (!(u > 0 && u < 1))
@@ -222,9 +320,12 @@ internal readonly struct PertKernel(BetaQuantileTable table, double min, double 
     public Vector256<double> QuantileInside(Vector256<double> u)
     {
         var v = UnitInterval.Map(c0, c1, u);
-        var x = table.Quantile(v, NormalFunctions.Quantile(v));
-        return UnitInterval.Clamp(Vector256.Create(min) + Vector256.Create(width) * x, low, high);
+        return FromStandardNormal(v, NormalFunctions.Quantile(v));
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<double> FromStandardNormal(Vector256<double> v, Vector256<double> z) =>
+        UnitInterval.Clamp(Vector256.Create(min) + Vector256.Create(width) * table.Quantile(v, z), low, high);
 }
 
 /// <summary>

@@ -73,7 +73,8 @@ internal struct Xoshiro256StarStar
     public double NextUniform() => ToUniform(NextUInt64());
 
     /// <summary>Fills <paramref name="destination"/> with the next uniform variates, in order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Never inlined: inlined into a caller that is not fully optimised, the loop loses its registers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public void NextUniforms(Span<double> destination)
     {
         // A copy in locals keeps the state in registers for the loop.

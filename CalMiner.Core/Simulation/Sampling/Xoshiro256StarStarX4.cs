@@ -76,7 +76,8 @@ internal struct Xoshiro256StarStarX4
     /// <c>i % 4</c>'s next variate. Every call starts at lane 0 and advances all four lanes together, so
     /// a length that is not a multiple of 4 drops the unused lanes of the last step.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Never inlined: inlined into a caller that is not fully optimised, the loop loses its registers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public void NextUniforms(Span<double> destination)
     {
         // The state lives in locals for the loop, so that it stays in registers.

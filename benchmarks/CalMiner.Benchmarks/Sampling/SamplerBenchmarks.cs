@@ -70,3 +70,51 @@ public class SamplerConstructionBenchmarks
     [Benchmark]
     public Distribution SolveTriangularPercentiles() => DistributionSolver.ToStandardForm(TriangularFromPercentiles);
 }
+
+/// <summary>The standard normal quantile against MathNet's, the usual reference in .NET.</summary>
+[MemoryDiagnoser]
+public class NormalQuantileBenchmarks
+{
+    private const int Count = 1_000_003;
+
+    private double[] _uniforms = [];
+    private double[] _destination = [];
+    private int[] _scratch = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _uniforms = new double[Count];
+        _destination = new double[Count];
+        _scratch = new int[256];
+        Xoshiro256StarStar.FromSeed(7).NextUniforms(_uniforms);
+    }
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Count)]
+    public void MathNetInvCdf()
+    {
+        for (var i = 0; i < _uniforms.Length; i++)
+        {
+            _destination[i] = MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, _uniforms[i]);
+        }
+    }
+
+    [Benchmark(OperationsPerInvoke = Count)]
+    public void As241Scalar()
+    {
+        for (var i = 0; i < _uniforms.Length; i++)
+        {
+            _destination[i] = NormalFunctions.Quantile(_uniforms[i]);
+        }
+    }
+
+    [Benchmark(OperationsPerInvoke = Count)]
+    public void As241Span()
+    {
+        for (var start = 0; start < Count; start += 256)
+        {
+            var length = Math.Min(256, Count - start);
+            NormalFunctions.Quantiles(_uniforms.AsSpan(start, length), _destination.AsSpan(start, length), _scratch);
+        }
+    }
+}

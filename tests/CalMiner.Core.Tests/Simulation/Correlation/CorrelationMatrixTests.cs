@@ -10,7 +10,7 @@ public class CorrelationMatrixTests
     [Fact]
     public void FromPairs_PlacesEachPairSymmetrically_AndLeavesTheRestIndependent()
     {
-        var matrix = CorrelationMatrix.FromPairs(Names, [new() { A = "capex", B = "goldPrice", Rank = -0.3 }]);
+        var matrix = CorrelationMatrix.FromPairs(Names, [new("capex", "goldPrice", -0.3)]);
 
         Assert.Equal(new double[,] { { 1, 0, -0.3 }, { 0, 1, 0 }, { -0.3, 0, 1 } }, matrix.ToArray());
         Assert.False(matrix.IsIdentity);
@@ -22,14 +22,14 @@ public class CorrelationMatrixTests
     [InlineData("capex", "capex", "itself")]
     public void FromPairs_RejectsAPairThatIsNotBetweenTwoKnownParameters(string a, string b, string named)
     {
-        var error = Assert.Throws<ArgumentException>(() => CorrelationMatrix.FromPairs(Names, [new() { A = a, B = b, Rank = 0.5 }]));
+        var error = Assert.Throws<ArgumentException>(() => CorrelationMatrix.FromPairs(Names, [new(a, b, 0.5)]));
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void FromPairs_RejectsTheSamePairTwice()
     {
-        Scenarios.Correlation[] pairs = [new() { A = "capex", B = "recovery", Rank = 0.5 }, new() { A = "recovery", B = "capex", Rank = 0.4 }];
+        CalMiner.Scenarios.Correlation[] pairs = [new("capex", "recovery", 0.5), new("recovery", "capex", 0.4)];
 
         Assert.Throws<ArgumentException>(() => CorrelationMatrix.FromPairs(Names, pairs));
     }

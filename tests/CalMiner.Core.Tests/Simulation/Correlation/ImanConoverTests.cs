@@ -14,13 +14,13 @@ public class ImanConoverTests
     private static readonly CorrelationMatrix Target = CorrelationMatrix.FromPairs(
         Names,
         [
-            new() { A = "goldPrice", B = "recovery", Rank = 0.8 },
-            new() { A = "goldPrice", B = "grade", Rank = -0.5 },
-            new() { A = "recovery", B = "grade", Rank = -0.4 },
-            new() { A = "capex", B = "opex", Rank = 0.3 },
-            new() { A = "throughput", B = "taxRate", Rank = -0.7 },
-            new() { A = "grade", B = "throughput", Rank = 0.2 },
-            new() { A = "capex", B = "taxRate", Rank = 0.55 },
+            new("goldPrice", "recovery", 0.8),
+            new("goldPrice", "grade", -0.5),
+            new("recovery", "grade", -0.4),
+            new("capex", "opex", 0.3),
+            new("throughput", "taxRate", -0.7),
+            new("grade", "throughput", 0.2),
+            new("capex", "taxRate", 0.55),
         ]);
 
     [Fact]
@@ -131,7 +131,7 @@ public class ImanConoverTests
     public void Apply_HandlesAPerfectCorrelation()
     {
         var names = new[] { "a", "b", "c" };
-        var target = CorrelationMatrix.FromPairs(names, [new() { A = "a", B = "b", Rank = 1 }]);
+        var target = CorrelationMatrix.FromPairs(names, [new("a", "b", 1)]);
         var columns = Inputs(N, seed: 8)[..3];
 
         ImanConover.Apply(Memories(columns), target, new ImanConoverWorkspace());

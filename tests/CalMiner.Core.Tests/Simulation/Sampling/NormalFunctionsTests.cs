@@ -79,6 +79,32 @@ public class NormalFunctionsTests
     }
 
     [Fact]
+    public void SpanQuantiles_GiveTheSameBitsAsScalar_ForEveryLength0To256()
+    {
+        var rng = Xoshiro256StarStar.FromSeed(6);
+        var p = new double[256];
+        for (var i = 0; i < p.Length; i++)
+        {
+            // Mostly central, with tails and far tails (r > 5) scattered among them.
+            p[i] = (i % 7) switch
+            {
+                3 => Math.Pow(10, -300 * rng.NextUniform()),
+                5 => 1 - Math.Pow(10, -16 * rng.NextUniform()),
+                _ => rng.NextUniform(),
+            };
+        }
+
+        var scratch = new int[256];
+        for (var length = 0; length <= 256; length++)
+        {
+            var z = new double[256];
+            NormalFunctions.Quantiles(p.AsSpan(0, length), z, scratch);
+            var expected = p.Take(length).Select(NormalFunctions.Quantile).ToArray();
+            SamplingTestSupport.AssertBitwiseEqual(expected, z.AsSpan(0, length), $"length {length}");
+        }
+    }
+
+    [Fact]
     public void VectorQuantile_GivesTheSameBitsAsScalar_InEveryRegion()
     {
         var rng = Xoshiro256StarStar.FromSeed(5);
