@@ -17,6 +17,7 @@ internal static class CalMinerCli
                 ValidateCommand.Create(),
                 EvaluateCommand.Create(),
                 SimulateCommand.Create(),
+                MigrateCommand.Create(),
             },
         };
 

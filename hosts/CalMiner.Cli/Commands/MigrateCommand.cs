@@ -1,0 +1,35 @@
+using System.CommandLine;
+using CalMiner.Data;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CalMiner.Cli.Commands;
+
+/// <summary><c>calminer migrate</c>: brings the configured database to the latest schema version.</summary>
+internal static class MigrateCommand
+{
+    public static Command Create()
+    {
+        var command = new Command(
+            "migrate",
+            "Apply the database migrations to the database the DATABASE_* variables name (by default the SQLite file data/calminer.db).");
+        command.SetAction(CommandAction.Of(async (parseResult, output, cancellationToken) =>
+        {
+            CalMinerDataOptions options;
+            try
+            {
+                options = CalMinerDataOptions.FromEnvironment();
+            }
+            catch (DataConfigurationException e)
+            {
+                throw new InvalidInputException("invalid database configuration", [e.Message]);
+            }
+
+            await using var services = new ServiceCollection().AddCalMinerData(options).BuildServiceProvider();
+            var result = await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken).ConfigureAwait(false);
+            var applied = result.Applied.Count == 0 ? "already up to date" : $"applied {string.Join(", ", result.Applied)}";
+            await output.WriteLineAsync($"database at version {result.CurrentVersion}: {applied}".AsMemory(), cancellationToken).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}
