@@ -203,7 +203,7 @@ internal sealed class MaintenanceLogRow
     public DateTimeOffset EndsAt { get; set; }
     public bool Planned { get; set; }
     public double Cost { get; set; }
-    public string Description { get; set; } = "";
+    public string? Description { get; set; }
 }
 
 internal sealed class SimulationRunRow

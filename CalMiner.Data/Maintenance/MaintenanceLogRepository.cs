@@ -1,10 +1,14 @@
 using CalMiner.Data.Database;
+using CalMiner.Maintenance;
 using LinqToDB;
 using LinqToDB.Async;
 
 namespace CalMiner.Data;
 
-/// <summary>Maintenance logs: events per equipment fleet of a scenario, by period.</summary>
+/// <summary>
+/// Maintenance logs: events per equipment fleet of a scenario, by period, and the fleet's
+/// availability, MTBF, MTTR and maintenance cost from them (<see cref="MaintenanceAnalysis"/>).
+/// </summary>
 public sealed class MaintenanceLogRepository
 {
     private const int MaxDescriptionLength = 2_000;
@@ -15,21 +19,22 @@ public sealed class MaintenanceLogRepository
 
     /// <summary>Adds an event to the log of one of a scenario's fleets.</summary>
     /// <param name="scenarioId">The scenario.</param>
-    /// <param name="maintenanceEvent">The event; its fleet must be in the scenario's latest version and its start within the scenario's periods.</param>
+    /// <param name="equipmentName">The fleet; it must be in the scenario's latest version.</param>
+    /// <param name="maintenanceEvent">The event; its start must fall within the scenario's periods.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>The stored entry, or <see langword="null"/> if there is no scenario with that id.</returns>
     /// <exception cref="ArgumentException">The event is invalid; the message names the field.</exception>
-    public async Task<MaintenanceLogEntry?> AddAsync(long scenarioId, MaintenanceEvent maintenanceEvent, CancellationToken cancellationToken = default)
+    public async Task<MaintenanceLogEntry?> AddAsync(long scenarioId, string equipmentName, MaintenanceEvent maintenanceEvent, CancellationToken cancellationToken = default)
     {
-        CheckEvent(maintenanceEvent);
+        CheckEvent(equipmentName, maintenanceEvent);
         await using var db = _database.Open();
         await using var transaction = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (await PeriodOfAsync(db, scenarioId, maintenanceEvent, cancellationToken).ConfigureAwait(false) is not { } period)
+        if (await PeriodOfAsync(db, scenarioId, equipmentName, maintenanceEvent, cancellationToken).ConfigureAwait(false) is not { } period)
         {
             return null;
         }
 
-        var row = ToRow(scenarioId, period, maintenanceEvent);
+        var row = ToRow(scenarioId, equipmentName, period, maintenanceEvent);
         row.Id = await db.InsertWithInt64IdentityAsync(row, token: cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return ToEntry(row);
@@ -37,23 +42,24 @@ public sealed class MaintenanceLogRepository
 
     /// <summary>Replaces a stored event.</summary>
     /// <param name="id">The entry's id.</param>
+    /// <param name="equipmentName">The fleet, checked as by <see cref="AddAsync"/>.</param>
     /// <param name="maintenanceEvent">The new content, checked as by <see cref="AddAsync"/>.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>The updated entry, or <see langword="null"/> if there is no entry with that id.</returns>
     /// <exception cref="ArgumentException">The event is invalid; the message names the field.</exception>
-    public async Task<MaintenanceLogEntry?> UpdateAsync(long id, MaintenanceEvent maintenanceEvent, CancellationToken cancellationToken = default)
+    public async Task<MaintenanceLogEntry?> UpdateAsync(long id, string equipmentName, MaintenanceEvent maintenanceEvent, CancellationToken cancellationToken = default)
     {
-        CheckEvent(maintenanceEvent);
+        CheckEvent(equipmentName, maintenanceEvent);
         await using var db = _database.Open();
         await using var transaction = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var scenarioId = await db.MaintenanceLogs.Where(m => m.Id == id).Select(m => (long?)m.ScenarioId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         if (scenarioId is null
-            || await PeriodOfAsync(db, scenarioId.Value, maintenanceEvent, cancellationToken).ConfigureAwait(false) is not { } period)
+            || await PeriodOfAsync(db, scenarioId.Value, equipmentName, maintenanceEvent, cancellationToken).ConfigureAwait(false) is not { } period)
         {
             return null;
         }
 
-        var row = ToRow(scenarioId.Value, period, maintenanceEvent);
+        var row = ToRow(scenarioId.Value, equipmentName, period, maintenanceEvent);
         row.Id = id;
         await db.UpdateAsync(row, token: cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -99,18 +105,53 @@ public sealed class MaintenanceLogRepository
         return [.. rows.Select(ToEntry)];
     }
 
-    private static void CheckEvent(MaintenanceEvent e)
+    /// <summary>
+    /// The maintenance indicators of a fleet over one period (its calendar year, UTC) or over the
+    /// scenario's whole horizon: availability, MTBF, MTTR, downtime and maintenance cost per operating hour.
+    /// </summary>
+    /// <param name="scenarioId">The scenario.</param>
+    /// <param name="equipmentName">The fleet.</param>
+    /// <param name="period">The period, 0..periods − 1; <see langword="null"/> for every period.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The indicators, or <see langword="null"/> if there is no scenario with that id.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is outside the scenario's periods.</exception>
+    public async Task<MaintenanceKpis?> GetKpisAsync(long scenarioId, string equipmentName, int? period = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(e);
-        const string Name = "maintenanceEvent";
-        if (string.IsNullOrWhiteSpace(e.EquipmentName))
+        ArgumentException.ThrowIfNullOrWhiteSpace(equipmentName);
+        await using var db = _database.Open();
+        var scenario = await db.Scenarios.Where(s => s.Id == scenarioId)
+            .Select(s => new { s.StartYear, s.Periods })
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (scenario is null)
         {
-            ThrowHelper.ThrowArgument(Name, "equipmentName must not be empty.");
+            return null;
         }
 
-        if (e.End < e.Start)
+        if (period is { } p)
         {
-            ThrowHelper.ThrowArgument(Name, "end must not be before start.");
+            ArgumentOutOfRangeException.ThrowIfNegative(p, nameof(period));
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(p, scenario.Periods, nameof(period));
+        }
+
+        var first = scenario.StartYear + (period ?? 0);
+        var start = new DateTimeOffset(first, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var end = start.AddYears(period is null ? scenario.Periods : 1);
+        var events = await ListAsync(scenarioId, equipmentName, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return MaintenanceAnalysis.Calculate(events.Select(e => e.Event), start, end);
+    }
+
+    private static void CheckEvent(string equipmentName, MaintenanceEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (string.IsNullOrWhiteSpace(equipmentName))
+        {
+            ThrowHelper.ThrowArgument(nameof(equipmentName), "equipmentName must not be empty.");
+        }
+
+        const string Name = "maintenanceEvent";
+        if (e.End <= e.Start)
+        {
+            ThrowHelper.ThrowArgument(Name, "end must be after start.");
         }
 
         if (!double.IsFinite(e.Cost) || e.Cost < 0)
@@ -118,14 +159,19 @@ public sealed class MaintenanceLogRepository
             ThrowHelper.ThrowArgument(Name, "cost must be a finite number >= 0.");
         }
 
-        if (e.Description is null || e.Description.Length > MaxDescriptionLength)
+        if (!Enum.IsDefined(e.Kind))
+        {
+            ThrowHelper.ThrowArgument(Name, "kind must be planned or unplanned.");
+        }
+
+        if (e.Description is { Length: > MaxDescriptionLength })
         {
             ThrowHelper.ThrowArgument(Name, $"description must have at most {MaxDescriptionLength} characters.");
         }
     }
 
     /// <summary>The period of the event's start; null if the scenario does not exist. Checks the fleet and the period.</summary>
-    private static async Task<int?> PeriodOfAsync(CalMinerDb db, long scenarioId, MaintenanceEvent e, CancellationToken cancellationToken)
+    private static async Task<int?> PeriodOfAsync(CalMinerDb db, long scenarioId, string equipmentName, MaintenanceEvent e, CancellationToken cancellationToken)
     {
         var scenario = await db.Scenarios.Where(s => s.Id == scenarioId)
             .Select(s => new { s.StartYear, s.Periods })
@@ -135,10 +181,9 @@ public sealed class MaintenanceLogRepository
             return null;
         }
 
-        var name = e.EquipmentName;
-        if (!await db.Equipment.AnyAsync(q => q.ScenarioId == scenarioId && q.Name == name, cancellationToken).ConfigureAwait(false))
+        if (!await db.Equipment.AnyAsync(q => q.ScenarioId == scenarioId && q.Name == equipmentName, cancellationToken).ConfigureAwait(false))
         {
-            ThrowHelper.ThrowArgument("maintenanceEvent", $"equipmentName \"{name}\" is not a fleet of scenario {scenarioId}.");
+            ThrowHelper.ThrowArgument(nameof(equipmentName), $"equipmentName \"{equipmentName}\" is not a fleet of scenario {scenarioId}.");
         }
 
         var period = e.Start.UtcDateTime.Year - scenario.StartYear;
@@ -150,14 +195,14 @@ public sealed class MaintenanceLogRepository
         return period;
     }
 
-    private static MaintenanceLogRow ToRow(long scenarioId, int period, MaintenanceEvent e) => new()
+    private static MaintenanceLogRow ToRow(long scenarioId, string equipmentName, int period, MaintenanceEvent e) => new()
     {
         ScenarioId = scenarioId,
-        EquipmentName = e.EquipmentName,
+        EquipmentName = equipmentName,
         Period = period,
         StartsAt = e.Start.ToUniversalTime(),
         EndsAt = e.End.ToUniversalTime(),
-        Planned = e.Planned,
+        Planned = e.Kind == MaintenanceKind.Planned,
         Cost = e.Cost,
         Description = e.Description,
     };
@@ -165,14 +210,12 @@ public sealed class MaintenanceLogRepository
     private static MaintenanceLogEntry ToEntry(MaintenanceLogRow row) => new(
         row.Id,
         row.ScenarioId,
+        row.EquipmentName,
         row.Period,
-        new MaintenanceEvent
-        {
-            EquipmentName = row.EquipmentName,
-            Start = row.StartsAt.ToUniversalTime(),
-            End = row.EndsAt.ToUniversalTime(),
-            Planned = row.Planned,
-            Cost = row.Cost,
-            Description = row.Description,
-        });
+        new MaintenanceEvent(
+            row.StartsAt.ToUniversalTime(),
+            row.EndsAt.ToUniversalTime(),
+            row.Planned ? MaintenanceKind.Planned : MaintenanceKind.Unplanned,
+            row.Cost,
+            row.Description));
 }

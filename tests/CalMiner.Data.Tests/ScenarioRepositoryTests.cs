@@ -117,7 +117,7 @@ public sealed class ScenarioRepositoryTests
         var kept = await host.Scenarios.CreateAsync(Samples.Gold, "alice");
         var doomed = await host.Scenarios.CreateAsync(Samples.EveryField, "alice");
         await host.Runs.QueueAsync(doomed.Id, 1, doomed.Document.Simulation, "alice");
-        await host.Maintenance.AddAsync(doomed.Id, new MaintenanceEvent { EquipmentName = "Loader", Start = new DateTimeOffset(2031, 3, 1, 0, 0, 0, TimeSpan.Zero), End = new DateTimeOffset(2031, 3, 2, 0, 0, 0, TimeSpan.Zero), Planned = true });
+        await host.Maintenance.AddAsync(doomed.Id, "Loader", new Maintenance.MaintenanceEvent(new DateTimeOffset(2031, 3, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2031, 3, 2, 0, 0, 0, TimeSpan.Zero), Maintenance.MaintenanceKind.Planned));
 
         Assert.True(await host.Scenarios.DeleteAsync(doomed.Id));
 

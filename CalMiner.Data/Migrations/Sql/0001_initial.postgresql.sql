@@ -279,8 +279,8 @@ CREATE TABLE maintenance_log (
     ends_at         timestamptz NOT NULL,
     planned         boolean NOT NULL,
     cost            double precision NOT NULL CHECK (cost >= 0),
-    description     text NOT NULL,
-    CHECK (ends_at >= starts_at)
+    description     text,
+    CHECK (ends_at > starts_at)
 );
 
 CREATE INDEX ix_maintenance_log_equipment ON maintenance_log (scenario_id, equipment_name, period, starts_at);

@@ -271,8 +271,8 @@ CREATE TABLE maintenance_log (
     ends_at         TEXT NOT NULL,
     planned         INTEGER NOT NULL CHECK (planned IN (0, 1)),
     cost            REAL NOT NULL CHECK (cost >= 0),
-    description     TEXT NOT NULL,
-    CHECK (ends_at >= starts_at)
+    description     TEXT,
+    CHECK (ends_at > starts_at)
 ) STRICT;
 
 CREATE INDEX ix_maintenance_log_equipment ON maintenance_log (scenario_id, equipment_name, period, starts_at);
