@@ -8,8 +8,10 @@ internal static class CashFlowMath
     /// <summary>The IRR is searched in (−0.99, 10], i.e. for x = 1/(1 + r) in [1/11, 100).</summary>
     internal const double MinX = 1.0 / 11, MaxX = 100;
 
-    /// <summary>Grid points of the scan for the smallest root in x (the largest IRR); steps of about 3.5 % in 1 + r.</summary>
+    /// <summary>Steps of the scan for the smallest root in x (the largest IRR): about 3.5 % in 1 + r, and at most 0.01 in r.</summary>
     private const int ScanPoints = 200;
+
+    private const double ScanRateStep = 0.01;
 
     private static readonly double ScanRatio = Math.Pow(MaxX / MinX, 1.0 / ScanPoints);
 
@@ -106,6 +108,10 @@ internal static class CashFlowMath
         return Math.Sign(pHigh) == Math.Sign(pLow) ? double.NaN : 1 / Root(c, MinX, pLow, MaxX) - 1;
     }
 
+    /// <summary>
+    /// The first sign change of P scanning x upward from 1/11, i.e. rates downward from 10: in steps of at most
+    /// 0.01 in the rate, and of at most 3.5 % in 1 + r where that is finer (towards −0.99).
+    /// </summary>
     private static double ScannedRoot(ReadOnlySpan<double> c)
     {
         double low = MinX, pLow = Polynomial(c, low);
@@ -114,9 +120,10 @@ internal static class CashFlowMath
             return 1 / low - 1;
         }
 
-        for (var i = 1; i <= ScanPoints; i++)
+        while (low < MaxX)
         {
-            var high = i == ScanPoints ? MaxX : low * ScanRatio;
+            var rate = 1 / low - 1;
+            var high = Math.Min(MaxX, Math.Min(low * ScanRatio, 1 / (1 + rate - ScanRateStep)));
             var pHigh = Polynomial(c, high);
             if (pHigh == 0 && high < MaxX)
             {

@@ -177,4 +177,28 @@ public sealed class FinanceKnownAnswerTests
 
         Assert.Equal(5 + 34.211790242 / 98.793068630, Finance.Payback(discounted)!.Value, 1e-9);
     }
+
+    [Fact]
+    public void Irr_FindsTheLargestRoot_OfFlowsThatChangeSignManyTimes_NearTheTopOfTheRange()
+    {
+        // Found by Npv_IsZeroAtTheIrr_AndNoRootLiesAboveIt: two roots close together at high rates, which a scan
+        // in equal steps of 1 + r alone stepped over.
+        double[] flows =
+        [
+            717.412, 695.71, 329.418, 873.512, 842.712, -748.198, 323.492, -136.662, -978.786, 107.458, -493.444, 655.032,
+            -900964, 999286, -21.35, -373.532, -92.806, -117.946, 0, 944166, -719.474, 508.578, 631.164, 0, -524.83,
+            180.218, 0, -716.496,
+        ];
+
+        var irr = Finance.Irr(flows);
+
+        Assert.NotNull(irr);
+        var scale = flows.Select((cf, i) => Math.Abs(cf) / Math.Pow(1 + irr.Value, i + 1)).Sum();
+        Assert.True(Math.Abs(Finance.Npv(flows, irr.Value)) <= 1e-7 * scale);
+        var sign = Math.Sign(Finance.Npv(flows, 10));
+        for (var r = irr.Value + 0.001; r <= 10; r += 0.001)
+        {
+            Assert.Equal(sign, Math.Sign(Finance.Npv(flows, r)));
+        }
+    }
 }
