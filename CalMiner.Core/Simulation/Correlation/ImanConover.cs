@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using CalMiner.Simulation.Sampling;
 using CalMiner.Simulation.Statistics;
 
 namespace CalMiner.Simulation.Correlation;

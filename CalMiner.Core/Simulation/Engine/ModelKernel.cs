@@ -60,11 +60,7 @@ internal sealed class ModelKernel
             Irr(groupFlows, irr);
             for (var lane = 0; lane < Lanes; lane++)
             {
-                for (var t = 0; t < periods; t++)
-                {
-                    flows[t] = groupFlows[(t * Lanes) + lane];
-                }
-
+                Lane(groupFlows, lane, flows);
                 var iteration = start + group + lane;
                 outputs.IrrAfterTax[iteration] = irr[lane];
                 outputs.PaybackYears[iteration] = CashFlowMath.Payback(flows);

@@ -2,7 +2,7 @@ namespace CalMiner.Simulation.Sampling;
 
 /// <summary>
 /// Steele, Lea and Flood's SplitMix64 (Vigna's reference version): a 64-bit counter passed through a
-/// bijective mixing function. CalMiner uses it only to seed xoshiro256** and to mix stream keys.
+/// bijective mixing function. CalMiner uses it to seed xoshiro256**, to mix stream keys and to shuffle van der Waerden scores.
 /// </summary>
 internal struct SplitMix64
 {
@@ -20,6 +20,33 @@ internal struct SplitMix64
 
     /// <summary>The first output of a SplitMix64 seeded with <paramref name="value"/>: a bijective hash of 64 bits.</summary>
     public static ulong Mix(ulong value) => Finalize(unchecked(value + Gamma));
+
+    /// <summary>A uniform integer in 0..bound−1 (Lemire's multiply-and-reject, unbiased).</summary>
+    public int NextBelow(int bound)
+    {
+        var range = (ulong)bound;
+        var high = Math.BigMul(Next(), range, out var low);
+        if (low < range)
+        {
+            var threshold = (0 - range) % range;
+            while (low < threshold)
+            {
+                high = Math.BigMul(Next(), range, out low);
+            }
+        }
+
+        return (int)high;
+    }
+
+    /// <summary>Fisher–Yates shuffle.</summary>
+    public void Shuffle(Span<double> values)
+    {
+        for (var i = values.Length - 1; i > 0; i--)
+        {
+            var j = NextBelow(i + 1);
+            (values[i], values[j]) = (values[j], values[i]);
+        }
+    }
 
     private static ulong Finalize(ulong z)
     {
