@@ -70,7 +70,8 @@ public static class CalMinerDataServiceCollectionExtensions
             provider.GetRequiredService<HybridCache>(),
             provider.GetRequiredService<ScenarioRepository>(),
             provider.GetRequiredService<ScenarioHistoryRepository>(),
-            provider.GetRequiredService<SimulationRunRepository>()));
+            provider.GetRequiredService<SimulationRunRepository>(),
+            provider.GetService<IDistributedCache>()));
         return services;
     }
 

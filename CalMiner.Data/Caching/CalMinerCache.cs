@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using CalMiner.Data.Caching;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Hybrid;
 
 namespace CalMiner.Data;
@@ -17,13 +18,30 @@ public sealed partial class CalMinerCache
     private readonly ScenarioRepository _scenarios;
     private readonly ScenarioHistoryRepository _history;
     private readonly SimulationRunRepository _runs;
+    private readonly IDistributedCache? _distributed;
 
-    internal CalMinerCache(HybridCache cache, ScenarioRepository scenarios, ScenarioHistoryRepository history, SimulationRunRepository runs)
+    internal CalMinerCache(HybridCache cache, ScenarioRepository scenarios, ScenarioHistoryRepository history, SimulationRunRepository runs, IDistributedCache? distributed)
     {
         _cache = cache;
         _scenarios = scenarios;
         _history = history;
         _runs = runs;
+        _distributed = distributed;
+    }
+
+    /// <summary>Whether the distributed cache (Redis) answers; <see langword="true"/> when none is configured.</summary>
+    /// <param name="cancellationToken">Cancels the probe.</param>
+    /// <remarks>For readiness checks: an unreachable Redis slows reads down but breaks nothing.</remarks>
+    public async Task<bool> IsDistributedCacheReachableAsync(CancellationToken cancellationToken = default)
+    {
+        if (_distributed is null)
+        {
+            return true;
+        }
+
+        // A read of a key nobody writes; the resilient wrapper turns a failure into a miss and marks Redis down.
+        await _distributed.GetAsync("health-probe", cancellationToken).ConfigureAwait(false);
+        return _distributed is not ResilientDistributedCache { IsBypassed: true };
     }
 
     /// <summary>Reads the latest version of a scenario, from the cache when it holds that version.</summary>

@@ -1,0 +1,39 @@
+using System.Globalization;
+using Microsoft.Net.Http.Headers;
+
+namespace CalMiner.Web.Api;
+
+/// <summary>
+/// A scenario's ETag is its version number, quoted: <c>"7"</c>. Updates must send it back in
+/// <c>If-Match</c>; a stale one is refused with 412 and changes nothing.
+/// </summary>
+internal static class ETags
+{
+    public static string Of(int version) => "\"" + version.ToString(CultureInfo.InvariantCulture) + "\"";
+
+    public static void Set(HttpResponse response, int version) => response.Headers.ETag = Of(version);
+
+    /// <summary>The version named by <c>If-Match</c>: null when the header is absent, -1 when it names no version (so it can never match).</summary>
+    public static int? IfMatch(HttpRequest request)
+    {
+        var header = request.Headers.IfMatch;
+        if (header.Count == 0)
+        {
+            return null;
+        }
+
+        return EntityTagHeaderValue.TryParseList(header, out var tags) && tags.Count == 1
+            && !tags[0].IsWeak
+            && int.TryParse(tags[0].Tag.AsSpan(1, tags[0].Tag.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            ? version
+            : -1;
+    }
+
+    /// <summary>Whether <c>If-None-Match</c> already names <paramref name="version"/>, so a 304 will do.</summary>
+    public static bool IsCurrent(HttpRequest request, int version)
+    {
+        var header = request.Headers.IfNoneMatch;
+        return header.Count > 0 && EntityTagHeaderValue.TryParseList(header, out var tags)
+            && tags.Any(tag => tag.Tag.Equals("*", StringComparison.Ordinal) || tag.Tag.Equals(Of(version), StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,143 @@
+using System.Text;
+using System.Text.Json;
+using CalMiner.Data;
+using CalMiner.Web.Problems;
+using CalMiner.Web.Security;
+using Microsoft.Extensions.Options;
+
+namespace CalMiner.Web.Api;
+
+/// <summary>
+/// <c>/api/scenarios</c>: list, read, create, replace and delete scenarios, and download the pure
+/// scenario document. Reads carry an <c>ETag</c> (the version); replacing and deleting take it
+/// back in <c>If-Match</c>.
+/// </summary>
+internal static class ScenarioEndpoints
+{
+    public static RouteGroupBuilder MapScenarioEndpoints(this RouteGroupBuilder api)
+    {
+        var scenarios = api.MapGroup("/scenarios").WithTags("Scenarios");
+        scenarios.MapGet("/", ListAsync);
+        scenarios.MapGet("/{id:long}", GetAsync).WithName("GetScenario");
+        scenarios.MapGet("/{id:long}/document", GetDocumentAsync);
+        scenarios.MapPost("/", CreateAsync).RequireAuthorization(Policies.Edit);
+        scenarios.MapPut("/{id:long}", ReplaceAsync).RequireAuthorization(Policies.Edit);
+        scenarios.MapDelete("/{id:long}", DeleteAsync).RequireAuthorization(Policies.Edit);
+        return api;
+    }
+
+    private static async Task<IResult> ListAsync(
+        ScenarioRepository scenarios, IOptions<WebOptions> options, string? search, int? offset, int? limit, CancellationToken cancellationToken)
+    {
+        var maxPageSize = options.Value.MaxPageSize;
+        if (offset is < 0)
+        {
+            return ApiProblems.Invalid("offset", "offset must be 0 or more.");
+        }
+
+        if (limit is < 1 || limit > maxPageSize)
+        {
+            return ApiProblems.Invalid("limit", $"limit must be between 1 and {maxPageSize}.");
+        }
+
+        var page = await scenarios.ListAsync(search, offset ?? 0, limit ?? Math.Min(50, maxPageSize), cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(page);
+    }
+
+    private static async Task<IResult> GetAsync(long id, HttpContext context, ScenarioRepository scenarios, CalMinerCache cache, CancellationToken cancellationToken)
+    {
+        var version = await scenarios.GetVersionAsync(id, cancellationToken).ConfigureAwait(false);
+        if (version is null)
+        {
+            return ApiProblems.NotFound($"Scenario {id}");
+        }
+
+        ETags.Set(context.Response, version.Value);
+        if (ETags.IsCurrent(context.Request, version.Value))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        var body = await ResourceAsync(cache, id, version.Value, cancellationToken).ConfigureAwait(false);
+        return body.Length == 0 ? ApiProblems.NotFound($"Scenario {id}") : new JsonBytes(body);
+    }
+
+    private static async Task<IResult> GetDocumentAsync(long id, HttpContext context, CalMinerCache cache, CancellationToken cancellationToken)
+    {
+        var stored = await cache.GetScenarioAsync(id, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return ApiProblems.NotFound($"Scenario {id}");
+        }
+
+        ETags.Set(context.Response, stored.Version);
+        var fileName = FileNames.Safe(stored.Document.Name, "scenario") + ".json";
+        return TypedResults.File(Encoding.UTF8.GetBytes(stored.Document.ToJson()), "application/json", fileName);
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext context, ScenarioRepository scenarios, CalMinerCache cache, CancellationToken cancellationToken)
+    {
+        var document = await ScenarioBodies.ReadAsync(context.Request).ConfigureAwait(false);
+        var stored = await scenarios.CreateAsync(document, context.User.Email(), cancellationToken).ConfigureAwait(false);
+        ETags.Set(context.Response, stored.Version);
+        var body = await ResourceAsync(cache, stored.Id, stored.Version, cancellationToken).ConfigureAwait(false);
+        context.Response.Headers.Location = $"/api/scenarios/{stored.Id}";
+        return new JsonBytes(body, StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> ReplaceAsync(long id, HttpContext context, ScenarioRepository scenarios, CalMinerCache cache, CancellationToken cancellationToken)
+    {
+        if (await scenarios.GetVersionAsync(id, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return ApiProblems.NotFound($"Scenario {id}");
+        }
+
+        if (ETags.IfMatch(context.Request) is not { } expected)
+        {
+            return ApiProblems.PreconditionRequired();
+        }
+
+        var document = await ScenarioBodies.ReadAsync(context.Request).ConfigureAwait(false);
+        var stored = await scenarios.UpdateAsync(id, expected, document, context.User.Email(), cancellationToken).ConfigureAwait(false);
+        ETags.Set(context.Response, stored.Version);
+        return new JsonBytes(await ResourceAsync(cache, id, stored.Version, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task<IResult> DeleteAsync(long id, HttpContext context, ScenarioRepository scenarios, CancellationToken cancellationToken)
+    {
+        // If-Match is optional here: a delete loses no one's edit, but a careful client may still guard it.
+        var expected = ETags.IfMatch(context.Request);
+        return await scenarios.DeleteAsync(id, expected, cancellationToken).ConfigureAwait(false)
+            ? TypedResults.NoContent()
+            : ApiProblems.NotFound($"Scenario {id}");
+    }
+
+    /// <summary>
+    /// The JSON of <c>GET /api/scenarios/{id}</c> for one version, cached as bytes: the version
+    /// never changes, so neither does its JSON. Empty when that version does not exist.
+    /// </summary>
+    public static ValueTask<byte[]> ResourceAsync(CalMinerCache cache, long id, int version, CancellationToken cancellationToken) =>
+        cache.GetOrCreateAsync("scenario-json", id, version, async token =>
+        {
+            var stored = await cache.GetScenarioVersionAsync(id, version, token).ConfigureAwait(false);
+            if (stored is null)
+            {
+                return [];
+            }
+
+            using var buffer = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("id", stored.Id);
+                writer.WriteNumber("version", stored.Version);
+                writer.WriteString("savedAt", stored.SavedAt);
+                writer.WriteString("savedBy", stored.SavedBy);
+                writer.WritePropertyName("document");
+                writer.WriteRawValue(stored.Document.ToJson(), skipInputValidation: true);
+                writer.WriteEndObject();
+            }
+
+            return buffer.ToArray();
+        }, cancellationToken);
+}

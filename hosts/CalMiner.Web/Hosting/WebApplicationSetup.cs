@@ -1,0 +1,120 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using CalMiner.Data;
+using CalMiner.Web.Api;
+using CalMiner.Web.Problems;
+using CalMiner.Web.Security;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+
+namespace CalMiner.Web.Hosting;
+
+/// <summary>The web host's composition: services in <see cref="AddCalMinerWeb"/>, the pipeline and endpoints in <see cref="UseCalMinerWeb"/>.</summary>
+internal static class WebApplicationSetup
+{
+    public const string DefaultUrl = "http://localhost:8000";
+    public const string SimulationRateLimit = "simulation-runs";
+
+    public static WebApplicationBuilder AddCalMinerWeb(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var services = builder.Services;
+
+        // Port 8000 unless the environment says otherwise (ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS, --urls).
+        if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["http_ports"]) && string.IsNullOrEmpty(configuration["https_ports"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        services.AddOptions<WebOptions>()
+            .Bind(configuration.GetSection(WebOptions.Section))
+            .Configure(options =>
+            {
+                options.AdminEmail ??= configuration["CALMINER_ADMIN_EMAIL"];
+                options.AdminPassword ??= configuration["CALMINER_ADMIN_PASSWORD"];
+            })
+            .Validate(
+                options => (options.AdminEmail is null) == (options.AdminPassword is null),
+                "CALMINER_ADMIN_EMAIL and CALMINER_ADMIN_PASSWORD must be set together.")
+            .Validate(
+                options => options.InlineIterationLimit <= options.MaxIterations,
+                "CalMiner:InlineIterationLimit must not exceed CalMiner:MaxIterations.")
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();
+        var web = configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions();
+
+        var data = CalMinerDataOptions.FromConfiguration(configuration);
+        services.AddCalMinerData(data);
+        services.AddHostedService<DatabaseStartup>();
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = web.MaxRequestBytes;
+        });
+
+        services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+        services.AddExceptionHandler<ExceptionProblems>();
+
+        services.AddCalMinerAuthentication();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = async (context, token) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                await TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests.", detail: "Wait a moment and try again.")
+                    .ExecuteAsync(context.HttpContext).ConfigureAwait(false);
+            };
+            limiter.AddPolicy(AuthEndpoints.SignInRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = web.SignInPermitsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+            limiter.AddPolicy(SimulationRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.User.Identity?.Name ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = web.SimulationRunsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+        });
+
+        services.AddCalMinerHealthChecks(data);
+        services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication UseCalMinerWeb(this WebApplication app)
+    {
+        app.UseSecurityHeaders();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.UseAntiforgeryForCookieWrites();
+
+        app.MapCalMinerHealthChecks();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/api/reference", reference => reference.WithTitle("CalMiner API")).AllowAnonymous();
+
+        var api = app.MapGroup("/api").RequireAuthorization(Policies.Read);
+        api.MapAuthEndpoints();
+        api.MapScenarioEndpoints();
+        return app;
+    }
+
+    /// <summary>Strict JSON for request bodies: unknown fields, missing required fields and nulls where none may be are errors that name the field.</summary>
+    public static void ConfigureJson(JsonSerializerOptions json)
+    {
+        json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        json.RespectNullableAnnotations = true;
+        json.RespectRequiredConstructorParameters = true;
+        json.NumberHandling = JsonNumberHandling.Strict;
+        json.AllowDuplicateProperties = false;
+        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+    }
+}

@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace CalMiner.Web.Hosting;
+
+/// <summary>
+/// The web host's settings: the <c>CalMiner</c> section of the configuration (appsettings.json,
+/// or environment variables such as <c>CalMiner__MaxIterations</c>), plus the first admin's
+/// <c>CALMINER_ADMIN_EMAIL</c> / <c>CALMINER_ADMIN_PASSWORD</c>. Checked when the app starts: a
+/// bad value stops it with a message naming the setting.
+/// </summary>
+internal sealed class WebOptions
+{
+    public const string Section = "CalMiner";
+
+    /// <summary>Runs of up to this many iterations are computed inside the request; larger ones are queued.</summary>
+    [Range(1, 100_000_000)]
+    public int InlineIterationLimit { get; set; } = 100_000;
+
+    /// <summary>The most iterations one run may ask for.</summary>
+    [Range(1, 100_000_000)]
+    public int MaxIterations { get; set; } = 10_000_000;
+
+    /// <summary>The most items one page of a list may hold.</summary>
+    [Range(1, 500)]
+    public int MaxPageSize { get; set; } = 100;
+
+    /// <summary>The largest request body accepted, in bytes (larger ones get 413).</summary>
+    [Range(1024, 256 * 1024 * 1024)]
+    public long MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Whether this process runs queued simulations itself (false when a separate worker does).</summary>
+    public bool RunSimulationsInProcess { get; set; } = true;
+
+    /// <summary>Sign-in attempts allowed per client address per minute.</summary>
+    [Range(1, 10_000)]
+    public int SignInPermitsPerMinute { get; set; } = 10;
+
+    /// <summary>Simulation runs one user may start per minute.</summary>
+    [Range(1, 100_000)]
+    public int SimulationRunsPerMinute { get; set; } = 30;
+
+    /// <summary>Email of the first admin, created at start when there is no admin (<c>CALMINER_ADMIN_EMAIL</c>).</summary>
+    [EmailAddress]
+    public string? AdminEmail { get; set; }
+
+    /// <summary>Password of the first admin (<c>CALMINER_ADMIN_PASSWORD</c>), at least 12 characters.</summary>
+    [MinLength(12)]
+    public string? AdminPassword { get; set; }
+}
+
+[OptionsValidator]
+internal sealed partial class WebOptionsValidator : IValidateOptions<WebOptions>;

@@ -1,0 +1,125 @@
+using CalMiner.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+
+namespace CalMiner.Web.Security;
+
+/// <summary>
+/// Who may do what. Browsers sign in with a cookie (<c>POST /api/auth/login</c>); API clients send
+/// <c>Authorization: Bearer &lt;key&gt;</c>. Every endpoint needs one or the other unless it is
+/// marked anonymous; roles decide the rest (<see cref="Policies"/>).
+/// </summary>
+internal static class AuthenticationSetup
+{
+    public const string CookieScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+    public const string ApiKeyScheme = "ApiKey";
+    public const string AntiforgeryHeader = "X-CSRF-TOKEN";
+    private const string EitherScheme = "CookieOrApiKey";
+
+    public static IServiceCollection AddCalMinerAuthentication(this IServiceCollection services)
+    {
+        services.AddMemoryCache();
+        services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+
+        services.AddAuthentication(EitherScheme)
+            .AddPolicyScheme(EitherScheme, "Cookie or API key", options =>
+                options.ForwardDefaultSelector = context =>
+                    context.Request.Headers.Authorization.Count > 0 ? ApiKeyScheme : CookieScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyScheme, null)
+            .AddCookie(CookieScheme, options =>
+            {
+                options.Cookie.Name = "calminer.auth";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.ExpireTimeSpan = TimeSpan.FromHours(8);
+                options.SlidingExpiration = true;
+                options.LoginPath = "/login";
+                options.Events.OnRedirectToLogin = context => StatusOrRedirect(context, StatusCodes.Status401Unauthorized);
+                options.Events.OnRedirectToAccessDenied = context => StatusOrRedirect(context, StatusCodes.Status403Forbidden);
+                options.Events.OnValidatePrincipal = RefreshFromDatabase;
+            });
+
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.Read, policy => policy.RequireAuthenticatedUser())
+            .AddPolicy(Policies.Edit, policy => policy.RequireRole(Roles.Analyst, Roles.Admin))
+            .AddPolicy(Policies.Administer, policy => policy.RequireRole(Roles.Admin));
+
+        services.AddAntiforgery(options =>
+        {
+            options.HeaderName = AntiforgeryHeader;
+            options.Cookie.Name = "calminer.csrf";
+            options.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Writes through the sign-in cookie must carry the antiforgery token (header
+    /// <see cref="AntiforgeryHeader"/>, from <c>GET /api/auth/antiforgery</c> or the login response);
+    /// API-key requests cannot be forged by another site and need none.
+    /// </summary>
+    public static IApplicationBuilder UseAntiforgeryForCookieWrites(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
+                && !HttpMethods.IsOptions(context.Request.Method) && context.User.SignedInWithCookie())
+            {
+                var antiforgery = context.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>();
+                if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+                {
+                    await Problems.ApiProblems.Invalid(
+                            AntiforgeryHeader,
+                            $"Writes signed in with the cookie need the antiforgery token in the {AntiforgeryHeader} header; get it from GET /api/auth/antiforgery.")
+                        .ExecuteAsync(context).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
+
+    // API callers get a status code; pages get the redirect to the sign-in page.
+    private static Task StatusOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+        {
+            context.Response.StatusCode = status;
+        }
+        else
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    // A cookie outlives role changes and deletions: every few minutes it is checked against the
+    // database, and signs the user out if the account is gone.
+    private static async Task RefreshFromDatabase(CookieValidatePrincipalContext context)
+    {
+        var issued = context.Properties.IssuedUtc;
+        var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (issued is not null && now - issued < TimeSpan.FromMinutes(5))
+        {
+            return;
+        }
+
+        var users = context.HttpContext.RequestServices.GetRequiredService<UserRepository>();
+        var user = context.Principal is { } principal
+            ? await users.GetAsync(principal.UserId(), context.HttpContext.RequestAborted).ConfigureAwait(false)
+            : null;
+        if (user is null)
+        {
+            context.RejectPrincipal();
+            return;
+        }
+
+        context.ReplacePrincipal(CalMinerClaims.Principal(user, CookieScheme));
+        context.Properties.IssuedUtc = now;
+        context.ShouldRenew = true;
+    }
+}

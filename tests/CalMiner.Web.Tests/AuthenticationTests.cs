@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using CalMiner.Data;
+using CalMiner.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace CalMiner.Web.Tests;
+
+[Collection(WebAppCollection.Name)]
+public sealed class AuthenticationTests(CalMinerWebApp app)
+{
+    [Theory]
+    [InlineData("GET", "/api/scenarios")]
+    [InlineData("GET", "/api/scenarios/1")]
+    [InlineData("POST", "/api/scenarios")]
+    [InlineData("GET", "/api/auth/me")]
+    public async Task Anonymous_callers_get_401(string method, string path)
+    {
+        using var client = app.Anonymous();
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? Api.Json(Api.GoldJson()) : null });
+        await response.ExpectProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task An_unknown_api_key_is_401()
+    {
+        using var client = app.Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "cm_not-a-key");
+        await (await client.GetAsync("/api/scenarios")).ExpectProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Contains(client.DefaultRequestHeaders.Authorization.Scheme, "Bearer", StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Viewers_read_but_get_403_on_writes()
+    {
+        using var analyst = await app.ClientAsync(UserRole.Analyst);
+        var (id, etag) = await analyst.CreateScenarioAsync();
+
+        using var viewer = await app.ClientAsync(UserRole.Viewer);
+        await (await viewer.GetAsync($"/api/scenarios/{id}")).ExpectAsync(HttpStatusCode.OK);
+        await (await viewer.PostAsync("/api/scenarios", Api.Json(Api.GoldJson()))).ExpectProblemAsync(HttpStatusCode.Forbidden);
+        await (await viewer.DeleteAsync($"/api/scenarios/{id}")).ExpectProblemAsync(HttpStatusCode.Forbidden);
+        await (await analyst.GetAsync($"/api/scenarios/{id}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(etag, (await analyst.GetAsync($"/api/scenarios/{id}")).Headers.ETag);
+    }
+
+    [Fact]
+    public async Task The_first_admin_signs_in_with_a_cookie_and_writes_with_the_antiforgery_token()
+    {
+        using var browser = app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+        var login = await browser.PostAsJsonAsync("/api/auth/login", new { email = CalMinerWebApp.AdminEmail, password = CalMinerWebApp.AdminPassword });
+        var user = await login.ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("admin", user.GetProperty("role").GetString());
+        var token = user.GetProperty("antiforgeryToken").GetString();
+        Assert.False(string.IsNullOrEmpty(token));
+
+        // Without the token a cookie-authenticated write is refused, and nothing is created.
+        var forged = await browser.PostAsync("/api/scenarios", Api.Json(Api.GoldJson()));
+        var problem = await forged.ExpectProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["X-CSRF-TOKEN"], problem.ErrorPaths());
+
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/scenarios") { Content = Api.Json(Api.GoldJson()) };
+        request.Headers.Add("X-CSRF-TOKEN", token);
+        await (await browser.SendAsync(request)).ExpectAsync(HttpStatusCode.Created);
+
+        var me = await (await browser.GetAsync("/api/auth/me")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(CalMinerWebApp.AdminEmail, me.GetProperty("email").GetString());
+
+        var logout = new HttpRequestMessage(HttpMethod.Post, "/api/auth/logout");
+        logout.Headers.Add("X-CSRF-TOKEN", token);
+        await (await browser.SendAsync(logout)).ExpectAsync(HttpStatusCode.NoContent);
+        await (await browser.GetAsync("/api/auth/me")).ExpectProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_and_an_unknown_email_get_the_same_401()
+    {
+        using var client = app.Anonymous();
+        var wrong = await client.PostAsJsonAsync("/api/auth/login", new { email = CalMinerWebApp.AdminEmail, password = "not the password" });
+        var unknown = await client.PostAsJsonAsync("/api/auth/login", new { email = "nobody@example.com", password = "whatever it is" });
+        var first = await wrong.ExpectProblemAsync(HttpStatusCode.Unauthorized);
+        var second = await unknown.ExpectProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(first.GetProperty("detail").GetString(), second.GetProperty("detail").GetString());
+        Assert.False(wrong.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task A_login_body_missing_a_field_is_400_naming_it()
+    {
+        using var client = app.Anonymous();
+        var response = await client.PostAsync("/api/auth/login", Api.Json("{\"email\":\"a@example.com\"}"));
+        var problem = await response.ExpectProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("password", problem.GetProperty("detail").GetString()!, StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Net;
+using CalMiner.Data;
+using CalMiner.Web.Tests.Infrastructure;
+
+namespace CalMiner.Web.Tests;
+
+[Collection(WebAppCollection.Name)]
+public sealed class HostTests(CalMinerWebApp app)
+{
+    [Fact]
+    public async Task Liveness_and_readiness_answer_anonymous_callers()
+    {
+        using var client = app.Anonymous();
+        await (await client.GetAsync("/health/live")).ExpectAsync(HttpStatusCode.OK);
+        var ready = await (await client.GetAsync("/health/ready")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("Healthy", ready.GetProperty("status").GetString());
+        Assert.Equal("Healthy", ready.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal("Healthy", ready.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_api()
+    {
+        using var client = app.Anonymous();
+        var document = await (await client.GetAsync("/openapi/v1.json")).ExpectAsync(HttpStatusCode.OK);
+        var paths = document.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/api/scenarios", out _));
+        Assert.True(paths.TryGetProperty("/api/scenarios/{id}", out _));
+        await (await client.GetAsync("/api/reference")).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Responses_carry_the_security_headers()
+    {
+        using var client = await app.ClientAsync(UserRole.Viewer);
+        var response = await client.GetAsync("/api/scenarios");
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Contains("default-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.False(response.Headers.Contains("Server"));
+    }
+
+    [Fact]
+    public async Task An_unknown_path_is_a_404_problem_without_internals()
+    {
+        using var client = await app.ClientAsync(UserRole.Viewer);
+        var problem = await (await client.GetAsync("/api/no-such-thing")).ExpectProblemAsync(HttpStatusCode.NotFound);
+        Assert.DoesNotContain("Exception", problem.ToString(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,45 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace CalMiner.Web.Tests.Infrastructure;
+
+/// <summary>Small helpers for talking to the API and checking its answers.</summary>
+internal static class Api
+{
+    public static string SamplePath(string name) => Path.Combine(AppContext.BaseDirectory, "samples", name);
+
+    public static string GoldJson() => File.ReadAllText(SamplePath("gold-open-pit.json"));
+
+    public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    /// <summary>Asserts the status, showing the body when it differs, and returns the body as JSON (default when empty).</summary>
+    public static async Task<JsonElement> ExpectAsync(this HttpResponseMessage response, HttpStatusCode status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"Expected {(int)status} {status}, got {(int)response.StatusCode} {response.StatusCode}: {body}");
+        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>Asserts an RFC 9457 problem with <paramref name="status"/>, and returns it.</summary>
+    public static async Task<JsonElement> ExpectProblemAsync(this HttpResponseMessage response, HttpStatusCode status)
+    {
+        var problem = await response.ExpectAsync(status);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
+        return problem;
+    }
+
+    /// <summary>The JSON paths a validation problem lists under <c>errors</c>.</summary>
+    public static IReadOnlyList<string> ErrorPaths(this JsonElement problem) =>
+        [.. problem.GetProperty("errors").EnumerateObject().Select(p => p.Name)];
+
+    public static async Task<(long Id, EntityTagHeaderValue ETag)> CreateScenarioAsync(this HttpClient client, string? json = null)
+    {
+        var response = await client.PostAsync("/api/scenarios", Json(json ?? GoldJson()));
+        var body = await response.ExpectAsync(HttpStatusCode.Created);
+        return (body.GetProperty("id").GetInt64(), response.Headers.ETag!);
+    }
+}

@@ -1,0 +1,118 @@
+using System.Net.Http.Headers;
+using CalMiner.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace CalMiner.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The web app as it runs for real: Kestrel on a free loopback port (tests speak real HTTP), the
+/// PostgreSQL server and Redis that scripts/test.sh starts, in a schema of its own that is dropped
+/// afterwards, environment Testing. Shared by every test class of the assembly (see
+/// <see cref="WebAppCollection"/>); tests make their own users and scenarios, so they do not
+/// depend on one another.
+/// </summary>
+public sealed class CalMinerWebApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string AdminEmail = "first-admin@example.com";
+    public const string AdminPassword = "correct horse battery staple";
+
+    private readonly string _schema = $"web_{Guid.NewGuid():N}";
+
+    public CalMinerWebApp() => UseKestrel(0);
+
+    /// <summary>Settings a test adds before the app starts, e.g. a smaller inline-run limit.</summary>
+    internal static IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["CalMiner:InlineIterationLimit"] = "20000",
+        ["CalMiner:MaxIterations"] = "2000000",
+        ["CalMiner:MaxPageSize"] = "50",
+        ["CalMiner:MaxRequestBytes"] = "1048576",
+        ["CalMiner:SignInPermitsPerMinute"] = "1000",
+        ["CalMiner:SimulationRunsPerMinute"] = "1000",
+    };
+
+    public async Task InitializeAsync()
+    {
+        RequireTestServers();
+        StartServer();
+        await Task.CompletedTask;
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await DropSchemaAsync();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("urls", "http://127.0.0.1:0");
+        builder.UseSetting("DATABASE_SCHEMA", _schema);
+        builder.UseSetting("CALMINER_ADMIN_EMAIL", AdminEmail);
+        builder.UseSetting("CALMINER_ADMIN_PASSWORD", AdminPassword);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public T Get<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>A client that sends no credentials.</summary>
+    public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+
+    /// <summary>A client signed in with an API key of a new user who has <paramref name="role"/>.</summary>
+    public async Task<HttpClient> ClientAsync(UserRole role)
+    {
+        var (_, secret) = await NewUserWithKeyAsync(role);
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        return client;
+    }
+
+    /// <summary>A new user with <paramref name="role"/> and an API key; returns the account and the key's secret.</summary>
+    public async Task<(UserAccount Account, string Secret)> NewUserWithKeyAsync(UserRole role)
+    {
+        var account = await Get<UserRepository>().CreateAsync($"{role.ToString().ToLowerInvariant()}-{Guid.NewGuid():N}@example.com", null, role);
+        var key = await Get<ApiKeyRepository>().CreateAsync(account.Id, "tests");
+        return (account, key.Secret);
+    }
+
+    private static void RequireTestServers()
+    {
+        if (!string.Equals(Environment.GetEnvironmentVariable("DATABASE_DRIVER"), "postgresql", StringComparison.Ordinal)
+            || string.IsNullOrEmpty(Environment.GetEnvironmentVariable("REDIS_URL")))
+        {
+            throw new InvalidOperationException(
+                "The web tests need the PostgreSQL and Redis servers that scripts/test.sh starts: run them with `bash scripts/test.sh`.");
+        }
+    }
+
+    private async Task DropSchemaAsync()
+    {
+        var options = CalMinerDataOptions.FromEnvironment();
+        var connection = new NpgsqlConnectionStringBuilder
+        {
+            Host = options.Host,
+            Port = options.Port,
+            Username = options.User,
+            Password = options.Password,
+            Database = options.Database,
+        };
+        await using var source = NpgsqlDataSource.Create(connection.ConnectionString);
+        await using var command = source.CreateCommand($"DROP SCHEMA IF EXISTS {_schema} CASCADE");
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>Every web test class shares one running app.</summary>
+[CollectionDefinition(Name)]
+public sealed class WebAppCollection : ICollectionFixture<CalMinerWebApp>
+{
+    public const string Name = "web app";
+}
