@@ -66,6 +66,10 @@ public static class CalMinerDataServiceCollectionExtensions
         services.TryAddSingleton(provider => new MaintenanceLogRepository(provider.GetRequiredService<CalMinerDatabase>()));
         services.TryAddSingleton(provider => new SimulationRunRepository(
             provider.GetRequiredService<CalMinerDatabase>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new UserRepository(
+            provider.GetRequiredService<CalMinerDatabase>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new ApiKeyRepository(
+            provider.GetRequiredService<CalMinerDatabase>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider => new CalMinerCache(
             provider.GetRequiredService<HybridCache>(),
             provider.GetRequiredService<ScenarioRepository>(),

@@ -38,5 +38,9 @@ internal sealed class CalMinerDb(DataOptions<CalMinerDb> options) : DataConnecti
 
     public ITable<SimulationSampleRow> SimulationSamples => this.GetTable<SimulationSampleRow>();
 
+    public ITable<AppUserRow> Users => this.GetTable<AppUserRow>();
+
+    public ITable<ApiKeyRow> ApiKeys => this.GetTable<ApiKeyRow>();
+
     public ITable<SchemaMigrationRow> SchemaMigrations => this.GetTable<SchemaMigrationRow>();
 }

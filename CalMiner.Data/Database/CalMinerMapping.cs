@@ -67,6 +67,8 @@ internal static class CalMinerMapping
         builder.Entity<SimulationRunRow>().HasTableName("simulation_run").HasPrimaryKey(r => r.Id).HasIdentity(r => r.Id);
         builder.Entity<SimulationResultRow>().HasTableName("simulation_result").HasPrimaryKey(r => r.RunId);
         builder.Entity<SimulationSampleRow>().HasTableName("simulation_sample").HasPrimaryKey(r => new { r.RunId, r.Kind, r.Name, r.Chunk });
+        builder.Entity<AppUserRow>().HasTableName("app_user").HasPrimaryKey(r => r.Id).HasIdentity(r => r.Id);
+        builder.Entity<ApiKeyRow>().HasTableName("api_key").HasPrimaryKey(r => r.Id).HasIdentity(r => r.Id);
         builder.Entity<SchemaMigrationRow>().HasTableName("schema_migration").HasPrimaryKey(r => r.Version);
 
         builder.Build();

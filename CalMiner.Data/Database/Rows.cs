@@ -248,6 +248,25 @@ internal sealed class SimulationSampleRow
     public byte[] Data { get; set; } = [];
 }
 
+internal sealed class AppUserRow
+{
+    public long Id { get; set; }
+    public string Email { get; set; } = "";
+    public string? PasswordHash { get; set; }
+    public string Role { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+internal sealed class ApiKeyRow
+{
+    public long Id { get; set; }
+    public long UserId { get; set; }
+    public string Name { get; set; } = "";
+    public string Prefix { get; set; } = "";
+    public byte[] SecretHash { get; set; } = [];
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
 internal sealed class SchemaMigrationRow
 {
     public int Version { get; set; }

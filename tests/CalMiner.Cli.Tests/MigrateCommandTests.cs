@@ -40,9 +40,9 @@ public sealed class MigrateCommandTests
             var (first, second) = await MigrateTwiceWith(("DATABASE_DRIVER", "sqlite"), ("DATABASE_PATH", Path.Combine(folder.FullName, "calminer.db")));
 
             Assert.Equal(0, first.ExitCode);
-            Assert.StartsWith("database at version 1: applied 0001_initial", first.Output, StringComparison.Ordinal);
+            Assert.StartsWith("database at version 2: applied 0001_initial, 0002_accounts", first.Output, StringComparison.Ordinal);
             Assert.Equal(0, second.ExitCode);
-            Assert.StartsWith("database at version 1: already up to date", second.Output, StringComparison.Ordinal);
+            Assert.StartsWith("database at version 2: already up to date", second.Output, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(folder.FullName, "calminer.db")));
         }
         finally
@@ -62,8 +62,8 @@ public sealed class MigrateCommandTests
         var (first, second) = await MigrateTwiceWith(("DATABASE_DRIVER", "postgresql"), ("DATABASE_SCHEMA", schema));
 
         Assert.Equal(0, first.ExitCode);
-        Assert.StartsWith("database at version 1: applied 0001_initial", first.Output, StringComparison.Ordinal);
-        Assert.StartsWith("database at version 1: already up to date", second.Output, StringComparison.Ordinal);
+        Assert.StartsWith("database at version 2: applied 0001_initial, 0002_accounts", first.Output, StringComparison.Ordinal);
+        Assert.StartsWith("database at version 2: already up to date", second.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -70,6 +70,29 @@ public sealed class MigrationTests
         Assert.NotNull(await host.Scenarios.CreateAsync(Samples.Gold, "alice"));
     }
 
+    [Theory]
+    [MemberData(nameof(BothEngines))]
+    public async Task Migration0002_AddsTheAccountTables_ToADatabaseAtVersion1_KeepingItsData(Engine engine)
+    {
+        await using var host = await DataHost.StartAsync(engine, migrate: false);
+        var atVersion1 = new DatabaseMigrator(host.Database, [Migration.All[0]], TimeProvider.System, NullLogger<DatabaseMigrator>.Instance);
+        await atVersion1.MigrateAsync();
+        var scenario = await host.Scenarios.CreateAsync(Samples.Gold, "alice");
+
+        var result = await host.Migrator.MigrateAsync();
+
+        Assert.Equal(1, result.PreviousVersion);
+        Assert.Equal("0002_accounts", Assert.Single(result.Applied));
+        Assert.True(result.CurrentVersion >= 2);
+        Assert.Equal(Samples.Gold, (await host.Scenarios.GetAsync(scenario.Id))!.Document);
+        var tables = host.Options.Driver == DatabaseDriver.PostgreSql
+            ? "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('app_user', 'api_key')"
+            : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('app_user', 'api_key')";
+        Assert.Equal(2, await host.ScalarAsync(tables));
+        var user = await host.Users.CreateAsync("alice@example.com", null, UserRole.Admin);
+        Assert.Equal(user, await host.ApiKeys.AuthenticateAsync((await host.ApiKeys.CreateAsync(user.Id, "ci")).Secret));
+    }
+
     [Fact]
     public async Task DatabaseSchema_KeepsTwoSchemasApart()
     {
@@ -95,7 +118,7 @@ public sealed class MigrationTests
 
         var tables = await host.ScalarAsync($"SELECT count(*) FROM information_schema.tables WHERE table_schema = '{host.Options.Schema}'");
 
-        Assert.Equal(17, tables);
+        Assert.Equal(19, tables);
     }
 }
 

@@ -44,6 +44,10 @@ internal sealed class DataHost : IAsyncDisposable
 
     public MaintenanceLogRepository Maintenance => Get<MaintenanceLogRepository>();
 
+    public UserRepository Users => Get<UserRepository>();
+
+    public ApiKeyRepository ApiKeys => Get<ApiKeyRepository>();
+
     public CalMinerCache Cache => Get<CalMinerCache>();
 
     public DatabaseMigrator Migrator => Get<DatabaseMigrator>();
