@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using CalMiner.Data;
 using CalMiner.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace CalMiner.Web.Tests;
 
@@ -18,7 +17,7 @@ public sealed class AuthenticationTests(CalMinerWebApp app)
     public async Task Anonymous_callers_get_401(string method, string path)
     {
         using var client = app.Anonymous();
-        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? Api.Json(Api.GoldJson()) : null });
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? TestApi.Json(TestApi.GoldJson()) : null });
         await response.ExpectProblemAsync(HttpStatusCode.Unauthorized);
     }
 
@@ -39,7 +38,7 @@ public sealed class AuthenticationTests(CalMinerWebApp app)
 
         using var viewer = await app.ClientAsync(UserRole.Viewer);
         await (await viewer.GetAsync($"/api/scenarios/{id}")).ExpectAsync(HttpStatusCode.OK);
-        await (await viewer.PostAsync("/api/scenarios", Api.Json(Api.GoldJson()))).ExpectProblemAsync(HttpStatusCode.Forbidden);
+        await (await viewer.PostAsync("/api/scenarios", TestApi.Json(TestApi.GoldJson()))).ExpectProblemAsync(HttpStatusCode.Forbidden);
         await (await viewer.DeleteAsync($"/api/scenarios/{id}")).ExpectProblemAsync(HttpStatusCode.Forbidden);
         await (await analyst.GetAsync($"/api/scenarios/{id}")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(etag, (await analyst.GetAsync($"/api/scenarios/{id}")).Headers.ETag);
@@ -48,7 +47,7 @@ public sealed class AuthenticationTests(CalMinerWebApp app)
     [Fact]
     public async Task The_first_admin_signs_in_with_a_cookie_and_writes_with_the_antiforgery_token()
     {
-        using var browser = app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+        using var browser = app.Browser();
         var login = await browser.PostAsJsonAsync("/api/auth/login", new { email = CalMinerWebApp.AdminEmail, password = CalMinerWebApp.AdminPassword });
         var user = await login.ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("admin", user.GetProperty("role").GetString());
@@ -56,11 +55,11 @@ public sealed class AuthenticationTests(CalMinerWebApp app)
         Assert.False(string.IsNullOrEmpty(token));
 
         // Without the token a cookie-authenticated write is refused, and nothing is created.
-        var forged = await browser.PostAsync("/api/scenarios", Api.Json(Api.GoldJson()));
+        var forged = await browser.PostAsync("/api/scenarios", TestApi.Json(TestApi.GoldJson()));
         var problem = await forged.ExpectProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(["X-CSRF-TOKEN"], problem.ErrorPaths());
 
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/scenarios") { Content = Api.Json(Api.GoldJson()) };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/scenarios") { Content = TestApi.Json(TestApi.GoldJson()) };
         request.Headers.Add("X-CSRF-TOKEN", token);
         await (await browser.SendAsync(request)).ExpectAsync(HttpStatusCode.Created);
 
@@ -89,7 +88,7 @@ public sealed class AuthenticationTests(CalMinerWebApp app)
     public async Task A_login_body_missing_a_field_is_400_naming_it()
     {
         using var client = app.Anonymous();
-        var response = await client.PostAsync("/api/auth/login", Api.Json("{\"email\":\"a@example.com\"}"));
+        var response = await client.PostAsync("/api/auth/login", TestApi.Json("{\"email\":\"a@example.com\"}"));
         var problem = await response.ExpectProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("password", problem.GetProperty("detail").GetString()!, StringComparison.OrdinalIgnoreCase);
     }

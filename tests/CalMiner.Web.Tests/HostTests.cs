@@ -26,7 +26,9 @@ public sealed class HostTests(CalMinerWebApp app)
         var paths = document.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/api/scenarios", out _));
         Assert.True(paths.TryGetProperty("/api/scenarios/{id}", out _));
-        await (await client.GetAsync("/api/reference")).ExpectAsync(HttpStatusCode.OK);
+        var reference = await client.GetAsync("/api/reference");
+        Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
+        Assert.Equal("text/html", reference.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using CalMiner.Data;
+using CalMiner.Web.Hosting;
 using CalMiner.Web.Problems;
 using CalMiner.Web.Security;
 using Microsoft.Extensions.Options;

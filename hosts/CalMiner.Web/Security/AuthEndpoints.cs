@@ -15,7 +15,8 @@ internal static class AuthEndpoints
     {
         var auth = api.MapGroup("/auth").WithTags("Authentication");
         auth.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(SignInRateLimit);
-        auth.MapPost("/logout", LogoutAsync);
+        // Cast: a handler taking only HttpContext would otherwise bind as a RequestDelegate and drop its result.
+        auth.MapPost("/logout", (Delegate)LogoutAsync);
         auth.MapGet("/me", Me);
         auth.MapGet("/antiforgery", Antiforgery);
         return api;

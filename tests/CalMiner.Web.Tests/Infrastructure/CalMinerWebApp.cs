@@ -1,6 +1,8 @@
 using System.Net.Http.Headers;
 using CalMiner.Data;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -38,8 +40,13 @@ public sealed class CalMinerWebApp : WebApplicationFactory<Program>, IAsyncLifet
     {
         RequireTestServers();
         StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseAddress = new Uri(addresses.First());
         await Task.CompletedTask;
     }
+
+    /// <summary>Where Kestrel listens, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1");
 
     async Task IAsyncLifetime.DisposeAsync()
     {
@@ -64,7 +71,11 @@ public sealed class CalMinerWebApp : WebApplicationFactory<Program>, IAsyncLifet
         where T : notnull => Services.GetRequiredService<T>();
 
     /// <summary>A client that sends no credentials.</summary>
-    public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+    public HttpClient Anonymous() => Browser(handleCookies: false);
+
+    /// <summary>A client that keeps cookies, as a browser does, and follows no redirects.</summary>
+    public HttpClient Browser(bool handleCookies = true) =>
+        CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = BaseAddress, AllowAutoRedirect = false, HandleCookies = handleCookies });
 
     /// <summary>A client signed in with an API key of a new user who has <paramref name="role"/>.</summary>
     public async Task<HttpClient> ClientAsync(UserRole role)

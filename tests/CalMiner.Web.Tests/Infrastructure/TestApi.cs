@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace CalMiner.Web.Tests.Infrastructure;
 
 /// <summary>Small helpers for talking to the API and checking its answers.</summary>
-internal static class Api
+internal static class TestApi
 {
     public static string SamplePath(string name) => Path.Combine(AppContext.BaseDirectory, "samples", name);
 
