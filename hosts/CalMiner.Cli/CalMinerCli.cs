@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using CalMiner.Cli.Commands;
 
 namespace CalMiner.Cli;
@@ -18,6 +19,7 @@ internal static class CalMinerCli
                 EvaluateCommand.Create(),
                 SimulateCommand.Create(),
                 MigrateCommand.Create(),
+                ApiKeyCommand.Create(),
             },
         };
 
@@ -46,8 +48,19 @@ internal static class CalMinerCli
         }
 
         // A bad option or a missing file is invalid input, like an invalid scenario.
-        var command = parseResult.CommandResult.Command is RootCommand ? "calminer" : $"calminer {parseResult.CommandResult.Command.Name}";
-        await error.WriteLineAsync($"Run '{command} --help' for usage.").ConfigureAwait(false);
+        await error.WriteLineAsync($"Run '{CommandLine(parseResult.CommandResult)} --help' for usage.").ConfigureAwait(false);
         return ExitCodes.InvalidInput;
+    }
+
+    /// <summary>The command as typed, e.g. <c>calminer apikey create</c>.</summary>
+    private static string CommandLine(CommandResult result)
+    {
+        var names = new Stack<string>();
+        for (SymbolResult? symbol = result; symbol is CommandResult command; symbol = command.Parent)
+        {
+            names.Push(command.Command is RootCommand ? "calminer" : command.Command.Name);
+        }
+
+        return string.Join(' ', names);
     }
 }

@@ -1,35 +1,11 @@
 namespace CalMiner.Cli.Tests;
 
-/// <summary>
-/// <c>calminer migrate</c> against a real SQLite file and the real PostgreSQL of the test run. The command reads
-/// the DATABASE_* variables of the process, so these tests run one at a time and put the variables back.
-/// </summary>
-[Collection(nameof(MigrateCommandTests))]
-[CollectionDefinition(nameof(MigrateCommandTests), DisableParallelization = true)]
+/// <summary><c>calminer migrate</c> against a real SQLite file and the real PostgreSQL of the test run.</summary>
+[Collection(DatabaseEnvironment.Name)]
 public sealed class MigrateCommandTests
 {
-    private static readonly string[] Settings = ["DATABASE_DRIVER", "DATABASE_PATH", "DATABASE_SCHEMA"];
-
-    private static async Task<(CliRun First, CliRun Second)> MigrateTwiceWith(params (string Name, string? Value)[] variables)
-    {
-        var saved = Settings.ToDictionary(name => name, Environment.GetEnvironmentVariable);
-        try
-        {
-            foreach (var (name, value) in variables)
-            {
-                Environment.SetEnvironmentVariable(name, value);
-            }
-
-            return (await Cli.RunAsync("migrate"), await Cli.RunAsync("migrate"));
-        }
-        finally
-        {
-            foreach (var (name, value) in saved)
-            {
-                Environment.SetEnvironmentVariable(name, value);
-            }
-        }
-    }
+    private static Task<(CliRun First, CliRun Second)> MigrateTwiceWith(params (string Name, string? Value)[] variables) =>
+        DatabaseEnvironment.WithAsync(async () => (await Cli.RunAsync("migrate"), await Cli.RunAsync("migrate")), variables);
 
     [Fact]
     public async Task Migrate_CreatesTheSqliteSchema_ThenHasNothingToDo()
@@ -54,9 +30,7 @@ public sealed class MigrateCommandTests
     [Fact]
     public async Task Migrate_CreatesThePostgreSqlSchema_ThenHasNothingToDo()
     {
-        Assert.True(
-            Environment.GetEnvironmentVariable("DATABASE_HOST") is { Length: > 0 },
-            "DATABASE_HOST is not set: run the tests with scripts/test.sh, which starts PostgreSQL.");
+        DatabaseEnvironment.RequirePostgreSql();
         var schema = $"cli_migrate_{Guid.NewGuid():N}";
 
         var (first, second) = await MigrateTwiceWith(("DATABASE_DRIVER", "postgresql"), ("DATABASE_SCHEMA", schema));

@@ -14,17 +14,7 @@ internal static class MigrateCommand
             "Apply the database migrations to the database the DATABASE_* variables name (by default the SQLite file data/calminer.db).");
         command.SetAction(CommandAction.Of(async (parseResult, output, cancellationToken) =>
         {
-            CalMinerDataOptions options;
-            try
-            {
-                options = CalMinerDataOptions.FromEnvironment();
-            }
-            catch (DataConfigurationException e)
-            {
-                throw new InvalidInputException("invalid database configuration", [e.Message]);
-            }
-
-            await using var services = new ServiceCollection().AddCalMinerData(options).BuildServiceProvider();
+            await using var services = DataServices.FromEnvironment();
             var result = await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken).ConfigureAwait(false);
             var applied = result.Applied.Count == 0 ? "already up to date" : $"applied {string.Join(", ", result.Applied)}";
             await output.WriteLineAsync($"database at version {result.CurrentVersion}: {applied}".AsMemory(), cancellationToken).ConfigureAwait(false);
