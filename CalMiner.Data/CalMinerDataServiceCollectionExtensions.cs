@@ -16,7 +16,8 @@ public static class CalMinerDataServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the database (a singleton <c>NpgsqlDataSource</c> for PostgreSQL, or the SQLite
-    /// file), <see cref="DatabaseMigrator"/>, the repositories and <see cref="CalMinerCache"/> as
+    /// file), <see cref="DatabaseMigrator"/>, the repositories, <see cref="CalMinerCache"/> and
+    /// <see cref="SimulationRunProcessor"/> (with default <see cref="SimulationRunProcessorOptions"/>) as
     /// singletons, and a <see cref="HybridCache"/> backed by Redis when <see cref="CalMinerDataOptions.RedisUrl"/>
     /// is set. Services already registered are kept (TryAdd), e.g. a <see cref="TimeProvider"/> or an
     /// <see cref="IDistributedCache"/> of the host's own.
@@ -76,6 +77,13 @@ public static class CalMinerDataServiceCollectionExtensions
             provider.GetRequiredService<ScenarioHistoryRepository>(),
             provider.GetRequiredService<SimulationRunRepository>(),
             provider.GetService<IDistributedCache>()));
+        services.TryAddSingleton(new SimulationRunProcessorOptions());
+        services.TryAddSingleton(provider => new SimulationRunProcessor(
+            provider.GetRequiredService<SimulationRunRepository>(),
+            provider.GetRequiredService<CalMinerCache>(),
+            provider.GetRequiredService<SimulationRunProcessorOptions>(),
+            provider.GetRequiredService<TimeProvider>(),
+            Logger<SimulationRunProcessor>(provider)));
         return services;
     }
 

@@ -26,6 +26,10 @@ internal static class ThrowHelper
         throw new KeyNotFoundException(message);
 
     [DoesNotReturn]
+    public static T ThrowArgument<T>(string paramName, string message) =>
+        throw new ArgumentException(message, paramName);
+
+    [DoesNotReturn]
     public static T ThrowInvalidData<T>(string message) =>
         throw new InvalidOperationException(message);
 }

@@ -32,20 +32,30 @@ public sealed class SimulationRunRepository
     private const string Failed = "failed";
     private const string Cancelled = "cancelled";
 
-    private const string ClaimPostgreSql = """
+    private const string ClaimSet = """
         UPDATE simulation_run
         SET status = 'running', worker_id = @worker, lease_expires_at = @lease,
             started_at = coalesce(started_at, @now), attempts = attempts + 1
+        """;
+
+    private const string ClaimPostgreSql = ClaimSet + """
+
         WHERE id = (SELECT id FROM simulation_run WHERE status = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
         RETURNING *
         """;
 
     // One statement under SQLite's single write lock: no other claimer can pick the same row.
-    private const string ClaimSqlite = """
-        UPDATE simulation_run
-        SET status = 'running', worker_id = @worker, lease_expires_at = @lease,
-            started_at = coalesce(started_at, @now), attempts = attempts + 1
+    private const string ClaimSqlite = ClaimSet + """
+
         WHERE id = (SELECT id FROM simulation_run WHERE status = 'queued' ORDER BY id LIMIT 1)
+        RETURNING *
+        """;
+
+    // On PostgreSQL a concurrent claimer holds the row locked; this waits for it, sees the row is
+    // no longer queued and updates nothing. On SQLite it runs under the single write lock.
+    private const string ClaimOne = ClaimSet + """
+
+        WHERE id = @id AND status = 'queued'
         RETURNING *
         """;
 
@@ -178,6 +188,30 @@ public sealed class SimulationRunRepository
         var rows = await db.QueryToListAsync<SimulationRunRow>(
             _database.IsPostgreSql ? ClaimPostgreSql : ClaimSqlite,
             cancellationToken,
+            new DataParameter("worker", workerId, DataType.NVarChar),
+            new DataParameter("lease", now + lease, DataType.DateTimeOffset),
+            new DataParameter("now", now, DataType.DateTimeOffset)).ConfigureAwait(false);
+        return rows.Count == 0 ? null : ToRun(rows[0]);
+    }
+
+    /// <summary>
+    /// Claims one queued run for a worker, with a lease, e.g. to run a small simulation at once
+    /// inside a request. Atomic: a run is never claimed by two workers.
+    /// </summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="workerId">Names the worker, e.g. host name and process id; not empty, at most 200 characters.</param>
+    /// <param name="lease">How long the claim holds without a heartbeat, &gt; 0.</param>
+    /// <param name="cancellationToken">Cancels the claim.</param>
+    /// <returns>The claimed run, now <see cref="SimulationRunStatus.Running"/>, or <see langword="null"/> when it does not exist or is no longer queued.</returns>
+    public async Task<SimulationRun?> ClaimRunAsync(long runId, string workerId, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        CheckWorker(workerId, lease);
+        var now = _time.GetUtcNow();
+        await using var db = _database.Open();
+        var rows = await db.QueryToListAsync<SimulationRunRow>(
+            ClaimOne,
+            cancellationToken,
+            new DataParameter("id", runId, DataType.Int64),
             new DataParameter("worker", workerId, DataType.NVarChar),
             new DataParameter("lease", now + lease, DataType.DateTimeOffset),
             new DataParameter("now", now, DataType.DateTimeOffset)).ConfigureAwait(false);
@@ -369,7 +403,7 @@ public sealed class SimulationRunRepository
     private static IUpdatable<SimulationRunRow> Held(CalMinerDb db, long runId, string workerId) =>
         db.SimulationRuns.Where(r => r.Id == runId && r.Status == Running && r.WorkerId == workerId).AsUpdatable();
 
-    private static void CheckWorker(string workerId, TimeSpan lease)
+    internal static void CheckWorker(string workerId, TimeSpan lease)
     {
         ArgumentNullException.ThrowIfNull(workerId);
         if (string.IsNullOrWhiteSpace(workerId) || workerId.Length > MaxNameLength)

@@ -10,6 +10,23 @@ internal static class Samples
 
     public static ScenarioDocument EveryField => Load("every-field.json");
 
+    /// <summary>The gold example stretched to <paramref name="periods"/> periods (at most 100), so that each iteration costs more without more memory.</summary>
+    public static ScenarioDocument LongGold(int periods)
+    {
+        var gold = Gold;
+        var schedule = new List<SchedulePeriod> { gold.Schedule[0] };
+        for (var t = 1; t < periods - 1; t++)
+        {
+            schedule.Add(gold.Schedule[1] with { Period = t, Grades = new Dictionary<string, double> { ["Au"] = 1.6 - 0.01 * t } });
+        }
+
+        var capital = gold.Capital
+            .Where(c => c.Category == CapitalCategory.Initial)
+            .Append(new CapitalItem("Closure", CapitalCategory.Closure, periods - 1, 35_000_000))
+            .ToList();
+        return gold with { Name = $"Gold open pit, {periods} periods", Periods = periods, Schedule = schedule, Capital = capital };
+    }
+
     /// <summary>File name → path of every sample scenario.</summary>
     public static IReadOnlyDictionary<string, string> All { get; } = Find();
 

@@ -1,0 +1,338 @@
+using CalMiner.Scenarios;
+using CalMiner.Simulation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CalMiner.Data;
+
+/// <summary>
+/// Runs the simulations of the run queue: claims a run, simulates the scenario version it recorded
+/// with its settings while renewing its lease, and stores the result. The worker host and the web
+/// host's in-process runner are loops around <see cref="RunAsync"/>; the web API runs small
+/// simulations inside a request with <see cref="RunNowAsync"/>, through the same queue, so every
+/// run is recorded the same way.
+/// </summary>
+/// <remarks>
+/// A completed run stores <see cref="SimulationJson.ToJson"/> of the engine's result (without
+/// <c>seconds</c>: the run's own times are in its record) and every iteration's inputs and outputs,
+/// in one transaction. A run that is cancelled, or whose lease went to another worker, stops at its
+/// next heartbeat and writes nothing. An invalid scenario or settings fail the run with a message
+/// naming the problem. When the caller's token is cancelled (host shutdown) the run is given back to
+/// the queue for another worker.
+/// </remarks>
+public sealed partial class SimulationRunProcessor
+{
+    // How often RunNowAsync looks at a run that another worker claimed first.
+    private static readonly TimeSpan FollowInterval = TimeSpan.FromMilliseconds(200);
+
+    private readonly SimulationRunRepository _runs;
+    private readonly CalMinerCache _cache;
+    private readonly SimulationRunProcessorOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    internal SimulationRunProcessor(SimulationRunRepository runs, CalMinerCache cache, SimulationRunProcessorOptions options, TimeProvider time, ILogger<SimulationRunProcessor>? logger)
+    {
+        options.Validate();
+        _runs = runs;
+        _cache = cache;
+        _options = options;
+        _time = time;
+        _logger = logger ?? NullLogger<SimulationRunProcessor>.Instance;
+    }
+
+    /// <summary>
+    /// Queues again the runs whose lease expired, then claims the oldest queued run and processes it:
+    /// completes it with its results, or fails it with a message when its scenario or settings are invalid.
+    /// </summary>
+    /// <param name="workerId">Names this worker, e.g. host name and process id; not empty, at most 200 characters.</param>
+    /// <param name="cancellationToken">Host shutdown: stops the simulation and gives the run back to the queue, then throws <see cref="OperationCanceledException"/>.</param>
+    /// <returns>Whether a run was claimed; <see langword="false"/> when the queue is empty.</returns>
+    /// <remarks>A database error is thrown; a run claimed before it is queued again when its lease expires.</remarks>
+    public async Task<bool> ProcessNextAsync(string workerId, CancellationToken cancellationToken = default)
+    {
+        SimulationRunRepository.CheckWorker(workerId, _options.Lease);
+        await _runs.RequeueExpiredAsync(cancellationToken).ConfigureAwait(false);
+        var run = await _runs.ClaimAsync(workerId, _options.Lease, cancellationToken).ConfigureAwait(false);
+        if (run is null)
+        {
+            return false;
+        }
+
+        await ProcessAsync(run, workerId, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Processes queued runs one after another, waiting for new ones when the queue is empty
+    /// (woken by LISTEN/NOTIFY on PostgreSQL, every <see cref="SimulationRunProcessorOptions.IdleWait"/>
+    /// on SQLite), until <paramref name="cancellationToken"/> is cancelled. A database error is logged
+    /// and the loop goes on after <see cref="SimulationRunProcessorOptions.IdleWait"/>.
+    /// </summary>
+    /// <param name="workerId">Names this worker, e.g. host name and process id; not empty, at most 200 characters.</param>
+    /// <param name="cancellationToken">Host shutdown: the run in progress goes back to the queue and the method returns.</param>
+    /// <returns>A task that ends when <paramref name="cancellationToken"/> is cancelled.</returns>
+    public async Task RunAsync(string workerId, CancellationToken cancellationToken)
+    {
+        SimulationRunRepository.CheckWorker(workerId, _options.Lease);
+        LogStarted(_logger, workerId);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!await ProcessNextAsync(workerId, cancellationToken).ConfigureAwait(false))
+                {
+                    await _runs.WaitForQueuedRunAsync(_options.IdleWait, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                // E.g. the database is unreachable: keep the worker alive and try again.
+                LogLoopFailed(_logger, workerId, _options.IdleWait.TotalSeconds, e);
+                try
+                {
+                    await Task.Delay(_options.IdleWait, _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+            }
+        }
+
+        LogStopped(_logger, workerId);
+    }
+
+    /// <summary>
+    /// Claims one queued run and processes it now, e.g. a small simulation inside a web request. If
+    /// another worker claimed it first, waits until that worker has finished it.
+    /// </summary>
+    /// <param name="runId">The run, as queued by <see cref="SimulationRunRepository.QueueAsync"/>.</param>
+    /// <param name="workerId">Names this worker, e.g. host name and process id; not empty, at most 200 characters.</param>
+    /// <param name="cancellationToken">Stops waiting; a run this call was processing goes back to the queue for another worker. Then throws <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The run as it ended: <see cref="SimulationRunStatus.Completed"/> (its summary and samples stored), <see cref="SimulationRunStatus.Failed"/> or <see cref="SimulationRunStatus.Cancelled"/>.</returns>
+    /// <exception cref="ArgumentException">There is no run <paramref name="runId"/>.</exception>
+    public async Task<SimulationRun> RunNowAsync(long runId, string workerId, CancellationToken cancellationToken = default)
+    {
+        SimulationRunRepository.CheckWorker(workerId, _options.Lease);
+        while (true)
+        {
+            if (await _runs.ClaimRunAsync(runId, workerId, _options.Lease, cancellationToken).ConfigureAwait(false) is { } claimed)
+            {
+                await ProcessAsync(claimed, workerId, cancellationToken).ConfigureAwait(false);
+            }
+
+            var run = await _runs.GetAsync(runId, cancellationToken).ConfigureAwait(false)
+                ?? ThrowHelper.ThrowArgument<SimulationRun>(nameof(runId), $"There is no simulation run {runId}.");
+            switch (run.Status)
+            {
+                case SimulationRunStatus.Queued:
+                    continue;
+                case SimulationRunStatus.Running:
+                    // Another worker has it: wait for its end, or for its lease to expire if it died.
+                    await Task.Delay(FollowInterval, _time, cancellationToken).ConfigureAwait(false);
+                    if (run.LeaseExpiresAt < _time.GetUtcNow())
+                    {
+                        await _runs.RequeueExpiredAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    continue;
+                default:
+                    return run;
+            }
+        }
+    }
+
+    private async Task ProcessAsync(SimulationRun run, string workerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            LogClaimed(_logger, run.Id, run.ScenarioId, run.ScenarioVersion, workerId);
+            var stored = await _cache.GetScenarioVersionAsync(run.ScenarioId, run.ScenarioVersion, cancellationToken).ConfigureAwait(false);
+            if (stored is null)
+            {
+                await FailAsync(run, workerId, $"Scenario {run.ScenarioId} has no version {run.ScenarioVersion}.").ConfigureAwait(false);
+                return;
+            }
+
+            // The run's settings replace the document's own, convergence rule included, as the engine reads it from there.
+            var scenario = stored.Document with { Simulation = run.Settings };
+            SimulationResult result;
+            try
+            {
+                result = await SimulateAsync(run, workerId, scenario, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidScenarioException e)
+            {
+                await FailAsync(run, workerId, e.Message).ConfigureAwait(false);
+                return;
+            }
+            catch (ArgumentException e)
+            {
+                // Options out of range, or a correlation matrix that is not valid.
+                await FailAsync(run, workerId, $"The simulation cannot run: {e.Message}").ConfigureAwait(false);
+                return;
+            }
+            catch (HeldElsewhereException)
+            {
+                LogNoLongerHeld(_logger, run.Id, workerId);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogEngineFailed(_logger, run.Id, e);
+                await FailAsync(run, workerId, $"The simulation failed: {e.Message}").ConfigureAwait(false);
+                return;
+            }
+
+            var samples = result.Samples!;
+            // Not cancellable: a finished result is worth the second its write takes during a shutdown.
+            var completed = await _runs.CompleteAsync(
+                run.Id, workerId, result.Iterations, result.ToJson(), new SimulationSamples(samples.Outputs, samples.Inputs), CancellationToken.None).ConfigureAwait(false);
+            if (completed)
+            {
+                LogCompleted(_logger, run.Id, result.Iterations);
+            }
+            else
+            {
+                LogNoLongerHeld(_logger, run.Id, workerId);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await _runs.ReleaseAsync(run.Id, workerId, CancellationToken.None).ConfigureAwait(false);
+            LogReleased(_logger, run.Id, workerId);
+            throw;
+        }
+    }
+
+    /// <summary>Runs the engine on a worker thread while heartbeats renew the lease; stops it when the run is no longer held.</summary>
+    /// <exception cref="HeldElsewhereException">A heartbeat found the run cancelled or claimed by another worker.</exception>
+    private async Task<SimulationResult> SimulateAsync(SimulationRun run, string workerId, ScenarioDocument scenario, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var beating = new CancellationTokenSource();
+        var progress = new RunProgress();
+        var options = new SimulationOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism, KeepSamples = true };
+        var heartbeats = HeartbeatAsync(run.Id, workerId, progress, stop, beating.Token);
+        try
+        {
+            // The engine is awaited to its end even when stopped, so that its threads are free before the next run.
+            return await Task.Run(() => MonteCarlo.Run(scenario, options, progress, stop.Token), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && stop.IsCancellationRequested)
+        {
+            throw new HeldElsewhereException();
+        }
+        finally
+        {
+            await beating.CancelAsync().ConfigureAwait(false);
+            await heartbeats.ConfigureAwait(false);
+        }
+    }
+
+    private async Task HeartbeatAsync(long runId, string workerId, RunProgress progress, CancellationTokenSource stop, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.HeartbeatInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                bool held;
+                try
+                {
+                    held = await _runs.HeartbeatAsync(runId, workerId, _options.Lease, progress.Fraction, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A missed beat is not yet a lost lease; if the database stays away the lease expires and the next beat says so.
+                    LogHeartbeatFailed(_logger, runId, e);
+                    continue;
+                }
+
+                if (!held)
+                {
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The engine ended.
+        }
+    }
+
+    private async Task FailAsync(SimulationRun run, string workerId, string error)
+    {
+        if (await _runs.FailAsync(run.Id, workerId, error, CancellationToken.None).ConfigureAwait(false))
+        {
+            LogFailed(_logger, run.Id, error);
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Simulation worker {WorkerId} started")]
+    private static partial void LogStarted(ILogger logger, string workerId);
+
+    [LoggerMessage(2, LogLevel.Information, "Simulation worker {WorkerId} stopped")]
+    private static partial void LogStopped(ILogger logger, string workerId);
+
+    [LoggerMessage(3, LogLevel.Information, "Simulation run {RunId} (scenario {ScenarioId} version {ScenarioVersion}) claimed by {WorkerId}")]
+    private static partial void LogClaimed(ILogger logger, long runId, long scenarioId, int scenarioVersion, string workerId);
+
+    [LoggerMessage(4, LogLevel.Information, "Simulation run {RunId} completed with {Iterations} iterations")]
+    private static partial void LogCompleted(ILogger logger, long runId, int iterations);
+
+    [LoggerMessage(5, LogLevel.Warning, "Simulation run {RunId} failed: {Error}")]
+    private static partial void LogFailed(ILogger logger, long runId, string error);
+
+    [LoggerMessage(6, LogLevel.Information, "Simulation run {RunId} is no longer held by {WorkerId} (cancelled, or its lease went to another worker); its result is dropped")]
+    private static partial void LogNoLongerHeld(ILogger logger, long runId, string workerId);
+
+    [LoggerMessage(7, LogLevel.Information, "Simulation run {RunId} given back to the queue by {WorkerId}")]
+    private static partial void LogReleased(ILogger logger, long runId, string workerId);
+
+    [LoggerMessage(8, LogLevel.Error, "Simulation run {RunId}: the engine failed")]
+    private static partial void LogEngineFailed(ILogger logger, long runId, Exception exception);
+
+    [LoggerMessage(9, LogLevel.Warning, "Simulation run {RunId}: a heartbeat failed")]
+    private static partial void LogHeartbeatFailed(ILogger logger, long runId, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Error, "Simulation worker {WorkerId}: processing the queue failed; trying again in {RetrySeconds} s")]
+    private static partial void LogLoopFailed(ILogger logger, string workerId, double retrySeconds, Exception exception);
+
+    /// <summary>The engine's progress as a fraction of the iterations, never going back, read by the heartbeats.</summary>
+    private sealed class RunProgress : IProgress<SimulationProgress>
+    {
+        private readonly Lock _lock = new();
+        private double _fraction;
+
+        public double Fraction
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _fraction;
+                }
+            }
+        }
+
+        // Called from the engine's threads, out of order.
+        public void Report(SimulationProgress value)
+        {
+            var fraction = value.Total > 0 ? Math.Clamp((double)value.Completed / value.Total, 0, 1) : 0;
+            lock (_lock)
+            {
+                _fraction = Math.Max(_fraction, fraction);
+            }
+        }
+    }
+
+    /// <summary>A heartbeat found the run cancelled or claimed by another worker.</summary>
+    private sealed class HeldElsewhereException : Exception;
+}
