@@ -47,6 +47,10 @@ internal static class WebApplicationSetup
         var data = CalMinerDataOptions.FromConfiguration(configuration);
         services.AddCalMinerData(data);
         services.AddHostedService<DatabaseStartup>();
+        if (web.RunSimulationsInProcess)
+        {
+            services.AddHostedService<SimulationRunner>();
+        }
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -104,6 +108,7 @@ internal static class WebApplicationSetup
         var api = app.MapGroup("/api").RequireAuthorization(Policies.Read);
         api.MapAuthEndpoints();
         api.MapScenarioEndpoints();
+        api.MapSimulationEndpoints();
         return app;
     }
 

@@ -1,0 +1,188 @@
+using System.Text.Json;
+using CalMiner.Data;
+using CalMiner.Scenarios;
+using CalMiner.Web.Hosting;
+using CalMiner.Web.Problems;
+using CalMiner.Web.Security;
+using Microsoft.Extensions.Options;
+
+namespace CalMiner.Web.Api;
+
+/// <summary>
+/// <c>/api/simulations</c>: run a simulation of a scenario, follow it, read its results and
+/// samples, cancel it. Runs up to <see cref="WebOptions.InlineIterationLimit"/> iterations are
+/// computed inside the request (201 with the results); larger ones are queued (202) for the
+/// in-process runner or a worker.
+/// </summary>
+internal static class SimulationEndpoints
+{
+    public static RouteGroupBuilder MapSimulationEndpoints(this RouteGroupBuilder api)
+    {
+        var simulations = api.MapGroup("/simulations").WithTags("Simulations");
+        simulations.MapPost("/run", RunAsync).RequireAuthorization(Policies.Edit).RequireRateLimiting(WebApplicationSetup.SimulationRateLimit);
+        simulations.MapGet("/{id:long}", GetAsync);
+        simulations.MapPost("/{id:long}/cancel", CancelAsync).RequireAuthorization(Policies.Edit);
+        api.MapGet("/scenarios/{id:long}/simulations", ListAsync).WithTags("Simulations");
+        return api;
+    }
+
+    /// <summary>The body of <c>POST /api/simulations/run</c>; what is left out comes from the scenario's <c>simulation</c> section.</summary>
+    /// <param name="ScenarioId">The scenario to simulate, at its current version.</param>
+    /// <param name="Iterations">How many iterations, 1..MaxIterations.</param>
+    /// <param name="Seed">The random seed; the same seed gives the same results.</param>
+    /// <param name="Sampling"><c>lhs</c> (Latin Hypercube) or <c>mc</c> (plain Monte Carlo).</param>
+    public sealed record RunRequest(long ScenarioId, int? Iterations = null, long? Seed = null, string? Sampling = null);
+
+    private static async Task<IResult> RunAsync(
+        RunRequest request,
+        HttpContext context,
+        CalMinerCache cache,
+        SimulationRunRepository runs,
+        SimulationRunProcessor processor,
+        IOptions<WebOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        if (request.Iterations is { } iterations && (iterations < 1 || iterations > limits.MaxIterations))
+        {
+            return ApiProblems.Invalid("iterations", $"iterations must be between 1 and {limits.MaxIterations}.");
+        }
+
+        if (!TryParseSampling(request.Sampling, out var sampling))
+        {
+            return ApiProblems.Invalid("sampling", "sampling must be \"lhs\" (Latin Hypercube) or \"mc\" (plain Monte Carlo).");
+        }
+
+        var scenario = await cache.GetScenarioAsync(request.ScenarioId, cancellationToken).ConfigureAwait(false);
+        if (scenario is null)
+        {
+            return ApiProblems.Invalid("scenarioId", $"Scenario {request.ScenarioId} does not exist.", StatusCodes.Status404NotFound);
+        }
+
+        var defaults = scenario.Document.Simulation ?? new SimulationSettings();
+        var settings = defaults with
+        {
+            Iterations = request.Iterations ?? defaults.Iterations,
+            Seed = request.Seed ?? defaults.Seed,
+            Sampling = sampling ?? defaults.Sampling,
+        };
+        if (settings.Iterations > limits.MaxIterations || (settings.Convergence?.MaxIterations ?? 0) > limits.MaxIterations)
+        {
+            return ApiProblems.Invalid("iterations", $"The scenario asks for more than {limits.MaxIterations} iterations; send a smaller iterations.");
+        }
+
+        var run = await runs.QueueAsync(scenario.Id, scenario.Version, settings, context.User.Email(), cancellationToken).ConfigureAwait(false);
+        context.Response.Headers.Location = $"/api/simulations/{run.Id}";
+        if (MostIterations(settings) > limits.InlineIterationLimit)
+        {
+            return new JsonBytes(await ResourceAsync(run, cache, cancellationToken).ConfigureAwait(false), StatusCodes.Status202Accepted);
+        }
+
+        var finished = await processor.RunNowAsync(run.Id, SimulationRunner.WorkerId, cancellationToken).ConfigureAwait(false);
+        return new JsonBytes(await ResourceAsync(finished, cache, cancellationToken).ConfigureAwait(false), StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> GetAsync(long id, CalMinerCache cache, SimulationRunRepository runs, CancellationToken cancellationToken)
+    {
+        var run = await runs.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        return run is null
+            ? ApiProblems.NotFound($"Simulation run {id}")
+            : new JsonBytes(await ResourceAsync(run, cache, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task<IResult> CancelAsync(long id, CalMinerCache cache, SimulationRunRepository runs, CancellationToken cancellationToken)
+    {
+        if (await runs.GetAsync(id, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return ApiProblems.NotFound($"Simulation run {id}");
+        }
+
+        if (!await runs.CancelAsync(id, cancellationToken).ConfigureAwait(false))
+        {
+            var finished = await runs.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            return ApiProblems.Conflict($"Simulation run {id} has already ended ({StatusName(finished!.Status)}).");
+        }
+
+        var run = await runs.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        return new JsonBytes(await ResourceAsync(run!, cache, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task<IResult> ListAsync(long id, ScenarioRepository scenarios, SimulationRunRepository runs, CancellationToken cancellationToken)
+    {
+        if (await scenarios.GetVersionAsync(id, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return ApiProblems.NotFound($"Scenario {id}");
+        }
+
+        var list = await runs.ListAsync(id, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(list.Select(Summary));
+    }
+
+    private static bool TryParseSampling(string? text, out SamplingMethod? sampling)
+    {
+        sampling = text switch
+        {
+            "lhs" or "latinHypercube" => SamplingMethod.LatinHypercube,
+            "mc" or "monteCarlo" => SamplingMethod.MonteCarlo,
+            _ => null,
+        };
+        return text is null || sampling is not null;
+    }
+
+    private static int MostIterations(SimulationSettings settings) =>
+        Math.Max(settings.Iterations, settings.Convergence?.MaxIterations ?? 0);
+
+    private static object Summary(SimulationRun run) => new
+    {
+        id = run.Id,
+        scenarioId = run.ScenarioId,
+        scenarioVersion = run.ScenarioVersion,
+        status = StatusName(run.Status),
+        progress = run.Progress,
+        iterations = run.Settings.Iterations,
+        seed = run.Settings.Seed,
+        sampling = run.Settings.Sampling == SamplingMethod.MonteCarlo ? "mc" : "lhs",
+        requestedBy = run.RequestedBy,
+        queuedAt = run.QueuedAt,
+        startedAt = run.StartedAt,
+        finishedAt = run.FinishedAt,
+        error = run.Error,
+    };
+
+    public static string StatusName(SimulationRunStatus status) => status switch
+    {
+        SimulationRunStatus.Queued => "queued",
+        SimulationRunStatus.Running => "running",
+        SimulationRunStatus.Completed => "succeeded",
+        SimulationRunStatus.Failed => "failed",
+        _ => "cancelled",
+    };
+
+    /// <summary>The run's record, and once it succeeded its results: the document `calminer simulate --format json` prints.</summary>
+    private static async Task<byte[]> ResourceAsync(SimulationRun run, CalMinerCache cache, CancellationToken cancellationToken)
+    {
+        var results = run.Status == SimulationRunStatus.Completed
+            ? await cache.GetSimulationSummaryAsync(run.Id, cancellationToken).ConfigureAwait(false)
+            : null;
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            var summary = JsonSerializer.SerializeToElement(Summary(run), JsonSerializerOptions.Web);
+            writer.WriteStartObject();
+            foreach (var property in summary.EnumerateObject())
+            {
+                property.WriteTo(writer);
+            }
+
+            if (results is not null)
+            {
+                writer.WritePropertyName("results");
+                writer.WriteRawValue(results, skipInputValidation: true);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CalMiner.Data;
+using CalMiner.Scenarios;
+using CalMiner.Simulation;
+using CalMiner.Web.Tests.Infrastructure;
+
+namespace CalMiner.Web.Tests;
+
+[Collection(WebAppCollection.Name)]
+public sealed class SimulationEndpointTests(CalMinerWebApp app)
+{
+    [Fact]
+    public async Task A_small_run_is_computed_inline_and_its_results_equal_the_engines()
+    {
+        using var client = await app.ClientAsync(UserRole.Analyst);
+        var (id, _) = await client.CreateScenarioAsync();
+
+        var response = await client.PostAsJsonAsync("/api/simulations/run", new { scenarioId = id, iterations = 5000, seed = 7, sampling = "lhs" });
+        var run = await response.ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal($"/api/simulations/{run.GetProperty("id").GetInt64()}", response.Headers.Location?.OriginalString);
+        Assert.Equal("succeeded", run.GetProperty("status").GetString());
+        AssertEqualsEngine(run.GetProperty("results"), new SimulationSettings(5000, 7, SamplingMethod.LatinHypercube));
+
+        var again = await (await client.GetAsync(response.Headers.Location)).ExpectAsync(HttpStatusCode.OK);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(run.GetRawText()), JsonNode.Parse(again.GetRawText())));
+    }
+
+    [Fact]
+    public async Task A_large_run_is_queued_and_the_in_process_runner_completes_it()
+    {
+        using var client = await app.ClientAsync(UserRole.Analyst);
+        var (id, _) = await client.CreateScenarioAsync();
+
+        var response = await client.PostAsJsonAsync("/api/simulations/run", new { scenarioId = id, iterations = 30_000, seed = 3, sampling = "mc" });
+        var queued = await response.ExpectAsync(HttpStatusCode.Accepted);
+        Assert.Contains(queued.GetProperty("status").GetString(), new[] { "queued", "running" });
+
+        var run = await WaitForAsync(client, response.Headers.Location!, status => status is "succeeded" or "failed" or "cancelled");
+        Assert.Equal("succeeded", run.GetProperty("status").GetString());
+        Assert.Equal(1.0, run.GetProperty("progress").GetDouble());
+        AssertEqualsEngine(run.GetProperty("results"), new SimulationSettings(30_000, 3, SamplingMethod.MonteCarlo));
+
+        var list = await (await client.GetAsync($"/api/scenarios/{id}/simulations")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Contains(list.EnumerateArray(), r => r.GetProperty("id").GetInt64() == run.GetProperty("id").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_queued_run_can_be_cancelled_once()
+    {
+        using var client = await app.ClientAsync(UserRole.Analyst);
+        var (id, _) = await client.CreateScenarioAsync();
+        var response = await client.PostAsJsonAsync("/api/simulations/run", new { scenarioId = id, iterations = 2_000_000, seed = 1 });
+        await response.ExpectAsync(HttpStatusCode.Accepted);
+        var location = response.Headers.Location!;
+
+        var cancelled = await (await client.PostAsync($"{location}/cancel", null)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
+        var run = await WaitForAsync(client, location, status => status is "cancelled");
+        Assert.False(run.TryGetProperty("results", out _));
+        await (await client.PostAsync($"{location}/cancel", null)).ExpectProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Theory]
+    [InlineData("{\"scenarioId\": SCENARIO, \"iterations\": 0}", "iterations")]
+    [InlineData("{\"scenarioId\": SCENARIO, \"iterations\": 999999999}", "iterations")]
+    [InlineData("{\"scenarioId\": SCENARIO, \"sampling\": \"sobol\"}", "sampling")]
+    [InlineData("{\"scenarioId\": SCENARIO, \"iterations\": \"many\"}", "$.iterations")]
+    [InlineData("{\"scenarioId\": SCENARIO, \"colour\": \"red\"}", "$.colour")]
+    public async Task Bad_run_requests_are_400_naming_the_field(string body, string field)
+    {
+        using var client = await app.ClientAsync(UserRole.Analyst);
+        var (id, _) = await client.CreateScenarioAsync();
+        var response = await client.PostAsync("/api/simulations/run", TestApi.Json(body.Replace("SCENARIO", id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)));
+        var problem = await response.ExpectProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(field, problem.ErrorPaths());
+    }
+
+    [Fact]
+    public async Task Unknown_scenarios_and_runs_are_404_and_viewers_cannot_run()
+    {
+        using var analyst = await app.ClientAsync(UserRole.Analyst);
+        var problem = await (await analyst.PostAsJsonAsync("/api/simulations/run", new { scenarioId = long.MaxValue })).ExpectProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(["scenarioId"], problem.ErrorPaths());
+        await (await analyst.GetAsync("/api/simulations/987654321")).ExpectProblemAsync(HttpStatusCode.NotFound);
+        await (await analyst.PostAsync("/api/simulations/987654321/cancel", null)).ExpectProblemAsync(HttpStatusCode.NotFound);
+
+        var (id, _) = await analyst.CreateScenarioAsync();
+        using var viewer = await app.ClientAsync(UserRole.Viewer);
+        await (await viewer.PostAsJsonAsync("/api/simulations/run", new { scenarioId = id })).ExpectProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    private static void AssertEqualsEngine(JsonElement results, SimulationSettings settings)
+    {
+        var document = ScenarioDocument.Parse(TestApi.GoldJson()) with { Simulation = settings };
+        var expected = MonteCarlo.Run(document, new SimulationOptions()).ToJson();
+        Assert.True(
+            JsonNode.DeepEquals(JsonNode.Parse(expected), JsonNode.Parse(results.GetRawText())),
+            "The stored results differ from the engine's run of the same scenario and settings.");
+    }
+
+    private static async Task<JsonElement> WaitForAsync(HttpClient client, Uri location, Func<string?, bool> done)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (true)
+        {
+            var run = await (await client.GetAsync(location)).ExpectAsync(HttpStatusCode.OK);
+            if (done(run.GetProperty("status").GetString()) || DateTime.UtcNow > deadline)
+            {
+                return run;
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}
