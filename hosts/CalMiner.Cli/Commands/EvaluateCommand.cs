@@ -25,7 +25,7 @@ internal static class EvaluateCommand
             var text = (parseResult.GetValue(format) ?? OutputFormat.Table) switch
             {
                 OutputFormat.Json => result.ToJson() + Environment.NewLine,
-                OutputFormat.Csv => CsvRenderer.Render(result),
+                OutputFormat.Csv => result.ToCsv(),
                 _ => TableRenderer.Render(scenario, result),
             };
             await output.WriteAsync(text.AsMemory(), cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using CalMiner.Cli.Output;
 using CalMiner.Scenarios;
 using CalMiner.Simulation;
@@ -108,7 +109,7 @@ internal static class SimulateCommand
 
             if (samplesFile is not null)
             {
-                await SamplesCsv.WriteAsync(samplesFile.FullName, result.Samples!, cancellationToken).ConfigureAwait(false);
+                await WriteSamplesAsync(samplesFile.FullName, result.Samples!, cancellationToken).ConfigureAwait(false);
             }
 
             var text = (parseResult.GetValue(format) ?? OutputFormat.Table) switch
@@ -125,6 +126,14 @@ internal static class SimulateCommand
     /// <summary>The option's integer, or null when it is missing or not an integer (the parser reports that itself).</summary>
     private static int? Integer(System.CommandLine.Parsing.OptionResult result) =>
         result.Tokens.Count > 0 && int.TryParse(result.Tokens[^1].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    /// <summary>Writes the samples' CSV form (see <see cref="SampleCsv"/>) to a file, UTF-8 without a byte order mark.</summary>
+    private static async Task WriteSamplesAsync(string path, SimulationSamples samples, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16, useAsync: true);
+        await using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 1 << 16);
+        await samples.WriteCsvAsync(writer, cancellationToken).ConfigureAwait(false);
+    }
 
     private static async Task<(SimulationResult Result, double Seconds)> RunAsync(ScenarioDocument scenario, SimulationOptions options, TextWriter error, CancellationToken cancellationToken)
     {

@@ -1,6 +1,4 @@
-using CalMiner.Economics;
-
-namespace CalMiner.Cli.Output;
+namespace CalMiner.Economics;
 
 /// <summary>One numeric column of a flat cash-flow table, named as in the JSON form of a line.</summary>
 /// <param name="Name">camelCase name; a product's lines are <c>Au.payable</c> etc.</param>

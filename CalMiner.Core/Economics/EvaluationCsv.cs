@@ -1,0 +1,69 @@
+using System.Globalization;
+
+namespace CalMiner.Economics;
+
+/// <summary>
+/// The CSV form of an <see cref="EvaluationResult"/>, shared by every host so that the CLI and the
+/// API give the same file: RFC 4180 (comma-separated, CRLF line ends, fields quoted where they
+/// must be), a header <c>period,year,oreMined,…</c> with one column per numeric line of the JSON form
+/// (a product's lines as <c>Au.payable</c> etc.), one row per period, then a totals row whose
+/// <c>period</c> is <c>total</c> and whose <c>year</c> is empty. Numbers in the invariant culture,
+/// round-trippable (<c>"R"</c>), unscaled (currency units and tonnes).
+/// </summary>
+public static class EvaluationCsv
+{
+    /// <summary>The evaluation as CSV text.</summary>
+    /// <param name="result">The evaluation to write.</param>
+    public static string ToCsv(this EvaluationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        Write(result, writer);
+        return writer.ToString();
+    }
+
+    /// <summary>Writes the evaluation as CSV to <paramref name="writer"/>, which is left open and not flushed.</summary>
+    /// <param name="result">The evaluation to write.</param>
+    /// <param name="writer">Where to write, e.g. a <see cref="StreamWriter"/> with UTF-8 without a byte order mark.</param>
+    public static void WriteCsv(this EvaluationResult result, TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(writer);
+        Write(result, writer);
+    }
+
+    private static void Write(EvaluationResult result, TextWriter writer)
+    {
+        var columns = CashFlowColumns.Of(result);
+        writer.Write("period,year");
+        foreach (var column in columns)
+        {
+            writer.Write(',');
+            writer.Write(Csv.Field(column.Name));
+        }
+
+        writer.Write(Csv.LineEnd);
+        foreach (var line in result.Periods)
+        {
+            WriteRow(writer, Number(line.Period), Number(line.Year), line, columns);
+        }
+
+        WriteRow(writer, "total", "", result.Totals, columns);
+    }
+
+    private static void WriteRow(TextWriter writer, string period, string year, CashFlowLine line, IReadOnlyList<CashFlowColumn> columns)
+    {
+        writer.Write(period);
+        writer.Write(',');
+        writer.Write(year);
+        foreach (var column in columns)
+        {
+            writer.Write(',');
+            writer.Write(column.Value(line).ToString("R", CultureInfo.InvariantCulture));
+        }
+
+        writer.Write(Csv.LineEnd);
+    }
+
+    private static string Number(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
+}
