@@ -32,6 +32,20 @@ public static class EvaluationCsv
         Write(result, writer);
     }
 
+    /// <summary>
+    /// The table of the CSV form as named columns, for other tabular formats (e.g. a spreadsheet):
+    /// each holds one value per period followed by the total, in the order of the CSV's columns
+    /// after <c>period</c> and <c>year</c>.
+    /// </summary>
+    /// <param name="result">The evaluation to flatten.</param>
+    public static IReadOnlyList<KeyValuePair<string, double[]>> ToColumns(this EvaluationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var lines = result.Periods.Append(result.Totals).ToArray();
+        return [.. CashFlowColumns.Of(result).Select(column =>
+            KeyValuePair.Create(column.Name, Array.ConvertAll(lines, line => column.Value(line))))];
+    }
+
     private static void Write(EvaluationResult result, TextWriter writer)
     {
         var columns = CashFlowColumns.Of(result);

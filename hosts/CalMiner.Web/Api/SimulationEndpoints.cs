@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CalMiner.Data;
 using CalMiner.Scenarios;
+using CalMiner.Simulation;
 using CalMiner.Web.Hosting;
 using CalMiner.Web.Problems;
 using CalMiner.Web.Security;
@@ -21,6 +22,7 @@ internal static class SimulationEndpoints
         var simulations = api.MapGroup("/simulations").WithTags("Simulations");
         simulations.MapPost("/run", RunAsync).RequireAuthorization(Policies.Edit).RequireRateLimiting(WebApplicationSetup.SimulationRateLimit);
         simulations.MapGet("/{id:long}", GetAsync);
+        simulations.MapGet("/{id:long}/samples", GetSamplesAsync);
         simulations.MapPost("/{id:long}/cancel", CancelAsync).RequireAuthorization(Policies.Edit);
         api.MapGet("/scenarios/{id:long}/simulations", ListAsync).WithTags("Simulations");
         return api;
@@ -88,6 +90,32 @@ internal static class SimulationEndpoints
         return run is null
             ? ApiProblems.NotFound($"Simulation run {id}")
             : new JsonBytes(await ResourceAsync(run, cache, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Every iteration's sampled inputs and outputs as CSV (the form of `calminer simulate --samples`), streamed.</summary>
+    private static async Task<IResult> GetSamplesAsync(long id, SimulationRunRepository runs, CancellationToken cancellationToken)
+    {
+        var status = await runs.GetStatusAsync(id, cancellationToken).ConfigureAwait(false);
+        if (status is null)
+        {
+            return ApiProblems.NotFound($"Simulation run {id}");
+        }
+
+        var samples = status == SimulationRunStatus.Completed ? await runs.GetSamplesAsync(id, cancellationToken).ConfigureAwait(false) : null;
+        if (samples is null)
+        {
+            return ApiProblems.Conflict($"Simulation run {id} has not succeeded ({StatusName(status.Value)}): it has no samples.");
+        }
+
+        return TypedResults.Stream(
+            async stream =>
+            {
+                await using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16);
+                // Inputs first, then outputs, as `calminer simulate --samples` writes them.
+                await SampleCsv.WriteAsync(writer, [.. samples.Inputs, .. samples.Outputs], cancellationToken).ConfigureAwait(false);
+            },
+            "text/csv; charset=utf-8",
+            $"simulation-{id}-samples.csv");
     }
 
     private static async Task<IResult> CancelAsync(long id, CalMinerCache cache, SimulationRunRepository runs, CancellationToken cancellationToken)

@@ -108,6 +108,7 @@ internal static class WebApplicationSetup
         var api = app.MapGroup("/api").RequireAuthorization(Policies.Read);
         api.MapAuthEndpoints();
         api.MapScenarioEndpoints();
+        api.MapCashflowEndpoints();
         api.MapSimulationEndpoints();
         return app;
     }

@@ -14,12 +14,13 @@ internal static class TestApi
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
-    /// <summary>Asserts the status, showing the body when it differs, and returns the body as JSON (default when empty).</summary>
+    /// <summary>Asserts the status, showing the body when it differs, and returns a JSON body parsed (default for any other body).</summary>
     public static async Task<JsonElement> ExpectAsync(this HttpResponseMessage response, HttpStatusCode status)
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == status, $"Expected {(int)status} {status}, got {(int)response.StatusCode} {response.StatusCode}: {body}");
-        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
+        var json = response.Content.Headers.ContentType?.MediaType is "application/json" or "application/problem+json";
+        return json && body.Length > 0 ? JsonDocument.Parse(body).RootElement.Clone() : default;
     }
 
     /// <summary>Asserts an RFC 9457 problem with <paramref name="status"/>, and returns it.</summary>
