@@ -40,6 +40,11 @@ public sealed class CalMinerWebApp : WebApplicationFactory<Program>, IAsyncLifet
     {
         RequireTestServers();
         StartServer();
+        if (Get<CalMinerDataOptions>().Schema != _schema)
+        {
+            throw new InvalidOperationException("The app did not take the test's DATABASE_SCHEMA: its data would land outside the throwaway schema.");
+        }
+
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseAddress = new Uri(addresses.First());
         await Task.CompletedTask;

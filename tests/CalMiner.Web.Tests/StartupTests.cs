@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace CalMiner.Web.Tests;
+
+/// <summary>Settings are checked when the app starts: a bad one stops it with a message naming it, before anything is served or stored.</summary>
+public sealed class StartupTests
+{
+    [Theory]
+    [InlineData("CalMiner:MaxPageSize", "0", "MaxPageSize")]
+    [InlineData("CalMiner:MaxRequestBytes", "10", "MaxRequestBytes")]
+    [InlineData("CalMiner:InlineIterationLimit", "50000000", "InlineIterationLimit")]
+    [InlineData("CALMINER_ADMIN_EMAIL", "admin@example.com", "CALMINER_ADMIN_PASSWORD")]
+    [InlineData("CALMINER_ADMIN_PASSWORD", "short", "AdminPassword")]
+    [InlineData("DATABASE_DRIVER", "oracle", "DATABASE_DRIVER")]
+    public void A_bad_setting_stops_the_start_naming_it(string key, string value, string named)
+    {
+        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseEnvironment("Testing");
+            builder.UseSetting("DATABASE_DRIVER", "sqlite");
+            builder.UseSetting("DATABASE_PATH", Path.Combine(Path.GetTempPath(), $"calminer-startup-{Guid.NewGuid():N}.db"));
+            builder.UseSetting(key, value);
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        Assert.Contains(named, error.ToString(), StringComparison.Ordinal);
+    }
+}
