@@ -103,6 +103,8 @@ internal static class WebApplicationSetup
 
         var api = app.MapGroup("/api").RequireAuthorization(Policies.Read);
         api.MapAuthEndpoints();
+        api.MapApiKeyEndpoints();
+        api.MapUserEndpoints();
         api.MapScenarioEndpoints();
         return app;
     }
