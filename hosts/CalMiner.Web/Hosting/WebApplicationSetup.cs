@@ -96,6 +96,7 @@ internal static class WebApplicationSetup
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgeryForCookieWrites();
+        app.UseUtf8RequestBodies();
 
         app.MapCalMinerHealthChecks();
         app.MapOpenApi().AllowAnonymous();

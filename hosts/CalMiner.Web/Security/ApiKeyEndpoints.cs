@@ -51,6 +51,12 @@ internal static class ApiKeyEndpoints
             return ApiProblems.Invalid("name", "name must have 1..100 characters.");
         }
 
+        // PostgreSQL cannot store NUL in text, and no name needs a control character.
+        if (name.Any(char.IsControl))
+        {
+            return ApiProblems.Invalid("name", "name must not contain control characters.");
+        }
+
         try
         {
             var created = await keys.CreateAsync(userId, name, cancellationToken).ConfigureAwait(false);

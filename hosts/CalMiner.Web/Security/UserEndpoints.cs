@@ -38,9 +38,9 @@ internal static class UserEndpoints
 
     /// <summary>The body of <c>POST /api/users</c>.</summary>
     /// <param name="Email">The address the user signs in with.</param>
-    /// <param name="Password">At least 12 characters; none for a user who calls the API with keys only.</param>
     /// <param name="Role"><c>viewer</c>, <c>analyst</c> or <c>admin</c>.</param>
-    public sealed record NewUserRequest(string Email, string? Password, string Role);
+    /// <param name="Password">At least 12 characters; none for a user who calls the API with keys only.</param>
+    public sealed record NewUserRequest(string Email, string Role, string? Password = null);
 
     /// <summary>The body of <c>PUT /api/users/{id}/role</c>.</summary>
     public sealed record RoleRequest(string Role);
