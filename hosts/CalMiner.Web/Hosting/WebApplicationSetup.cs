@@ -100,6 +100,7 @@ internal static class WebApplicationSetup
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgeryForCookieWrites();
+        app.UseUtf8RequestBodies();
 
         app.MapCalMinerHealthChecks();
         app.MapOpenApi().AllowAnonymous();
@@ -107,6 +108,8 @@ internal static class WebApplicationSetup
 
         var api = app.MapGroup("/api").RequireAuthorization(Policies.Read);
         api.MapAuthEndpoints();
+        api.MapApiKeyEndpoints();
+        api.MapUserEndpoints();
         api.MapScenarioEndpoints();
         api.MapCashflowEndpoints();
         api.MapSimulationEndpoints();

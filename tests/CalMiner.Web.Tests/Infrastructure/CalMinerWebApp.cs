@@ -22,8 +22,19 @@ public sealed class CalMinerWebApp : WebApplicationFactory<Program>, IAsyncLifet
     public const string AdminPassword = "correct horse battery staple";
 
     private readonly string _schema = $"web_{Guid.NewGuid():N}";
+    private readonly IReadOnlyDictionary<string, string> _overrides;
 
-    public CalMinerWebApp() => UseKestrel(0);
+    public CalMinerWebApp()
+        : this(new Dictionary<string, string>(StringComparer.Ordinal))
+    {
+    }
+
+    /// <summary>An app of its own (own schema, own first admin) with some <see cref="Settings"/> changed, e.g. a low rate limit.</summary>
+    internal CalMinerWebApp(IReadOnlyDictionary<string, string> overrides)
+    {
+        _overrides = overrides;
+        UseKestrel(0);
+    }
 
     /// <summary>Settings a test adds before the app starts, e.g. a smaller inline-run limit.</summary>
     internal static IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -66,7 +77,7 @@ public sealed class CalMinerWebApp : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("DATABASE_SCHEMA", _schema);
         builder.UseSetting("CALMINER_ADMIN_EMAIL", AdminEmail);
         builder.UseSetting("CALMINER_ADMIN_PASSWORD", AdminPassword);
-        foreach (var (key, value) in Settings)
+        foreach (var (key, value) in Settings.Concat(_overrides))
         {
             builder.UseSetting(key, value);
         }
