@@ -137,6 +137,7 @@ public sealed class HostileBodyProperties(CalMinerWebApp app)
         ("PUT", "/api/users/{user}/role"),
         ("PUT", "/api/users/{user}/password"),
         ("POST", "/api/users/{user}/keys"),
+        ("POST", "/api/simulations/run"),
     ];
 
     private static readonly SemaphoreSlim Setup = new(1, 1);

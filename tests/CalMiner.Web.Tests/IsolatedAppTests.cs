@@ -13,10 +13,12 @@ namespace CalMiner.Web.Tests;
 public sealed class IsolatedApp : IAsyncLifetime
 {
     public const int SignInPermits = 3;
+    public const int SimulationRuns = 2;
 
     public CalMinerWebApp App { get; } = new(new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["CalMiner:SignInPermitsPerMinute"] = SignInPermits.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["CalMiner:SimulationRunsPerMinute"] = SimulationRuns.ToString(System.Globalization.CultureInfo.InvariantCulture),
     });
 
     public Task InitializeAsync() => App.InitializeAsync();
@@ -45,6 +47,25 @@ public sealed class IsolatedAppTests(IsolatedApp isolated) : IClassFixture<Isola
         Assert.NotNull(retryAfter);
         Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
         Assert.False(limited.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task Simulation_runs_over_the_limit_get_429_per_user()
+    {
+        using var analyst = await App.ClientAsync(UserRole.Analyst);
+        var (id, _) = await analyst.CreateScenarioAsync();
+        for (var i = 0; i < IsolatedApp.SimulationRuns; i++)
+        {
+            await (await analyst.PostAsJsonAsync("/api/simulations/run", new { scenarioId = id, iterations = 500 })).ExpectAsync(HttpStatusCode.Created);
+        }
+
+        var limited = await analyst.PostAsJsonAsync("/api/simulations/run", new { scenarioId = id, iterations = 500 });
+        await limited.ExpectProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.NotNull(limited.Headers.RetryAfter?.Delta);
+
+        // The limit is per user: another analyst still runs.
+        using var other = await App.ClientAsync(UserRole.Analyst);
+        await (await other.PostAsJsonAsync("/api/simulations/run", new { scenarioId = id, iterations = 500 })).ExpectAsync(HttpStatusCode.Created);
     }
 
     [Fact]
