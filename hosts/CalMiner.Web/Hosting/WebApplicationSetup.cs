@@ -104,6 +104,11 @@ internal static class WebApplicationSetup
         var api = app.MapGroup("/api").RequireAuthorization(Policies.Read);
         api.MapAuthEndpoints();
         api.MapScenarioEndpoints();
+        api.MapScenarioSectionEndpoints();
+        api.MapScenarioVersionEndpoints();
+        api.MapScenarioCopyEndpoints();
+        api.MapScenarioMaintenanceEndpoints();
+        api.MapComparisonEndpoints();
         return app;
     }
 
