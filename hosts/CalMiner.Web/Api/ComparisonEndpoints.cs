@@ -76,7 +76,7 @@ internal static class ComparisonEndpoints
     private static byte[] MetricsJson(StoredScenario stored)
     {
         using var evaluation = JsonDocument.Parse(EconomicModel.Evaluate(stored.Document).ToJson());
-        return System.Text.Encoding.UTF8.GetBytes(evaluation.RootElement.GetProperty("metrics").GetRawText());
+        return JsonSerializer.SerializeToUtf8Bytes(evaluation.RootElement.GetProperty("metrics"));
     }
 
     /// <summary>The distinct ids in the order given; null when the list is missing, malformed or too long.</summary>

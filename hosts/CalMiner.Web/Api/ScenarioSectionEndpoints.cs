@@ -101,7 +101,7 @@ internal static class ScenarioSectionEndpoints
     {
         using var json = JsonDocument.Parse(document.ToJson());
         return json.RootElement.TryGetProperty(field, out var section)
-            ? Encoding.UTF8.GetBytes(section.GetRawText())
+            ? JsonSerializer.SerializeToUtf8Bytes(section)
             : "null"u8.ToArray();
     }
 

@@ -13,11 +13,12 @@ internal static class ApiProblems
         Invalid(new Dictionary<string, string[]>(StringComparer.Ordinal) { [path] = [message] }, statusCode);
 
     public static IResult Invalid(IReadOnlyDictionary<string, string[]> errors, int statusCode = StatusCodes.Status400BadRequest) =>
-        TypedResults.ValidationProblem(
-            errors,
-            detail: errors.Count == 1 ? errors.First().Value[0] : $"{errors.Count} fields are invalid; see errors.",
-            title: statusCode == StatusCodes.Status422UnprocessableEntity ? "The scenario breaks the rules of the format." : "The request is invalid.",
-            type: null);
+        TypedResults.Problem(new HttpValidationProblemDetails(errors)
+        {
+            Status = statusCode,
+            Detail = errors.Count == 1 ? errors.First().Value[0] : $"{errors.Count} fields are invalid; see errors.",
+            Title = statusCode == StatusCodes.Status422UnprocessableEntity ? "The request breaks a rule." : "The request is invalid.",
+        });
 
     /// <summary>
     /// A scenario that could not be read (malformed JSON, wrong types: 400) or that breaks the
