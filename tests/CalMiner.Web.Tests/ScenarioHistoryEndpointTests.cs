@@ -28,6 +28,10 @@ public sealed class ScenarioHistoryEndpointTests(CalMinerWebApp app)
         Assert.Equal(ScenarioDocument.Parse(TestApi.GoldJson()), ScenarioDocument.Parse(first.GetProperty("document").GetRawText()));
 
         await (await client.GetAsync($"/api/scenarios/{id}/versions/3")).ExpectProblemAsync(HttpStatusCode.NotFound);
+        var versions2 = await client.GetAsync($"/api/scenarios/{id}");
+        (await PutAsync(client, $"/api/scenarios/{id}", Renamed("Third"), versions2.Headers.ETag!)).EnsureSuccessStatusCode();
+        var third = await (await client.GetAsync($"/api/scenarios/{id}/versions/3")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("Third", third.GetProperty("document").GetProperty("name").GetString());
         await (await client.GetAsync("/api/scenarios/999999999/versions")).ExpectProblemAsync(HttpStatusCode.NotFound);
         await (await client.GetAsync("/api/scenarios/999999999/versions/1")).ExpectProblemAsync(HttpStatusCode.NotFound);
     }

@@ -31,10 +31,10 @@ internal static class ScenarioVersionEndpoints
 
     private static async Task<IResult> GetAsync(long id, int version, ScenarioRepository scenarios, CalMinerCache cache, CancellationToken cancellationToken)
     {
-        var body = await ScenarioEndpoints.ResourceAsync(cache, id, version, cancellationToken).ConfigureAwait(false);
-        if (body.Length > 0)
+        // Checked first because the cached JSON would remember an absence, and the version may be saved later.
+        if (await cache.GetScenarioVersionAsync(id, version, cancellationToken).ConfigureAwait(false) is not null)
         {
-            return new JsonBytes(body);
+            return new JsonBytes(await ScenarioEndpoints.ResourceAsync(cache, id, version, cancellationToken).ConfigureAwait(false));
         }
 
         return await scenarios.GetVersionAsync(id, cancellationToken).ConfigureAwait(false) is null
