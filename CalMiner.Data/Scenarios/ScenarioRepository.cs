@@ -130,14 +130,20 @@ public sealed class ScenarioRepository
         return true;
     }
 
-    /// <summary>Lists scenarios by name, a page at a time.</summary>
+    /// <summary>Lists scenarios, by name unless told otherwise, a page at a time.</summary>
     /// <param name="search">Optional text that the name or description must contain, ignoring case (ASCII letters on SQLite).</param>
     /// <param name="offset">How many matching scenarios to skip, ≥ 0.</param>
     /// <param name="limit">The most scenarios to return, 1..<see cref="MaxPageSize"/>.</param>
+    /// <param name="sort">The order of the list; ties are broken by id, so pages never overlap.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The page, with the number of matching scenarios.</returns>
-    public async Task<Page<ScenarioListItem>> ListAsync(string? search = null, int offset = 0, int limit = 50, CancellationToken cancellationToken = default)
+    public async Task<Page<ScenarioListItem>> ListAsync(string? search = null, int offset = 0, int limit = 50, ScenarioSort sort = ScenarioSort.Name, CancellationToken cancellationToken = default)
     {
+        if (!Enum.IsDefined(sort))
+        {
+            ThrowHelper.ThrowArgument(nameof(sort), "sort must be one of the ScenarioSort values.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
@@ -150,8 +156,14 @@ public sealed class ScenarioRepository
         }
 
         var total = await query.CountAsync(cancellationToken).ConfigureAwait(false);
-        var items = await query
-            .OrderBy(s => s.Name.ToLower()).ThenBy(s => s.Id)
+        var ordered = sort switch
+        {
+            ScenarioSort.NameDescending => query.OrderByDescending(s => s.Name.ToLower()).ThenByDescending(s => s.Id),
+            ScenarioSort.UpdatedAt => query.OrderBy(s => s.UpdatedAt).ThenBy(s => s.Id),
+            ScenarioSort.UpdatedAtDescending => query.OrderByDescending(s => s.UpdatedAt).ThenByDescending(s => s.Id),
+            _ => query.OrderBy(s => s.Name.ToLower()).ThenBy(s => s.Id),
+        };
+        var items = await ordered
             .Skip(offset).Take(limit)
             .Select(s => new ScenarioListItem(s.Id, s.Version, s.Name, s.Description, s.Currency, s.UpdatedAt, s.UpdatedBy))
             .ToListAsync(cancellationToken).ConfigureAwait(false);

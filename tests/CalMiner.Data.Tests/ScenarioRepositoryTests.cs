@@ -94,6 +94,31 @@ public sealed class ScenarioRepositoryTests
 
     [Theory]
     [MemberData(nameof(BothEngines))]
+    public async Task List_SortsByNameOrByLastSave_EitherWay(Engine engine)
+    {
+        var clock = new ManualTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var host = await DataHost.StartAsync(engine, time: clock);
+        var ids = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var name in new[] { "bravo", "Charlie", "alpha" })
+        {
+            ids[name] = (await host.Scenarios.CreateAsync(Samples.Gold with { Name = name }, "alice")).Id;
+            clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        // A later save moves bravo to the end of the updatedAt order.
+        await host.Scenarios.UpdateAsync(ids["bravo"], 1, Samples.Gold with { Name = "bravo", Description = "changed" }, "bob");
+
+        async Task<string[]> NamesAsync(ScenarioSort sort) => [.. (await host.Scenarios.ListAsync(sort: sort)).Items.Select(i => i.Name)];
+        Assert.Equal(["alpha", "bravo", "Charlie"], await NamesAsync(ScenarioSort.Name));
+        Assert.Equal(["Charlie", "bravo", "alpha"], await NamesAsync(ScenarioSort.NameDescending));
+        Assert.Equal(["Charlie", "alpha", "bravo"], await NamesAsync(ScenarioSort.UpdatedAt));
+        Assert.Equal(["bravo", "alpha", "Charlie"], await NamesAsync(ScenarioSort.UpdatedAtDescending));
+        Assert.Equal(["alpha"], (await host.Scenarios.ListAsync(offset: 1, limit: 1, sort: ScenarioSort.UpdatedAtDescending)).Items.Select(i => i.Name));
+        await Assert.ThrowsAsync<ArgumentException>(() => host.Scenarios.ListAsync(sort: (ScenarioSort)99));
+    }
+
+    [Theory]
+    [MemberData(nameof(BothEngines))]
     public async Task Clone_CopiesTheLatestVersion_AsANewScenario(Engine engine)
     {
         await using var host = await DataHost.StartAsync(engine);

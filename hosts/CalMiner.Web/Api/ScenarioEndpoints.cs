@@ -28,8 +28,13 @@ internal static class ScenarioEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        ScenarioRepository scenarios, IOptions<WebOptions> options, string? search, int? offset, int? limit, CancellationToken cancellationToken)
+        ScenarioRepository scenarios, IOptions<WebOptions> options, string? search, string? sort, int? offset, int? limit, CancellationToken cancellationToken)
     {
+        if (SortOf(sort) is not { } order)
+        {
+            return ApiProblems.Invalid("sort", "sort must be name or updatedAt, with a '-' prefix for descending order, e.g. -updatedAt.");
+        }
+
         var maxPageSize = options.Value.MaxPageSize;
         if (offset is < 0)
         {
@@ -41,9 +46,18 @@ internal static class ScenarioEndpoints
             return ApiProblems.Invalid("limit", $"limit must be between 1 and {maxPageSize}.");
         }
 
-        var page = await scenarios.ListAsync(search, offset ?? 0, limit ?? Math.Min(50, maxPageSize), cancellationToken).ConfigureAwait(false);
+        var page = await scenarios.ListAsync(search, offset ?? 0, limit ?? Math.Min(50, maxPageSize), order, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(page);
     }
+
+    private static ScenarioSort? SortOf(string? sort) => sort switch
+    {
+        null or "" or "name" => ScenarioSort.Name,
+        "-name" => ScenarioSort.NameDescending,
+        "updatedAt" => ScenarioSort.UpdatedAt,
+        "-updatedAt" => ScenarioSort.UpdatedAtDescending,
+        _ => null,
+    };
 
     private static async Task<IResult> GetAsync(long id, HttpContext context, ScenarioRepository scenarios, CalMinerCache cache, CancellationToken cancellationToken)
     {

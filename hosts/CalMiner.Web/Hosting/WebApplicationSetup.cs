@@ -111,6 +111,11 @@ internal static class WebApplicationSetup
         api.MapApiKeyEndpoints();
         api.MapUserEndpoints();
         api.MapScenarioEndpoints();
+        api.MapScenarioSectionEndpoints();
+        api.MapScenarioVersionEndpoints();
+        api.MapScenarioCopyEndpoints();
+        api.MapScenarioMaintenanceEndpoints();
+        api.MapComparisonEndpoints();
         api.MapCashflowEndpoints();
         api.MapSimulationEndpoints();
         return app;

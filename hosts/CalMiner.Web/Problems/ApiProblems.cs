@@ -19,7 +19,7 @@ internal static class ApiProblems
             Title = statusCode switch
             {
                 StatusCodes.Status404NotFound => "Not found.",
-                StatusCodes.Status422UnprocessableEntity => "The scenario breaks the rules of the format.",
+                StatusCodes.Status422UnprocessableEntity => "The request breaks a rule.",
                 _ => "The request is invalid.",
             },
             Detail = errors.Count == 1 ? errors.First().Value[0] : $"{errors.Count} fields are invalid; see errors.",

@@ -1,0 +1,91 @@
+using System.Text;
+using CalMiner.Data;
+using CalMiner.Scenarios;
+using CalMiner.Web.Problems;
+using CalMiner.Web.Security;
+
+namespace CalMiner.Web.Api;
+
+/// <summary>
+/// Scenarios made from others: <c>POST /api/scenarios/{id}/clone</c> copies the latest version,
+/// <c>POST /api/scenarios/import</c> creates one from a scenario document file (multipart upload,
+/// field <c>file</c>) or from the document sent as JSON. Export is <c>GET /api/scenarios/{id}/document</c>.
+/// </summary>
+internal static class ScenarioCopyEndpoints
+{
+    private const int MaxNameLength = 200;
+
+    /// <summary>The optional body of a clone: the copy's name (default the original's with " (copy)").</summary>
+    public sealed record CloneRequest(string? Name = null);
+
+    public static RouteGroupBuilder MapScenarioCopyEndpoints(this RouteGroupBuilder api)
+    {
+        var scenarios = api.MapGroup("/scenarios").WithTags("Scenarios");
+        scenarios.MapPost("/{id:long}/clone", CloneAsync).RequireAuthorization(Policies.Edit);
+        scenarios.MapPost("/import", ImportAsync).RequireAuthorization(Policies.Edit);
+        return api;
+    }
+
+    private static async Task<IResult> CloneAsync(long id, CloneRequest? request, HttpContext context, ScenarioRepository scenarios, CalMinerCache cache, CancellationToken cancellationToken)
+    {
+        var name = request?.Name;
+        if (name is not null && (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength))
+        {
+            return ApiProblems.Invalid("name", $"name must have 1..{MaxNameLength} characters, not only spaces.", StatusCodes.Status422UnprocessableEntity);
+        }
+
+        var copy = await scenarios.CloneAsync(id, name?.Trim(), context.User.Email(), cancellationToken).ConfigureAwait(false);
+        return copy is null ? ApiProblems.NotFound($"Scenario {id}") : await CreatedAsync(context, cache, copy, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> ImportAsync(HttpContext context, ScenarioRepository scenarios, CalMinerCache cache, CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        ScenarioDocument document;
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+            var files = form.Files.GetFiles("file");
+            if (files.Count != 1)
+            {
+                return ApiProblems.Invalid("file", files.Count == 0
+                    ? "Upload the scenario document as the form field 'file'."
+                    : "Upload exactly one scenario document in the form field 'file'.");
+            }
+
+            if (files[0].Length == 0)
+            {
+                return ApiProblems.Invalid("file", "The uploaded file is empty.");
+            }
+
+            using var buffer = new MemoryStream();
+            await files[0].CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            document = ScenarioDocument.Parse(WithoutBom(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+        }
+        else if (ScenarioBodies.IsJson(request.ContentType))
+        {
+            document = await ScenarioBodies.ReadAsync(request).ConfigureAwait(false);
+        }
+        else
+        {
+            throw new BadHttpRequestException(
+                "Upload the scenario document as multipart/form-data (field 'file') or send it as application/json.",
+                StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        var stored = await scenarios.CreateAsync(document, context.User.Email(), cancellationToken).ConfigureAwait(false);
+        return await CreatedAsync(context, cache, stored, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> CreatedAsync(HttpContext context, CalMinerCache cache, StoredScenario stored, CancellationToken cancellationToken)
+    {
+        ETags.Set(context.Response, stored.Version);
+        context.Response.Headers.Location = $"/api/scenarios/{stored.Id}";
+        var body = await ScenarioEndpoints.ResourceAsync(cache, stored.Id, stored.Version, cancellationToken).ConfigureAwait(false);
+        return new JsonBytes(body, StatusCodes.Status201Created);
+    }
+
+    // Files saved by Windows editors often start with a byte order mark, which the JSON reader refuses.
+    private static ReadOnlySpan<byte> WithoutBom(ReadOnlySpan<byte> utf8) =>
+        utf8.StartsWith(Encoding.UTF8.Preamble) ? utf8[Encoding.UTF8.Preamble.Length..] : utf8;
+}
