@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using CalMiner.Scenarios.Json;
 
 namespace CalMiner.Scenarios;
 
@@ -25,7 +28,72 @@ internal sealed partial class ScenarioValidator
     {
         var validator = new ScenarioValidator(document);
         validator.ValidateDocument();
+        validator.ValidateText();
         return validator._errors;
+    }
+
+    /// <summary>
+    /// No text of the document — names, descriptions, units, parameter keys — may hold control
+    /// characters other than tab and line breaks: they are invisible in every report, and a NUL
+    /// cannot even be stored in PostgreSQL. Checked on the JSON form, so that every string is seen.
+    /// </summary>
+    private void ValidateText()
+    {
+        JsonNode? json;
+        try
+        {
+            json = JsonSerializer.SerializeToNode(_document, ScenarioJsonContext.Default.ScenarioDocument);
+        }
+        catch (ArgumentException) when (_errors.Count > 0)
+        {
+            // A NaN or an infinity has no JSON form; it is reported already, and the text is checked once it is fixed.
+            return;
+        }
+
+        CheckText(json, "");
+    }
+
+    private void CheckText(JsonNode? node, string path)
+    {
+        switch (node)
+        {
+            case JsonObject members:
+                foreach (var (name, value) in members)
+                {
+                    var member = path.Length == 0 ? name : $"{path}.{name}";
+                    if (HasControlCharacter(name))
+                    {
+                        Error(member, "the name must not contain control characters");
+                    }
+
+                    CheckText(value, member);
+                }
+
+                break;
+            case JsonArray items:
+                for (var i = 0; i < items.Count; i++)
+                {
+                    CheckText(items[i], $"{path}[{i}]");
+                }
+
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String && HasControlCharacter(value.GetValue<string>()):
+                Error(path, "must not contain control characters (tab and line breaks excepted)");
+                break;
+        }
+    }
+
+    private static bool HasControlCharacter(string text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsControl(c) && c is not ('\t' or '\n' or '\r'))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void ValidateDocument()

@@ -94,6 +94,14 @@ public sealed class ScenarioEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
+    public async Task A_nul_character_in_a_name_is_422_not_a_database_error()
+    {
+        using var client = await app.ClientAsync(UserRole.Analyst);
+        var problem = await (await client.PostAsync("/api/scenarios", TestApi.Json(Renamed("Gold\u0000pit")))).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(["name"], problem.ErrorPaths());
+    }
+
+    [Fact]
     public async Task Malformed_json_is_400_with_the_path_of_the_bad_value()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);

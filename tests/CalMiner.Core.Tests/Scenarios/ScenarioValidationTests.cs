@@ -53,6 +53,27 @@ public sealed class ScenarioValidationTests
     }
 
     [Fact]
+    public void Text_MustNotHoldControlCharacters_ButMayHoldLineBreaks()
+    {
+        var products = Gold.Products.ToList();
+        products[0] = products[0] with { Name = "Au\u0001" };
+        var broken = WithParameter("nul\0key", Gold.Parameters["goldPrice"] with { Description = "spot\0price" }) with
+        {
+            Name = "Gold\0pit",
+            Description = "line one\r\nline two\twith a tab",
+            Products = products,
+        };
+
+        var errors = Errors(broken);
+
+        Assert.Contains("name must not contain control characters (tab and line breaks excepted)", errors);
+        Assert.Contains("products[0].name must not contain control characters (tab and line breaks excepted)", errors);
+        Assert.Contains("parameters.nul\0key the name must not contain control characters", errors);
+        Assert.Contains("parameters.nul\0key.description must not contain control characters (tab and line breaks excepted)", errors);
+        Assert.DoesNotContain(errors, e => e.StartsWith("description", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void SchemaVersion_MustBeTheCurrentOne()
     {
         Assert.Equal(["schemaVersion must be 1"], Errors(Gold with { SchemaVersion = 2 }));
