@@ -44,9 +44,10 @@ internal sealed partial class ScenarioValidator
         {
             json = JsonSerializer.SerializeToNode(_document, ScenarioJsonContext.Default.ScenarioDocument);
         }
-        catch (ArgumentException) when (_errors.Count > 0)
+        catch (Exception e) when (e is ArgumentException or JsonException && _errors.Count > 0)
         {
-            // A NaN or an infinity has no JSON form; it is reported already, and the text is checked once it is fixed.
+            // A NaN, an infinity or an undefined enum value has no JSON form; it is reported
+            // already, and the text is checked once it is fixed.
             return;
         }
 
