@@ -93,8 +93,18 @@ internal sealed partial class DatabaseStartup(
 
     private async Task CreateAdminAsync(string email, string password, CancellationToken cancellationToken)
     {
-        var existing = await users.FindByEmailAsync(email, cancellationToken).ConfigureAwait(false);
-        var account = existing ?? await users.CreateAsync(email, null, UserRole.Admin, cancellationToken).ConfigureAwait(false);
+        UserAccount account;
+        try
+        {
+            account = await users.FindByEmailAsync(email, cancellationToken).ConfigureAwait(false)
+                ?? await users.CreateAsync(email, null, UserRole.Admin, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DuplicateEmailException)
+        {
+            // Another replica starting at the same moment created it first.
+            account = (await users.FindByEmailAsync(email, cancellationToken).ConfigureAwait(false))!;
+        }
+
         await users.SetPasswordHashAsync(account.Id, hasher.HashPassword(account, password), cancellationToken).ConfigureAwait(false);
         if (account.Role != UserRole.Admin)
         {
