@@ -57,10 +57,70 @@ internal static class ImanConover
             return;
         }
 
+        // Work on ranks; each column's values, in rank order, are put back in the new order at the end.
+        var ordered = new int[k][];
+        var sortedValues = new double[k][];
+        FixedChunks.For(k, options.MaxDegreeOfParallelism, j =>
+        {
+            var (r, sorted) = (ordered[j] = new int[n], sortedValues[j] = new double[n]);
+            var values = columns[j].Span;
+            if (ranks is not null && j < ranks.Count && !ranks[j].IsEmpty)
+            {
+                ranks[j].Span.CopyTo(r);
+                for (var i = 0; i < n; i++)
+                {
+                    sorted[r[i]] = values[i];
+                }
+
+                return;
+            }
+
+            var scratch = ArrayPool<int>.Shared.Rent(n);
+            try
+            {
+                BucketSort.Ranks(values, r, sorted, scratch.AsSpan(0, n));
+            }
+            finally
+            {
+                ArrayPool<int>.Shared.Return(scratch);
+            }
+        });
+
+        Reorder([.. ordered.Select(r => (Memory<int>)r)], target, workspace, options);
+        FixedChunks.For(k, options.MaxDegreeOfParallelism, j =>
+        {
+            var values = columns[j].Span;
+            var (r, sorted) = (ordered[j], sortedValues[j]);
+            for (var i = 0; i < n; i++)
+            {
+                values[i] = sorted[r[i]];
+            }
+        });
+    }
+
+    /// <summary>
+    /// The heart of <see cref="Apply"/> on ranks alone: rewrites each column's ranks so that the values put in
+    /// that rank order take on the target rank correlations. Only the permutation changes, so a sampler that
+    /// can give the value of any rank (Latin Hypercube strata) never needs the values in iteration order.
+    /// </summary>
+    /// <param name="ranks">k columns, each a permutation of 0..n−1 giving each iteration's rank; rewritten in place.</param>
+    /// <param name="target">Valid k×k target rank correlation matrix, rows in column order.</param>
+    /// <param name="workspace">Reusable work memory.</param>
+    /// <param name="options">Shuffling and threading; <see cref="ImanConoverOptions.Default"/> when null.</param>
+    public static void Reorder(IReadOnlyList<Memory<int>> ranks, CorrelationMatrix target, ImanConoverWorkspace workspace, ImanConoverOptions? options = null)
+    {
+        options ??= ImanConoverOptions.Default;
+        var k = ranks.Count;
+        var n = k == 0 ? 0 : ranks[0].Length;
+        if (k < 2 || n < 3)
+        {
+            return;
+        }
+
         var parallelism = options.MaxDegreeOfParallelism;
         var shuffle = options.ShuffleSeed;
         var scores = workspace.Scores(n);
-        workspace.Reserve(k, n, shuffle is null);
+        workspace.Reserve(k, n);
 
         // Scores in random order: by each column's own ranks, or shuffled.
         FixedChunks.For(k, parallelism, j =>
@@ -73,8 +133,7 @@ internal static class ImanConover
             }
             else
             {
-                RankIfNeeded(j, columns, ranks, workspace, n);
-                var r = RanksOf(j, ranks, workspace, n);
+                var r = ranks[j].Span;
                 var table = scores.Span;
                 for (var i = 0; i < n; i++)
                 {
@@ -86,41 +145,19 @@ internal static class ImanConover
         var transform = Transform(target, workspace, k, n, scores.Span, parallelism);
         MultiplyInPlace(workspace, transform, k, n, parallelism);
 
-        // In its own-order mode the first column's scores are only rescaled (T is upper triangular), so it stays as it is.
+        // In its own-order mode the first column's scores are only rescaled (T is upper triangular), so it keeps its ranks.
         var first = shuffle is null ? 1 : 0;
         FixedChunks.For(k - first, parallelism, c =>
         {
             var j = c + first;
             var sortedScores = ArrayPool<double>.Shared.Rent(n);
-            var order = ArrayPool<int>.Shared.Rent(n);
-            var sortedValues = ArrayPool<double>.Shared.Rent(n);
             try
             {
-                BucketSort.Sort(workspace.ScoreColumn(j, n).AsSpan(0, n), sortedScores.AsSpan(0, n), order.AsSpan(0, n));
-                var values = columns[j].Span;
-                if (shuffle is null)
-                {
-                    var r = RanksOf(j, ranks, workspace, n);
-                    for (var i = 0; i < n; i++)
-                    {
-                        sortedValues[r[i]] = values[i];
-                    }
-                }
-                else
-                {
-                    BucketSort.Sort(values, sortedValues.AsSpan(0, n), []);
-                }
-
-                for (var p = 0; p < n; p++)
-                {
-                    values[order[p]] = sortedValues[p];
-                }
+                BucketSort.Ranks(workspace.ScoreColumn(j, n).AsSpan(0, n), ranks[j].Span, sortedScores.AsSpan(0, n), workspace.OrderColumn(j, n).AsSpan(0, n));
             }
             finally
             {
                 ArrayPool<double>.Shared.Return(sortedScores);
-                ArrayPool<int>.Shared.Return(order);
-                ArrayPool<double>.Shared.Return(sortedValues);
             }
         });
     }
@@ -150,32 +187,6 @@ internal static class ImanConover
         }
 
         return factor;
-    }
-
-    /// <summary>The given ranks of column j, or those ranked into the workspace by <see cref="RankIfNeeded"/>.</summary>
-    private static ReadOnlySpan<int> RanksOf(int j, IReadOnlyList<ReadOnlyMemory<int>>? ranks, ImanConoverWorkspace workspace, int n) =>
-        ranks is not null && j < ranks.Count && !ranks[j].IsEmpty
-            ? ranks[j].Span
-            : workspace.RankColumn(j, n).AsSpan(0, n);
-
-    private static void RankIfNeeded(int j, IReadOnlyList<Memory<double>> columns, IReadOnlyList<ReadOnlyMemory<int>>? ranks, ImanConoverWorkspace workspace, int n)
-    {
-        if (ranks is not null && j < ranks.Count && !ranks[j].IsEmpty)
-        {
-            return;
-        }
-
-        var sorted = ArrayPool<double>.Shared.Rent(n);
-        var order = ArrayPool<int>.Shared.Rent(n);
-        try
-        {
-            BucketSort.Ranks(columns[j].Span, workspace.RankColumn(j, n).AsSpan(0, n), sorted.AsSpan(0, n), order.AsSpan(0, n));
-        }
-        finally
-        {
-            ArrayPool<double>.Shared.Return(sorted);
-            ArrayPool<int>.Shared.Return(order);
-        }
     }
 
     /// <summary>T = E⁻ᵀ·Pᵀ (upper triangular), from the scores' own correlation Q = E·Eᵀ and the target factor P.</summary>

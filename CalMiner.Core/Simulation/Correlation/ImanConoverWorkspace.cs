@@ -1,15 +1,15 @@
 namespace CalMiner.Simulation.Correlation;
 
 /// <summary>
-/// Reusable memory of <see cref="ImanConover"/>: one column of scores per input, ranks computed for
-/// inputs that came without them, and the score table of the last run length. A simulation keeps
+/// Reusable memory of <see cref="ImanConover"/>: one column of scores and one of sort order per input,
+/// and the score table of the last run length. A simulation keeps
 /// one and passes it to every run, so repeated runs allocate nothing large. Not thread-safe: one
 /// run at a time.
 /// </summary>
 internal sealed class ImanConoverWorkspace
 {
     private double[][] _scoreColumns = [];
-    private int[][] _rankColumns = [];
+    private int[][] _orderColumns = [];
     private double[] _scores = [];
     private int _scoresLength = -1;
 
@@ -36,19 +36,16 @@ internal sealed class ImanConoverWorkspace
     /// <summary>Score column j (at least n long), kept between runs.</summary>
     internal double[] ScoreColumn(int j, int n) => Column(ref _scoreColumns, j, n);
 
-    /// <summary>Rank column j (at least n long), kept between runs.</summary>
-    internal int[] RankColumn(int j, int n) => Column(ref _rankColumns, j, n);
+    /// <summary>Sort-order column j (at least n long), kept between runs.</summary>
+    internal int[] OrderColumn(int j, int n) => Column(ref _orderColumns, j, n);
 
     /// <summary>Makes sure columns 0..k−1 exist before they are used from several threads.</summary>
-    internal void Reserve(int k, int n, bool ranks)
+    internal void Reserve(int k, int n)
     {
         for (var j = 0; j < k; j++)
         {
             ScoreColumn(j, n);
-            if (ranks)
-            {
-                RankColumn(j, n);
-            }
+            OrderColumn(j, n);
         }
     }
 

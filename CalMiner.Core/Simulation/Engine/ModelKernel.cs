@@ -16,17 +16,14 @@ internal sealed class ModelKernel
     public const int Lanes = 4;
 
     private readonly ScenarioPlan _plan;
-    private readonly double[]?[] _columns;
     private readonly double[] _base;
     private readonly double[] _discount;
     private readonly double[] _preTaxDiscount;
 
     /// <param name="plan">The compiled scenario.</param>
-    /// <param name="columns">Per parameter of the plan, its sampled values by iteration (padded to a multiple of <see cref="Lanes"/>), or null to hold its base value.</param>
-    public ModelKernel(ScenarioPlan plan, double[]?[] columns)
+    public ModelKernel(ScenarioPlan plan)
     {
         _plan = plan;
-        _columns = columns;
         _base = plan.BaseValues;
         var document = plan.Document;
         _discount = [.. Enumerable.Range(0, plan.Periods).Select(t => CashFlowMath.DiscountFactor(t, document.DiscountRate, document.Discounting))];
@@ -43,12 +40,13 @@ internal sealed class ModelKernel
     }
 
     /// <summary>Evaluates iterations [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>); <paramref name="count"/> is a multiple of <see cref="Lanes"/>.</summary>
+    /// <param name="inputs">Per parameter of the plan, its sampled values from iteration <paramref name="start"/> on (at least <paramref name="count"/>), or null to hold its base value.</param>
     /// <param name="start">First iteration, a multiple of <see cref="Lanes"/>.</param>
     /// <param name="count">Number of iterations.</param>
     /// <param name="outputs">Where the outputs of each iteration go.</param>
     /// <param name="cashFlows">Scratch of at least periods × <paramref name="count"/> values.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Evaluate(int start, int count, OutputColumns outputs, Span<double> cashFlows)
+    public void Evaluate(double[]?[] inputs, int start, int count, OutputColumns outputs, Span<double> cashFlows)
     {
         var periods = _plan.Periods;
         Span<double> flows = stackalloc double[periods];
@@ -56,7 +54,7 @@ internal sealed class ModelKernel
         for (var group = 0; group < count; group += Lanes)
         {
             var groupFlows = cashFlows.Slice(group * periods, Lanes * periods);
-            EvaluateLanes(start + group, groupFlows, outputs);
+            EvaluateLanes(inputs, group, start + group, groupFlows, outputs);
             Irr(groupFlows, irr);
             for (var lane = 0; lane < Lanes; lane++)
             {
@@ -130,28 +128,33 @@ internal sealed class ModelKernel
         }
     }
 
-    private Vector256<double> Load(Slot slot, int iteration) =>
+    private Vector256<double> Load(double[]?[] inputs, Slot slot, int index) =>
         slot.Parameter < 0
             ? Vector256.Create(slot.Constant)
-            : _columns[slot.Parameter] is { } column
-                ? Vector256.LoadUnsafe(ref column[iteration])
+            : inputs[slot.Parameter] is { } column
+                ? Vector256.LoadUnsafe(ref column[index])
                 : Vector256.Create(_base[slot.Parameter]);
 
+    /// <param name="inputs">As for <see cref="Evaluate"/>.</param>
+    /// <param name="local">Index of the first lane in <paramref name="inputs"/>.</param>
+    /// <param name="i">Iteration of the first lane, its index in <paramref name="outputs"/>.</param>
+    /// <param name="cashFlows">Where the lanes' after-tax cash flows go.</param>
+    /// <param name="outputs">The output columns.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void EvaluateLanes(int i, Span<double> cashFlows, OutputColumns outputs)
+    private void EvaluateLanes(double[]?[] inputs, int local, int i, Span<double> cashFlows, OutputColumns outputs)
     {
         var plan = _plan;
         var zero = Vector256<double>.Zero;
-        var grade = Load(plan.GradeFactor, i);
-        var throughput = Load(plan.ThroughputFactor, i);
-        var opexFactor = Load(plan.OperatingCostFactor, i);
-        var mining = Load(plan.MiningPerTonne, i);
-        var processing = Load(plan.ProcessingPerTonne, i);
-        var generalAndAdmin = Load(plan.GeneralAndAdmin, i);
-        var carbonPrice = Load(plan.CarbonPrice, i);
-        var initialFactor = Load(plan.InitialCapitalFactor, i);
-        var sustainingFactor = Load(plan.SustainingCapitalFactor, i);
-        var taxRate = Load(plan.TaxRate, i);
+        var grade = Load(inputs, plan.GradeFactor, local);
+        var throughput = Load(inputs, plan.ThroughputFactor, local);
+        var opexFactor = Load(inputs, plan.OperatingCostFactor, local);
+        var mining = Load(inputs, plan.MiningPerTonne, local);
+        var processing = Load(inputs, plan.ProcessingPerTonne, local);
+        var generalAndAdmin = Load(inputs, plan.GeneralAndAdmin, local);
+        var carbonPrice = Load(inputs, plan.CarbonPrice, local);
+        var initialFactor = Load(inputs, plan.InitialCapitalFactor, local);
+        var sustainingFactor = Load(inputs, plan.SustainingCapitalFactor, local);
+        var taxRate = Load(inputs, plan.TaxRate, local);
 
         // Capital items: their amounts with contingency and factor, as the scalar model computes them.
         var items = plan.Capital;
@@ -164,7 +167,7 @@ internal sealed class ModelKernel
                 CapitalCategory.Sustaining => sustainingFactor,
                 _ => Vector256.Create(1.0),
             };
-            amounts[c] = Load(items[c].Amount, i) * Vector256.Create(items[c].WithContingency) * factor;
+            amounts[c] = Load(inputs, items[c].Amount, local) * Vector256.Create(items[c].WithContingency) * factor;
         }
 
         var products = plan.Products;
@@ -185,10 +188,10 @@ internal sealed class ModelKernel
             {
                 var product = products[k];
                 var contained = oreProcessed * Vector256.Create(product.Grade[t]) * grade * Vector256.Create(product.PayableUnitsPerTonneGrade);
-                var recovered = contained * Load(product.Recovery, i);
-                var paid = recovered * Load(product.Payability, i);
-                var productGross = paid * Load(product.Price, i);
-                var productSelling = paid * Load(product.SellingCost, i);
+                var recovered = contained * Load(inputs, product.Recovery, local);
+                var paid = recovered * Load(inputs, product.Payability, local);
+                var productGross = paid * Load(inputs, product.Price, local);
+                var productSelling = paid * Load(inputs, product.SellingCost, local);
                 gross += productGross;
                 selling += productSelling;
                 if (k == primary)
@@ -201,7 +204,7 @@ internal sealed class ModelKernel
             var royalties = zero;
             foreach (var royalty in plan.Royalties)
             {
-                royalties += Load(royalty.Rate, i) * (royalty.Basis == RoyaltyBasis.Nsr ? nsr : gross);
+                royalties += Load(inputs, royalty.Rate, local) * (royalty.Basis == RoyaltyBasis.Nsr ? nsr : gross);
             }
 
             var operating = plan.Operating[t];
@@ -214,8 +217,8 @@ internal sealed class ModelKernel
                     ConsumableDriver.TonneProcessed => oreProcessed,
                     _ => Vector256.Create(operating ? 1.0 : 0.0),
                 };
-                var quantity = Load(consumable.Rate, i) * driver;
-                consumables += quantity * Load(consumable.Price, i);
+                var quantity = Load(inputs, consumable.Rate, local) * driver;
+                consumables += quantity * Load(inputs, consumable.Price, local);
                 co2e += quantity * Vector256.Create(consumable.Co2eTonnesPerUnit);
             }
 
@@ -226,7 +229,7 @@ internal sealed class ModelKernel
                 {
                     if (t >= fleet.PurchasePeriod)
                     {
-                        equipment += Vector256.Create(fleet.Count * fleet.HoursPerPeriod) * Load(fleet.CostPerHour, i);
+                        equipment += Vector256.Create(fleet.Count * fleet.HoursPerPeriod) * Load(inputs, fleet.CostPerHour, local);
                     }
                 }
             }

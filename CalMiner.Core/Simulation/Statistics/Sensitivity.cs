@@ -6,9 +6,15 @@ namespace CalMiner.Simulation.Statistics;
 
 /// <summary>One sampled input of a run, as the sensitivity analysis sees it.</summary>
 /// <param name="Name">The parameter's name.</param>
-/// <param name="Values">The input's value in every iteration, in iteration order (no NaN).</param>
+/// <param name="Values">The input's value in every iteration (no NaN): in iteration order, or in rank order when <see cref="ValuesInRankOrder"/>.</param>
 internal sealed record SensitivityInput(string Name, ReadOnlyMemory<double> Values)
 {
+    /// <summary>
+    /// True when <see cref="SensitivityInput.Values"/>[r] is the value of rank r (the values sorted), as a sampler that knows
+    /// its strata can give them without a sort; then <see cref="Ranks"/> is required.
+    /// </summary>
+    public bool ValuesInRankOrder { get; init; }
+
     /// <summary>
     /// 0-based ranks of the values (a permutation of 0..n−1), when the sampler already knows them,
     /// e.g. Latin Hypercube strata; empty to rank the values here. Given ranks are used as they are,
@@ -53,17 +59,24 @@ internal static class Sensitivity
     /// <param name="target">The target output of every iteration (no NaN).</param>
     /// <param name="inputs">The inputs, each as long as the target.</param>
     /// <param name="options">Tail and threading settings; <see cref="SensitivityOptions.Default"/> when null.</param>
-    public static InputSensitivity[] Analyse(ReadOnlyMemory<double> target, IReadOnlyList<SensitivityInput> inputs, SensitivityOptions? options = null)
+    public static InputSensitivity[] Analyse(ReadOnlyMemory<double> target, IReadOnlyList<SensitivityInput> inputs, SensitivityOptions? options = null) =>
+        Analyse(target, inputs.Count, i => inputs[i], options);
+
+    /// <param name="target">The target output of every iteration (no NaN).</param>
+    /// <param name="count">The number of inputs.</param>
+    /// <param name="input">Makes input i when it is analysed, so that only a few inputs' columns exist at once.</param>
+    /// <param name="options">Tail and threading settings; <see cref="SensitivityOptions.Default"/> when null.</param>
+    public static InputSensitivity[] Analyse(ReadOnlyMemory<double> target, int count, Func<int, SensitivityInput> input, SensitivityOptions? options = null)
     {
         options ??= SensitivityOptions.Default;
         var n = target.Length;
         var parallelism = options.MaxDegreeOfParallelism;
-        var results = new InputSensitivity[inputs.Count];
+        var results = new InputSensitivity[count];
         if (n == 0)
         {
             for (var i = 0; i < results.Length; i++)
             {
-                results[i] = new InputSensitivity(inputs[i].Name, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+                results[i] = new InputSensitivity(input(i).Name, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
             }
 
             return results;
@@ -75,17 +88,19 @@ internal static class Sensitivity
         {
             MidRanks(target.Span, targetRanks.AsSpan(0, n));
             var tailCount = TailIterations(target, options, tail, parallelism);
-            var correlations = new double[inputs.Count];
-            FixedChunks.For(inputs.Count, parallelism, i =>
+            var correlations = new double[count];
+            FixedChunks.For(count, parallelism, i =>
             {
-                var input = inputs[i];
-                correlations[i] = input.Ranks.IsEmpty
-                    ? SpearmanOfValues(targetRanks.AsSpan(0, n), input.Values.Span)
-                    : Spearman(targetRanks.AsSpan(0, n), input.Ranks.Span);
-                results[i] = Tail(input, tail.AsSpan(0, tailCount));
+                var made = input(i);
+                correlations[i] = made.Ranks.IsEmpty
+                    ? SpearmanOfValues(targetRanks.AsSpan(0, n), made.Values.Span)
+                    : made.ValuesInRankOrder && HasTies(made.Values.Span)
+                        ? SpearmanOfTiedRanks(targetRanks.AsSpan(0, n), made.Ranks.Span, made.Values.Span)
+                        : Spearman(targetRanks.AsSpan(0, n), made.Ranks.Span);
+                results[i] = Tail(made, tail.AsSpan(0, tailCount));
             });
 
-            var contributions = new double[inputs.Count];
+            var contributions = new double[count];
             ContributionToVariance(correlations, contributions);
             for (var i = 0; i < results.Length; i++)
             {
@@ -202,6 +217,53 @@ internal static class Sensitivity
         }
     }
 
+    private static bool HasTies(ReadOnlySpan<double> sorted)
+    {
+        for (var r = 1; r < sorted.Length; r++)
+        {
+            if (sorted[r] == sorted[r - 1])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Spearman's ρ of an input whose values (in rank order) have ties: tied values share their mid-rank.</summary>
+    private static double SpearmanOfTiedRanks(ReadOnlySpan<double> targetRanks, ReadOnlySpan<int> ranks, ReadOnlySpan<double> sorted)
+    {
+        var n = sorted.Length;
+        var midRanks = ArrayPool<double>.Shared.Rent(n);
+        var inputRanks = ArrayPool<double>.Shared.Rent(n);
+        try
+        {
+            for (var start = 0; start < n;)
+            {
+                var end = start + 1;
+                while (end < n && sorted[end] == sorted[start])
+                {
+                    end++;
+                }
+
+                midRanks.AsSpan(start, end - start).Fill((start + end - 1) / 2.0);
+                start = end;
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                inputRanks[i] = midRanks[ranks[i]];
+            }
+
+            return Spearman(targetRanks, inputRanks.AsSpan(0, n));
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(midRanks);
+            ArrayPool<double>.Shared.Return(inputRanks);
+        }
+    }
+
     /// <summary>Indices of the tail iterations (target ≤ its P10, or ≥ its P90 for the upper tail), ascending.</summary>
     private static int TailIterations(ReadOnlyMemory<double> target, SensitivityOptions options, int[] tail, int parallelism)
     {
@@ -228,7 +290,7 @@ internal static class Sensitivity
         var sd = moments.Present > 1
             ? Math.Sqrt(OutputStatistics.SumOfSquaredDeviations(values, mean, 1) / (moments.Present - 1))
             : 0;
-        var median = Percentile(values, moments, 0.5, 1);
+        var median = input.ValuesInRankOrder ? Statistics.Percentile.OfSorted(values.Span, 0.5) : Percentile(values, moments, 0.5, 1);
         var tailMedian = double.NaN;
         if (!tail.IsEmpty)
         {
@@ -236,9 +298,10 @@ internal static class Sensitivity
             try
             {
                 var span = values.Span;
+                var ranks = input.ValuesInRankOrder ? input.Ranks.Span : [];
                 for (var i = 0; i < tail.Length; i++)
                 {
-                    subset[i] = span[tail[i]];
+                    subset[i] = input.ValuesInRankOrder ? span[ranks[tail[i]]] : span[tail[i]];
                 }
 
                 var slice = subset.AsMemory(0, tail.Length);
