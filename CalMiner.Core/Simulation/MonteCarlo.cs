@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using CalMiner.Economics;
 using CalMiner.Scenarios;
 using CalMiner.Simulation.Correlation;
@@ -82,6 +83,9 @@ public static class MonteCarlo
 
         private OutputColumns? _outputs;
         private double[][]? _inputSamples;
+
+        // Per chunk, by its first iteration, each input's (count, mean, sum of squared deviations); merged in iteration order.
+        private readonly ConcurrentDictionary<int, double[]> _inputMoments = new();
 
         private string[] UncertainNames => [.. _uncertain.Select(j => plan.ParameterNames[j])];
 
@@ -224,6 +228,7 @@ public static class MonteCarlo
         {
             var valid = Math.Min(count, iterations - start);
             var ranks = scratch.Ranks.AsSpan(0, valid);
+            var moments = new double[3 * _uncertain.Length];
             for (var u = 0; u < _uncertain.Length; u++)
             {
                 var values = scratch.Inputs[_uncertain[u]].AsSpan(0, count);
@@ -234,7 +239,28 @@ public static class MonteCarlo
                 {
                     values[..valid].CopyTo(samples[u].AsSpan(start));
                 }
+
+                var mean = Reductions.Moments(values[..valid]).Sum / valid;
+                (moments[3 * u], moments[3 * u + 1], moments[3 * u + 2]) = (valid, mean, Reductions.SumOfSquaredDeviations(values[..valid], mean));
             }
+
+            _inputMoments[start] = moments;
+        }
+
+        /// <summary>An input's sample standard deviation from the chunks' moments, merged in iteration order (Chan et al.).</summary>
+        private double StandardDeviation(int u)
+        {
+            double count = 0, mean = 0, squares = 0;
+            foreach (var (_, chunk) in _inputMoments.OrderBy(c => c.Key))
+            {
+                var (n, m, s) = (chunk[3 * u], chunk[3 * u + 1], chunk[3 * u + 2]);
+                var total = count + n;
+                var delta = m - mean;
+                (mean, squares) = (mean + delta * (n / total), squares + s + delta * delta * (count * n / total));
+                count = total;
+            }
+
+            return count > 1 ? Math.Sqrt(squares / (count - 1)) : 0;
         }
 
         private void RanksOf(int u, int start, Span<int> destination)
@@ -277,30 +303,31 @@ public static class MonteCarlo
         private SensitivityInput SensitivityInputOf(int u, int evaluated)
         {
             var name = plan.ParameterNames[_uncertain[u]];
-            var values = new double[evaluated];
-            if (evaluated < iterations)
+            if (evaluated == iterations && _samplers[u].StandardForm.Type is not (DistributionType.Discrete or DistributionType.Empirical))
             {
-                // A run stopped early: the first iterations' values, ranked by the analysis.
-                var ranks = new int[evaluated];
-                RanksOf(u, 0, ranks);
-                Values(u, ranks, values);
-                return new SensitivityInput(name, values);
-            }
-
-            // A whole run: each iteration's rank and the value of each rank are known, so nothing is sorted.
-            Span<int> sequence = stackalloc int[256];
-            for (var start = 0; start < evaluated; start += sequence.Length)
-            {
-                var part = sequence[..Math.Min(sequence.Length, evaluated - start)];
-                for (var i = 0; i < part.Length; i++)
+                // A whole run of an input without tied values: each iteration's rank is known and any rank's value
+                // can be computed, so nothing is sorted and no column of values is made.
+                return new SensitivityInput(name, ReadOnlyMemory<double>.Empty)
                 {
-                    part[i] = start + i;
-                }
-
-                Values(u, part, values.AsSpan(start, part.Length));
+                    Ranks = _ranks[u] ?? Strata(u),
+                    ValueOfRank = rank => ValueOfRank(u, rank),
+                    StandardDeviation = StandardDeviation(u),
+                };
             }
 
-            return new SensitivityInput(name, values) { Ranks = _ranks[u] ?? Strata(u), ValuesInRankOrder = true };
+            // A run stopped early, or values with ties: the iterations' values, ranked by the analysis.
+            var ranks = new int[evaluated];
+            var values = new double[evaluated];
+            RanksOf(u, 0, ranks);
+            Values(u, ranks, values);
+            return new SensitivityInput(name, values);
+        }
+
+        private double ValueOfRank(int u, int rank)
+        {
+            Span<double> value = stackalloc double[1];
+            Values(u, [rank], value);
+            return value[0];
         }
 
         private double[] Column(string output) => _outputs!.Named.First(o => o.Name == output).Values;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -6,21 +7,24 @@ namespace CalMiner.Simulation.Statistics;
 
 /// <summary>One sampled input of a run, as the sensitivity analysis sees it.</summary>
 /// <param name="Name">The parameter's name.</param>
-/// <param name="Values">The input's value in every iteration (no NaN): in iteration order, or in rank order when <see cref="ValuesInRankOrder"/>.</param>
+/// <param name="Values">The input's value in every iteration, in iteration order (no NaN); empty when <see cref="SensitivityInput.ValueOfRank"/> gives them.</param>
 internal sealed record SensitivityInput(string Name, ReadOnlyMemory<double> Values)
 {
-    /// <summary>
-    /// True when <see cref="SensitivityInput.Values"/>[r] is the value of rank r (the values sorted), as a sampler that knows
-    /// its strata can give them without a sort; then <see cref="Ranks"/> is required.
-    /// </summary>
-    public bool ValuesInRankOrder { get; init; }
-
     /// <summary>
     /// 0-based ranks of the values (a permutation of 0..n−1), when the sampler already knows them,
     /// e.g. Latin Hypercube strata; empty to rank the values here. Given ranks are used as they are,
     /// so pass them only for inputs without tied values.
     /// </summary>
     public ReadOnlyMemory<int> Ranks { get; init; }
+
+    /// <summary>
+    /// With <see cref="Ranks"/> and without <see cref="Values"/>: the value of rank r, for a sampler that can
+    /// compute any one (the quantile of a stratum); then <see cref="StandardDeviation"/> is required too.
+    /// </summary>
+    public Func<int, double>? ValueOfRank { get; init; }
+
+    /// <summary>The values' sample standard deviation, when they are given by <see cref="ValueOfRank"/>.</summary>
+    public double StandardDeviation { get; init; }
 }
 
 /// <summary>How one input drives the target.</summary>
@@ -94,10 +98,10 @@ internal static class Sensitivity
                 var made = input(i);
                 correlations[i] = made.Ranks.IsEmpty
                     ? SpearmanOfValues(targetRanks.AsSpan(0, n), made.Values.Span)
-                    : made.ValuesInRankOrder && HasTies(made.Values.Span)
-                        ? SpearmanOfTiedRanks(targetRanks.AsSpan(0, n), made.Ranks.Span, made.Values.Span)
-                        : Spearman(targetRanks.AsSpan(0, n), made.Ranks.Span);
-                results[i] = Tail(made, tail.AsSpan(0, tailCount));
+                    : Spearman(targetRanks.AsSpan(0, n), made.Ranks.Span);
+                results[i] = made.ValueOfRank is { } valueOfRank
+                    ? TailOfRanks(made, valueOfRank, tail.AsSpan(0, tailCount))
+                    : Tail(made, tail.AsSpan(0, tailCount));
             });
 
             var contributions = new double[count];
@@ -217,53 +221,6 @@ internal static class Sensitivity
         }
     }
 
-    private static bool HasTies(ReadOnlySpan<double> sorted)
-    {
-        for (var r = 1; r < sorted.Length; r++)
-        {
-            if (sorted[r] == sorted[r - 1])
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Spearman's ρ of an input whose values (in rank order) have ties: tied values share their mid-rank.</summary>
-    private static double SpearmanOfTiedRanks(ReadOnlySpan<double> targetRanks, ReadOnlySpan<int> ranks, ReadOnlySpan<double> sorted)
-    {
-        var n = sorted.Length;
-        var midRanks = ArrayPool<double>.Shared.Rent(n);
-        var inputRanks = ArrayPool<double>.Shared.Rent(n);
-        try
-        {
-            for (var start = 0; start < n;)
-            {
-                var end = start + 1;
-                while (end < n && sorted[end] == sorted[start])
-                {
-                    end++;
-                }
-
-                midRanks.AsSpan(start, end - start).Fill((start + end - 1) / 2.0);
-                start = end;
-            }
-
-            for (var i = 0; i < n; i++)
-            {
-                inputRanks[i] = midRanks[ranks[i]];
-            }
-
-            return Spearman(targetRanks, inputRanks.AsSpan(0, n));
-        }
-        finally
-        {
-            ArrayPool<double>.Shared.Return(midRanks);
-            ArrayPool<double>.Shared.Return(inputRanks);
-        }
-    }
-
     /// <summary>Indices of the tail iterations (target ≤ its P10, or ≥ its P90 for the upper tail), ascending.</summary>
     private static int TailIterations(ReadOnlyMemory<double> target, SensitivityOptions options, int[] tail, int parallelism)
     {
@@ -290,7 +247,7 @@ internal static class Sensitivity
         var sd = moments.Present > 1
             ? Math.Sqrt(OutputStatistics.SumOfSquaredDeviations(values, mean, 1) / (moments.Present - 1))
             : 0;
-        var median = input.ValuesInRankOrder ? Statistics.Percentile.OfSorted(values.Span, 0.5) : Percentile(values, moments, 0.5, 1);
+        var median = Percentile(values, moments, 0.5, 1);
         var tailMedian = double.NaN;
         if (!tail.IsEmpty)
         {
@@ -298,10 +255,9 @@ internal static class Sensitivity
             try
             {
                 var span = values.Span;
-                var ranks = input.ValuesInRankOrder ? input.Ranks.Span : [];
                 for (var i = 0; i < tail.Length; i++)
                 {
-                    subset[i] = input.ValuesInRankOrder ? span[ranks[tail[i]]] : span[tail[i]];
+                    subset[i] = span[tail[i]];
                 }
 
                 var slice = subset.AsMemory(0, tail.Length);
@@ -315,6 +271,69 @@ internal static class Sensitivity
 
         var shift = sd == 0 ? 0 : (tailMedian - median) / sd;
         return new InputSensitivity(input.Name, double.NaN, double.NaN, median, tailMedian, sd, shift);
+    }
+
+    /// <summary>
+    /// <see cref="Tail"/> from ranks: the value of each rank only grows with the rank, so a median of values
+    /// is the value of the median rank, and the tail's ranks are selected by marking them in a bitmap.
+    /// </summary>
+    private static InputSensitivity TailOfRanks(SensitivityInput input, Func<int, double> valueOfRank, ReadOnlySpan<int> tail)
+    {
+        var ranks = input.Ranks.Span;
+        var median = PercentileOfRanks(ranks.Length, 0.5, k => valueOfRank(k));
+        var tailMedian = double.NaN;
+        if (!tail.IsEmpty)
+        {
+            var words = (ranks.Length + 63) / 64;
+            var marks = ArrayPool<ulong>.Shared.Rent(words);
+            try
+            {
+                Array.Clear(marks, 0, words);
+                foreach (var i in tail)
+                {
+                    marks[ranks[i] >> 6] |= 1UL << ranks[i];
+                }
+
+                tailMedian = PercentileOfRanks(tail.Length, 0.5, k => valueOfRank(MarkedRank(marks.AsSpan(0, words), k)));
+            }
+            finally
+            {
+                ArrayPool<ulong>.Shared.Return(marks);
+            }
+        }
+
+        var sd = input.StandardDeviation;
+        var shift = sd == 0 ? 0 : (tailMedian - median) / sd;
+        return new InputSensitivity(input.Name, double.NaN, double.NaN, median, tailMedian, sd, shift);
+    }
+
+    /// <summary>The percentile of n values from their order statistics, the k-th given by <paramref name="orderStatistic"/>.</summary>
+    private static double PercentileOfRanks(int n, double probability, Func<int, double> orderStatistic)
+    {
+        Statistics.Percentile.Position(n, probability, out var lower, out var fraction);
+        var low = orderStatistic(lower);
+        return fraction == 0 ? low : Statistics.Percentile.Interpolate(low, orderStatistic(lower + 1), fraction);
+    }
+
+    /// <summary>The k-th (0-based) marked rank.</summary>
+    private static int MarkedRank(ReadOnlySpan<ulong> marks, int k)
+    {
+        for (var word = 0; ; word++)
+        {
+            var count = BitOperations.PopCount(marks[word]);
+            if (k < count)
+            {
+                var bits = marks[word];
+                for (; k > 0; k--)
+                {
+                    bits &= bits - 1;
+                }
+
+                return (word << 6) + BitOperations.TrailingZeroCount(bits);
+            }
+
+            k -= count;
+        }
     }
 
     private static double Percentile(ReadOnlyMemory<double> values, in RangeMoments moments, double probability, int parallelism)
