@@ -181,9 +181,8 @@ public static class MonteCarlo
         {
             cancellation.ThrowIfCancellationRequested();
             progress?.Report(new SimulationProgress("summarising", evaluated, asked));
-            var outputs = _outputs!;
             var statistics = new StatisticsOptions { MaxDegreeOfParallelism = threads };
-            var distributions = outputs.Named.ToDictionary(
+            var distributions = _outputs!.Named.ToDictionary(
                 o => o.Name,
                 o =>
                 {
@@ -192,7 +191,15 @@ public static class MonteCarlo
                 });
             cancellation.ThrowIfCancellationRequested();
 
-            var npv = outputs.NpvAfterTax.AsMemory(0, evaluated);
+            var samples = _inputSamples is { } inputs
+                ? new SimulationSamples(
+                    _uncertain.Select((j, u) => (j, u)).ToDictionary(p => plan.ParameterNames[p.j], p => inputs[p.u][..evaluated]),
+                    _outputs.Named.ToDictionary(o => o.Name, o => o.Values[..evaluated]))
+                : null;
+
+            // Only the after-tax NPV is needed from here on: the other output columns may go before the analysis needs memory.
+            var npv = _outputs.NpvAfterTax.AsMemory(0, evaluated);
+            (_outputs, _inputSamples) = (null, null);
             var influences = Sensitivity.Analyse(npv, _uncertain.Length, u => SensitivityInputOf(u, evaluated), new SensitivityOptions { MaxDegreeOfParallelism = threads })
                 // The kernel gives the contribution as a percentage; the public result keeps fractions as fractions.
                 .Select(s => new InputInfluence(s.Name, s.RankCorrelation, s.ContributionToVariance / 100, s.TailShift))
@@ -215,11 +222,7 @@ public static class MonteCarlo
                 Tornado = Tornado(),
                 Spider = Spider(),
                 Convergence = [.. points.Select(p => new ConvergenceCheckpoint(p.Iterations, p.Mean, p.Lower, p.Upper))],
-                Samples = _inputSamples is { } inputs
-                    ? new SimulationSamples(
-                        _uncertain.Select((j, u) => (j, u)).ToDictionary(p => plan.ParameterNames[p.j], p => inputs[p.u][..evaluated]),
-                        outputs.Named.ToDictionary(o => o.Name, o => o.Values[..evaluated]))
-                    : null,
+                Samples = samples,
             };
         }
 

@@ -26,8 +26,8 @@ namespace CalMiner.Simulation.Correlation;
 /// step a target of 0.5 comes out about 0.48.
 /// </para>
 /// <para>
-/// Cost: O(n·k²) arithmetic in cache-sized row blocks on all cores, plus one bucket sort per
-/// column (no comparison sort); inputs whose ranks the sampler gives (LHS strata) are not ranked.
+/// Cost: O(n·k²) arithmetic in cache-sized row blocks on all cores, plus one radix sort of the
+/// scores per column (no comparison sort); inputs whose ranks the sampler gives (LHS strata) are not ranked.
 /// The result depends only on the inputs (and the seed, when shuffling), never on the thread count.
 /// </para>
 /// </remarks>
@@ -102,6 +102,7 @@ internal static class ImanConover
     /// The heart of <see cref="Apply"/> on ranks alone: rewrites each column's ranks so that the values put in
     /// that rank order take on the target rank correlations. Only the permutation changes, so a sampler that
     /// can give the value of any rank (Latin Hypercube strata) never needs the values in iteration order.
+    /// The score columns are never stored: each block of rows gathers its scores from the table when needed.
     /// </summary>
     /// <param name="ranks">k columns, each a permutation of 0..n−1 giving each iteration's rank; rewritten in place.</param>
     /// <param name="target">Valid k×k target rank correlation matrix, rows in column order.</param>
@@ -118,50 +119,92 @@ internal static class ImanConover
         }
 
         var parallelism = options.MaxDegreeOfParallelism;
-        var shuffle = options.ShuffleSeed;
-        var scores = workspace.Scores(n);
-        workspace.Reserve(k, n);
+        var table = workspace.Scores(n);
 
-        // Scores in random order: by each column's own ranks, or shuffled.
-        FixedChunks.For(k, parallelism, j =>
+        // The score of each iteration, as an index into the table: its own rank, or a shuffled one.
+        ReadOnlyMemory<int>[] scoreOf = options.ShuffleSeed is { } seed
+            ? [.. Enumerable.Range(0, k).Select(j => (ReadOnlyMemory<int>)Shuffled(n, seed + ((ulong)j * 0xD1B54A32D192ED03UL)))]
+            : [.. ranks.Select(r => (ReadOnlyMemory<int>)r)];
+        var transform = Transform(target, table, scoreOf, n, parallelism);
+
+        // Column j of S·T needs the scores of columns 0..j, so the columns are ranked from the last down and
+        // a column's own ranks are overwritten only after every column that needs them is done. In the
+        // own-order mode the first column's scores are only rescaled (T is upper triangular), so it keeps its ranks.
+        var first = options.ShuffleSeed is null ? 1 : 0;
+        var (keys, order) = workspace.RadixScratch(n);
+        for (var j = k - 1; j >= first; j--)
         {
-            var column = workspace.ScoreColumn(j, n).AsSpan(0, n);
-            if (shuffle is { } seed)
-            {
-                scores.Span.CopyTo(column);
-                new SplitMix64(seed + ((ulong)j * 0xD1B54A32D192ED03UL)).Shuffle(column);
-            }
-            else
-            {
-                var r = ranks[j].Span;
-                var table = scores.Span;
-                for (var i = 0; i < n; i++)
-                {
-                    column[i] = table[r[i]];
-                }
-            }
-        });
+            ProductKeys(table, scoreOf, transform, j, n, keys, parallelism);
+            RankKeys(keys, ranks[j].Span, order);
+        }
+    }
 
-        var transform = Transform(target, workspace, k, n, scores.Span, parallelism);
-        MultiplyInPlace(workspace, transform, k, n, parallelism);
-
-        // In its own-order mode the first column's scores are only rescaled (T is upper triangular), so it keeps its ranks.
-        var first = shuffle is null ? 1 : 0;
-        FixedChunks.For(k - first, parallelism, c =>
+    private static int[] Shuffled(int n, ulong seed)
+    {
+        var indices = new int[n];
+        for (var i = 0; i < n; i++)
         {
-            var j = c + first;
-            var sortedScores = ArrayPool<double>.Shared.Rent(n);
+            indices[i] = i;
+        }
+
+        new SplitMix64(seed).Shuffle(indices.AsSpan());
+        return indices;
+    }
+
+    /// <summary>
+    /// Column j of S·T for every row, as radix keys: the products of <see cref="Transform"/>'s T with the rows' scores, in
+    /// row blocks on all cores, rounded to single precision and turned so that unsigned order is numeric order.
+    /// </summary>
+    private static void ProductKeys(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, double[] t, int j, int n, uint[] keys, int parallelism)
+    {
+        var k = scoreOf.Length;
+        var blocks = (n + BlockRows - 1) / BlockRows;
+        FixedChunks.For(blocks, parallelism, b =>
+        {
+            var start = b * BlockRows;
+            var length = Math.Min(BlockRows, n - start);
+            var buffer = ArrayPool<double>.Shared.Rent((j + 1) * BlockRows);
             try
             {
-                BucketSort.Ranks(workspace.ScoreColumn(j, n).AsSpan(0, n), ranks[j].Span, sortedScores.AsSpan(0, n), workspace.OrderColumn(j, n).AsSpan(0, n));
+                for (var l = 0; l <= j; l++)
+                {
+                    Gather(table.Span, scoreOf[l].Span.Slice(start, length), buffer.AsSpan(l * BlockRows, length));
+                }
+
+                ref var s = ref MemoryMarshal.GetArrayDataReference(buffer);
+                var diagonal = t[(j * k) + j];
+                var i = 0;
+                for (; i <= length - Vector256<double>.Count; i += Vector256<double>.Count)
+                {
+                    var sum = Vector256.LoadUnsafe(ref s, (nuint)((j * BlockRows) + i)) * diagonal;
+                    for (var l = 0; l < j; l++)
+                    {
+                        sum += Vector256.LoadUnsafe(ref s, (nuint)((l * BlockRows) + i)) * t[(l * k) + j];
+                    }
+
+                    for (var lane = 0; lane < Vector256<double>.Count; lane++)
+                    {
+                        keys[start + i + lane] = RadixKey(sum.GetElement(lane));
+                    }
+                }
+
+                for (; i < length; i++)
+                {
+                    var sum = buffer[(j * BlockRows) + i] * diagonal;
+                    for (var l = 0; l < j; l++)
+                    {
+                        sum += buffer[(l * BlockRows) + i] * t[(l * k) + j];
+                    }
+
+                    keys[start + i] = RadixKey(sum);
+                }
             }
             finally
             {
-                ArrayPool<double>.Shared.Return(sortedScores);
+                ArrayPool<double>.Shared.Return(buffer);
             }
         });
     }
-
     /// <summary>
     /// The target as Pearson correlations of normal scores, r = 2·sin(π·ρs/6), and its lower
     /// Cholesky factor. The conversion can leave a valid but nearly singular target a hair outside
@@ -189,11 +232,75 @@ internal static class ImanConover
         return factor;
     }
 
-    /// <summary>T = E⁻ᵀ·Pᵀ (upper triangular), from the scores' own correlation Q = E·Eᵀ and the target factor P.</summary>
-    private static double[] Transform(CorrelationMatrix target, ImanConoverWorkspace workspace, int k, int n, ReadOnlySpan<double> scores, int parallelism)
+    /// <summary>Single-precision bits of a score, turned so that unsigned order is numeric order (−0 and +0 alike).</summary>
+    private static uint RadixKey(double score)
     {
+        var bits = BitConverter.SingleToUInt32Bits((float)score + 0f);
+        return (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
+    }
+
+    /// <summary>
+    /// The rank of each key (the first n of <paramref name="keys"/>; the next n are scratch) by a stable
+    /// three-pass radix sort: scores closer than single precision (a few parts in 10⁸) are ranked in row
+    /// order, which changes no rank correlation measurably and costs three linear passes instead of a sort.
+    /// </summary>
+    private static void RankKeys(uint[] keys, Span<int> ranks, int[] order)
+    {
+        const int Bits = 11, Buckets = 1 << Bits, Mask = Buckets - 1;
+        var n = ranks.Length;
+        var key = keys.AsSpan(0, n);
+        var other = keys.AsSpan(n, n);
+        Span<int> histogram = new int[3 * Buckets];
+        foreach (var x in key)
+        {
+            histogram[(int)(x & Mask)]++;
+            histogram[Buckets + (int)((x >> Bits) & Mask)]++;
+            histogram[(2 * Buckets) + (int)(x >> (2 * Bits))]++;
+        }
+
+        for (var pass = 0; pass < 3; pass++)
+        {
+            var start = 0;
+            foreach (ref var count in histogram.Slice(pass * Buckets, Buckets))
+            {
+                (count, start) = (start, start + count);
+            }
+        }
+
+        // Pass 1 from row order into (ranks as scratch, other), pass 2 into (order, key), pass 3 gives each row its rank.
+        for (var i = 0; i < n; i++)
+        {
+            var p = histogram[(int)(key[i] & Mask)]++;
+            (ranks[p], other[p]) = (i, key[i]);
+        }
+
+        for (var q = 0; q < n; q++)
+        {
+            var p = histogram[Buckets + (int)((other[q] >> Bits) & Mask)]++;
+            (order[p], key[p]) = (ranks[q], other[q]);
+        }
+
+        var last = histogram.Slice(2 * Buckets, Buckets);
+        for (var q = 0; q < n; q++)
+        {
+            ranks[order[q]] = last[(int)(key[q] >> (2 * Bits))]++;
+        }
+    }
+
+    private static void Gather(ReadOnlySpan<double> table, ReadOnlySpan<int> index, Span<double> destination)
+    {
+        for (var i = 0; i < index.Length; i++)
+        {
+            destination[i] = table[index[i]];
+        }
+    }
+
+    /// <summary>T = E⁻ᵀ·Pᵀ (upper triangular), from the scores' own correlation Q = E·Eᵀ and the target factor P.</summary>
+    private static double[] Transform(CorrelationMatrix target, ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, int n, int parallelism)
+    {
+        var k = scoreOf.Length;
         var p = PearsonTargetFactor(target);
-        var q = ScoreCorrelation(workspace, k, n, scores, parallelism);
+        var q = ScoreCorrelation(table, scoreOf, n, parallelism);
         var e = new double[k * k];
         var inverse = new double[k * k];
         var invertible = SmallMatrix.TryCholesky(q, k, e, 1e-12);
@@ -238,11 +345,11 @@ internal static class ImanConover
     /// to exactly 0, so Q = SᵀS / Σa². Row blocks run in parallel; their partial products are added
     /// in block order.
     /// </summary>
-    private static double[] ScoreCorrelation(ImanConoverWorkspace workspace, int k, int n, ReadOnlySpan<double> scores, int parallelism)
+    private static double[] ScoreCorrelation(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, int n, int parallelism)
     {
+        var k = scoreOf.Length;
         var blocks = (n + BlockRows - 1) / BlockRows;
         var pairs = k * k;
-        var columns = workspace.ScoreColumns;
         var partials = ArrayPool<double>.Shared.Rent(blocks * pairs);
         try
         {
@@ -251,18 +358,27 @@ internal static class ImanConover
                 var start = b * BlockRows;
                 var length = Math.Min(BlockRows, n - start);
                 var partial = partials.AsSpan(b * pairs, pairs);
-                for (var j = 0; j < k; j++)
+                var buffer = ArrayPool<double>.Shared.Rent(k * BlockRows);
+                try
                 {
-                    var x = columns[j].AsSpan(start, length);
-                    for (var l = 0; l <= j; l++)
+                    for (var j = 0; j < k; j++)
                     {
-                        partial[(j * k) + l] = Dot(x, columns[l].AsSpan(start, length));
+                        Gather(table.Span, scoreOf[j].Span.Slice(start, length), buffer.AsSpan(j * BlockRows, length));
+                        var x = buffer.AsSpan(j * BlockRows, length);
+                        for (var l = 0; l <= j; l++)
+                        {
+                            partial[(j * k) + l] = Dot(x, buffer.AsSpan(l * BlockRows, length));
+                        }
                     }
+                }
+                finally
+                {
+                    ArrayPool<double>.Shared.Return(buffer);
                 }
             });
 
             var sumOfSquares = 0.0;
-            foreach (var a in scores)
+            foreach (var a in table.Span)
             {
                 sumOfSquares += a * a;
             }
@@ -296,47 +412,6 @@ internal static class ImanConover
         {
             ArrayPool<double>.Shared.Return(partials);
         }
-    }
-
-    /// <summary>S ← S·T in place, T upper triangular: within a row block, column j is rebuilt from columns 0..j, last column first.</summary>
-    private static void MultiplyInPlace(ImanConoverWorkspace workspace, double[] t, int k, int n, int parallelism)
-    {
-        var blocks = (n + BlockRows - 1) / BlockRows;
-        var columns = workspace.ScoreColumns;
-        FixedChunks.For(blocks, parallelism, b =>
-        {
-            var start = b * BlockRows;
-            var length = Math.Min(BlockRows, n - start);
-            for (var j = k - 1; j >= 0; j--)
-            {
-                var destination = columns[j].AsSpan(start, length);
-                ref var d = ref MemoryMarshal.GetReference(destination);
-                var diagonal = t[(j * k) + j];
-                var i = 0;
-                for (; i <= length - Vector256<double>.Count; i += Vector256<double>.Count)
-                {
-                    var sum = Vector256.LoadUnsafe(ref d, (nuint)i) * diagonal;
-                    for (var l = 0; l < j; l++)
-                    {
-                        ref var s = ref MemoryMarshal.GetArrayDataReference(columns[l]);
-                        sum += Vector256.LoadUnsafe(ref s, (nuint)(start + i)) * t[(l * k) + j];
-                    }
-
-                    sum.StoreUnsafe(ref d, (nuint)i);
-                }
-
-                for (; i < length; i++)
-                {
-                    var sum = destination[i] * diagonal;
-                    for (var l = 0; l < j; l++)
-                    {
-                        sum += columns[l][start + i] * t[(l * k) + j];
-                    }
-
-                    destination[i] = sum;
-                }
-            }
-        });
     }
 
     private static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)

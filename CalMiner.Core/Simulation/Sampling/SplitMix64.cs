@@ -43,7 +43,7 @@ internal struct SplitMix64
     }
 
     /// <summary>Fisher–Yates shuffle.</summary>
-    public void Shuffle(Span<double> values)
+    public void Shuffle<T>(Span<T> values)
     {
         for (var i = values.Length - 1; i > 0; i--)
         {
