@@ -63,8 +63,12 @@ internal static class CashFlowMath
             return 1 / x - 1;
         }
 
-        return signChanges == 1 ? BracketedRoot(cashFlows) : ScannedRoot(cashFlows);
+        return RootSearch(cashFlows, signChanges);
     }
+
+    /// <summary>What <see cref="Irr"/> does when Newton's method does not settle the answer; the simulation calls it for such lanes directly.</summary>
+    internal static double RootSearch(ReadOnlySpan<double> cashFlows, int signChanges) =>
+        signChanges == 1 ? BracketedRoot(cashFlows) : ScannedRoot(cashFlows);
 
     /// <summary>Newton's method on P from <see cref="NewtonStart"/>; false when it leaves x &gt; 0 or does not settle.</summary>
     internal static bool Newton(ReadOnlySpan<double> c, out double x)

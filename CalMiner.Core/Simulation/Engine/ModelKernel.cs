@@ -49,28 +49,18 @@ internal sealed class ModelKernel
     public void Evaluate(double[]?[] inputs, int start, int count, OutputColumns outputs, Span<double> cashFlows)
     {
         var periods = _plan.Periods;
-        Span<double> flows = stackalloc double[periods];
-        Span<double> irr = stackalloc double[Lanes];
         for (var group = 0; group < count; group += Lanes)
         {
             var groupFlows = cashFlows.Slice(group * periods, Lanes * periods);
             EvaluateLanes(inputs, group, start + group, groupFlows, outputs);
-            Irr(groupFlows, irr);
-            for (var lane = 0; lane < Lanes; lane++)
-            {
-                Lane(groupFlows, lane, flows);
-                var iteration = start + group + lane;
-                outputs.IrrAfterTax[iteration] = irr[lane];
-                outputs.PaybackYears[iteration] = CashFlowMath.Payback(flows);
-                outputs.PeakFunding[iteration] = CashFlowCalculator.PeakFunding(flows);
-            }
+            Irr(groupFlows, outputs.IrrAfterTax.AsSpan(start + group, Lanes));
         }
     }
 
     /// <summary>
     /// The IRR of four lanes of cash flows (period-major, <see cref="Lanes"/> values per period), by the steps of
     /// <see cref="CashFlowMath.Irr"/>: Newton's method from 10 % in all lanes at once, then the first-root check
-    /// per lane; a lane where that does not settle it runs the scalar kernel, which takes the same path.
+    /// per lane; a lane where that does not settle it goes on to the scalar kernel's root search, as the scalar kernel would.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Irr(ReadOnlySpan<double> cashFlows, Span<double> irr)
@@ -116,7 +106,7 @@ internal sealed class ModelKernel
                 ? double.NaN
                 : converged.GetElement(lane) != 0 && CashFlowMath.IsFirstRoot(flows, root, signChanges[lane], lowestSign[lane])
                     ? 1 / root - 1
-                    : CashFlowMath.Irr(flows);
+                    : CashFlowMath.RootSearch(flows, signChanges[lane]);
         }
     }
 
@@ -175,6 +165,8 @@ internal sealed class ModelKernel
         Vector256<double> losses = zero, previousWorkingCapital = zero, npvAfterTax = zero, npvPreTax = zero;
         Vector256<double> totalOpex = zero, totalPrimaryGross = zero, totalPrimarySelling = zero, totalNsr = zero;
         Vector256<double> totalRoyalties = zero, totalSustaining = zero, totalPrimaryPayable = zero;
+        Vector256<double> cumulative = zero, minimum = zero, payback = zero, found = zero, everNegative = zero;
+        var finite = Vector256<double>.AllBitsSet;
         var receivable = Vector256.Create(plan.ReceivableFraction);
         var payable = Vector256.Create(plan.PayableFraction);
         for (var t = 0; t < plan.Periods; t++)
@@ -289,6 +281,16 @@ internal sealed class ModelKernel
             npvPreTax += preTax * Vector256.Create(_preTaxDiscount[t]);
             afterTax.StoreUnsafe(ref cashFlows[t * Lanes]);
 
+            // Payback and peak funding as CashFlowMath.Payback and CashFlowCalculator.PeakFunding find them.
+            var previous = cumulative;
+            cumulative += afterTax;
+            var turned = ~found & Vector256.LessThan(previous, zero) & Vector256.GreaterThanOrEqual(cumulative, zero);
+            payback = Vector256.ConditionalSelect(turned, Vector256.Create((double)t) + (-previous / afterTax), payback);
+            found |= turned;
+            everNegative |= Vector256.LessThan(cumulative, zero);
+            finite &= Vector256.Equals(afterTax - afterTax, zero);
+            minimum = Vector256.Min(minimum, cumulative);
+
             totalOpex += opex;
             totalPrimaryGross += primaryGross;
             totalPrimarySelling += primarySelling;
@@ -298,13 +300,16 @@ internal sealed class ModelKernel
             totalPrimaryPayable += primaryPayable;
         }
 
+        var nan = Vector256.Create(double.NaN);
+        payback = Vector256.ConditionalSelect(found, payback, Vector256.ConditionalSelect(everNegative, nan, zero));
+        Vector256.ConditionalSelect(finite, payback, nan).StoreUnsafe(ref outputs.PaybackYears[i]);
+        (-minimum).StoreUnsafe(ref outputs.PeakFunding[i]);
         npvAfterTax.StoreUnsafe(ref outputs.NpvAfterTax[i]);
         npvPreTax.StoreUnsafe(ref outputs.NpvPreTax[i]);
 
         // C1 and AISC per payable primary unit, absent (NaN) without primary production.
         var byProductNsr = totalNsr - (totalPrimaryGross - totalPrimarySelling);
         var some = Vector256.GreaterThan(totalPrimaryPayable, zero);
-        var nan = Vector256.Create(double.NaN);
         var cashCost = Vector256.ConditionalSelect(some, (totalOpex + totalPrimarySelling - byProductNsr) / totalPrimaryPayable, nan);
         var aisc = cashCost + (totalRoyalties + totalSustaining) / totalPrimaryPayable;
         cashCost.StoreUnsafe(ref outputs.CashCostPerUnit[i]);
