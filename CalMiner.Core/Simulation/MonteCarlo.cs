@@ -101,6 +101,7 @@ public static class MonteCarlo
                 return;
             }
 
+            // Monte Carlo: each input's uniforms are ranked once; from then on both methods are ranks and the uniform of each rank.
             Parallel.For(0, _uncertain.Length, _parallel, u =>
             {
                 var uniforms = new double[iterations];
