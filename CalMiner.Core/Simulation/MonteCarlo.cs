@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using CalMiner.Economics;
 using CalMiner.Scenarios;
 using CalMiner.Simulation.Correlation;
@@ -48,10 +50,16 @@ public static class MonteCarlo
         var run = new Runner(plan, iterations, options.Seed ?? settings.Seed, options.Sampling ?? settings.Sampling, options.MaxDegreeOfParallelism, progress, cancellationToken);
         run.Sample();
         var repaired = run.Correlate(options.RepairCorrelations);
-        var evaluated = run.Evaluate(rule);
-        return run.Summarise(evaluated, iterations, repaired, options.KeepSamples);
+        var evaluated = run.Evaluate(rule, options.KeepSamples);
+        return run.Summarise(evaluated, iterations, repaired);
     }
 
+    /// <summary>
+    /// One run. Every input is described by each iteration's rank and the uniform of each rank: Latin Hypercube
+    /// strata and their uniforms are computed wherever they are needed, so no input column is kept; Monte Carlo
+    /// uniforms are ranked once. The rank correlation rewrites only ranks. Inputs are sampled chunk by chunk
+    /// just before the model evaluates them.
+    /// </summary>
     private sealed class Runner(
         ScenarioPlan plan, int iterations, long seed, SamplingMethod sampling, int threads,
         IProgress<SimulationProgress>? progress, CancellationToken cancellation)
@@ -59,17 +67,25 @@ public static class MonteCarlo
         private readonly ParallelOptions _parallel = new() { MaxDegreeOfParallelism = threads, CancellationToken = cancellation };
         private readonly int _padded = (iterations + ModelKernel.Lanes - 1) / ModelKernel.Lanes * ModelKernel.Lanes;
 
-        // The uncertain parameters, in the scenario's order, with their samplers and sampled columns.
+        // The uncertain parameters, in the scenario's order, with their samplers.
         private readonly int[] _uncertain = [.. Enumerable.Range(0, plan.ParameterNames.Length)
             .Where(j => plan.Document.Parameters[plan.ParameterNames[j]].Distribution is { Type: not DistributionType.Constant })];
 
-        private readonly double[]?[] _columns = new double[plan.ParameterNames.Length][];
         private ParameterSampler[] _samplers = [];
-        private SamplingPlan? _sampling;
-        private OutputColumns? _outputs;
+        private SamplingPlan _sampling = null!;
 
-        // Uncertain parameters reordered by the rank correlation; the others keep their Latin Hypercube strata as ranks.
-        private int[] _correlated = [];
+        // Per uncertain input, each iteration's rank when it is held (Monte Carlo, or reordered by the rank
+        // correlation); null for Latin Hypercube strata, which are computed when needed.
+        private int[]?[] _ranks = [];
+
+        // Monte Carlo only: each input's uniforms in ascending order, the uniform of each rank.
+        private double[]?[] _sortedUniforms = [];
+
+        private OutputColumns? _outputs;
+        private double[][]? _inputSamples;
+
+        // Per chunk, by its first iteration, each input's (count, mean, sum of squared deviations); merged in iteration order.
+        private readonly ConcurrentDictionary<int, double[]> _inputMoments = new();
 
         private string[] UncertainNames => [.. _uncertain.Select(j => plan.ParameterNames[j])];
 
@@ -78,29 +94,24 @@ public static class MonteCarlo
             progress?.Report(new SimulationProgress("sampling", 0, iterations));
             _samplers = [.. _uncertain.Select(j => ParameterSampler.Create(plan.Document.Parameters[plan.ParameterNames[j]].Distribution!))];
             _sampling = new SamplingPlan(seed, sampling, iterations, UncertainNames);
+            _ranks = new int[]?[_uncertain.Length];
+            _sortedUniforms = new double[]?[_uncertain.Length];
             if (_sampling.HasStrata)
             {
-                // Each parameter's strata are one shuffle over all iterations; shuffle them side by side.
-                Parallel.For(0, _uncertain.Length, _parallel, u => _sampling.Ranks(u));
+                return;
             }
 
-            for (var u = 0; u < _uncertain.Length; u++)
+            // Monte Carlo: each input's uniforms are ranked once; from then on both methods are ranks and the uniform of each rank.
+            Parallel.For(0, _uncertain.Length, _parallel, u =>
             {
-                var column = new double[_padded];
-                var sampler = _samplers[u];
-                var index = u;
-                Parallel.For(0, _sampling.BlockCount, _parallel, block =>
-                {
-                    var (start, count) = _sampling.Block(block);
-                    var values = column.AsSpan(start, count);
-                    _sampling.Uniforms(index, start, values);
-                    sampler.Quantiles(values, values);
-                });
-
-                // The lanes past the last iteration are computed and dropped; give them a valid input.
-                column.AsSpan(iterations).Fill(column[iterations - 1]);
-                _columns[_uncertain[u]] = column;
-            }
+                var uniforms = new double[iterations];
+                _sampling.Uniforms(u, 0, uniforms);
+                var (ranks, sorted) = (new int[iterations], new double[iterations]);
+                var order = ArrayPool<int>.Shared.Rent(iterations);
+                BucketSort.Ranks(uniforms, ranks, sorted, order.AsSpan(0, iterations));
+                ArrayPool<int>.Shared.Return(order);
+                (_ranks[u], _sortedUniforms[u]) = (ranks, sorted);
+            });
         }
 
         public bool Correlate(bool repair)
@@ -116,27 +127,23 @@ public static class MonteCarlo
 
             // Only the correlated parameters are reordered, so the others keep their independent samples.
             var names = UncertainNames;
-            var correlated = _correlated = [.. Enumerable.Range(0, names.Length).Where(u => pairs.Any(p => p.A == names[u] || p.B == names[u]))];
+            int[] correlated = [.. Enumerable.Range(0, names.Length).Where(u => pairs.Any(p => p.A == names[u] || p.B == names[u]))];
             var prepared = CorrelationMatrixValidation.Prepare(CorrelationMatrix.FromPairs([.. correlated.Select(u => names[u])], pairs), repair);
-            var columns = correlated.Select(u => (Memory<double>)_columns[_uncertain[u]].AsMemory(0, iterations)).ToArray();
-            IReadOnlyList<ReadOnlyMemory<int>>? ranks = sampling == SamplingMethod.LatinHypercube
-                ? [.. correlated.Select(u => (ReadOnlyMemory<int>)_sampling!.Ranks(u).ToArray())]
-                : null;
-            ImanConover.Apply(columns, prepared.Matrix, new ImanConoverWorkspace(), new ImanConoverOptions { MaxDegreeOfParallelism = threads }, ranks);
             foreach (var u in correlated)
             {
-                var column = _columns[_uncertain[u]]!;
-                column.AsSpan(iterations).Fill(column[iterations - 1]);
+                _ranks[u] ??= Strata(u);
             }
 
+            ImanConover.Reorder([.. correlated.Select(u => (Memory<int>)_ranks[u])], prepared.Matrix, new ImanConoverWorkspace(), new ImanConoverOptions { MaxDegreeOfParallelism = threads });
             return prepared.Repaired;
         }
 
         /// <summary>Evaluates every iteration, or until the convergence rule is met at a checkpoint; returns the iterations evaluated.</summary>
-        public int Evaluate(ConvergenceRule? rule)
+        public int Evaluate(ConvergenceRule? rule, bool keepSamples)
         {
             _outputs = new OutputColumns(_padded);
-            var kernel = new ModelKernel(plan, _columns);
+            _inputSamples = keepSamples ? [.. _uncertain.Select(_ => new double[iterations])] : null;
+            var kernel = new ModelKernel(plan);
             var metric = rule is null ? (ConvergenceMetric?)null : ConvergenceMetric.Parse(rule.Metric);
             var checkpoints = rule is null ? [iterations] : Statistics.Convergence.Checkpoints(iterations);
             var done = 0;
@@ -149,11 +156,12 @@ public static class MonteCarlo
                 {
                     var chunks = (to - from + Chunk - 1) / Chunk;
                     var completed = from;
-                    Parallel.For(0, chunks, _parallel, () => new double[plan.Periods * Chunk], (c, _, scratch) =>
+                    Parallel.For(0, chunks, _parallel, () => new ChunkScratch(plan, _uncertain), (c, _, scratch) =>
                     {
                         var start = from + c * Chunk;
                         var count = Math.Min(Chunk, to - start);
-                        kernel.Evaluate(start, count, _outputs, scratch);
+                        SampleChunk(start, count, scratch);
+                        kernel.Evaluate(scratch.Inputs, start, count, _outputs, scratch.CashFlows);
                         progress?.Report(new SimulationProgress("evaluating", Math.Min(Interlocked.Add(ref completed, count), iterations), iterations));
                         return scratch;
                     }, _ => { });
@@ -170,13 +178,12 @@ public static class MonteCarlo
             return done;
         }
 
-        public SimulationResult Summarise(int evaluated, int asked, bool repaired, bool keepSamples)
+        public SimulationResult Summarise(int evaluated, int asked, bool repaired)
         {
             cancellation.ThrowIfCancellationRequested();
             progress?.Report(new SimulationProgress("summarising", evaluated, asked));
-            var outputs = _outputs!;
             var statistics = new StatisticsOptions { MaxDegreeOfParallelism = threads };
-            var distributions = outputs.Named.ToDictionary(
+            var distributions = _outputs!.Named.ToDictionary(
                 o => o.Name,
                 o =>
                 {
@@ -185,16 +192,16 @@ public static class MonteCarlo
                 });
             cancellation.ThrowIfCancellationRequested();
 
-            var npv = outputs.NpvAfterTax.AsMemory(0, evaluated);
-            var influences = Sensitivity.Analyse(
-                    npv,
-                    [.. _uncertain.Select((j, u) => new SensitivityInput(plan.ParameterNames[j], _columns[j].AsMemory(0, evaluated))
-                    {
-                        Ranks = evaluated == iterations && sampling == SamplingMethod.LatinHypercube && !_correlated.Contains(u)
-                            ? _sampling!.Ranks(u).ToArray()
-                            : default,
-                    })],
-                    new SensitivityOptions { MaxDegreeOfParallelism = threads })
+            var samples = _inputSamples is { } inputs
+                ? new SimulationSamples(
+                    _uncertain.Select((j, u) => (j, u)).ToDictionary(p => plan.ParameterNames[p.j], p => inputs[p.u][..evaluated]),
+                    _outputs.Named.ToDictionary(o => o.Name, o => o.Values[..evaluated]))
+                : null;
+
+            // Only the after-tax NPV is needed from here on: the other output columns may go before the analysis needs memory.
+            var npv = _outputs.NpvAfterTax.AsMemory(0, evaluated);
+            (_outputs, _inputSamples) = (null, null);
+            var influences = Sensitivity.Analyse(npv, _uncertain.Length, u => SensitivityInputOf(u, evaluated), new SensitivityOptions { MaxDegreeOfParallelism = threads })
                 // The kernel gives the contribution as a percentage; the public result keeps fractions as fractions.
                 .Select(s => new InputInfluence(s.Name, s.RankCorrelation, s.ContributionToVariance / 100, s.TailShift))
                 .OrderByDescending(s => Math.Abs(s.RankCorrelation))
@@ -216,12 +223,115 @@ public static class MonteCarlo
                 Tornado = Tornado(),
                 Spider = Spider(),
                 Convergence = [.. points.Select(p => new ConvergenceCheckpoint(p.Iterations, p.Mean, p.Lower, p.Upper))],
-                Samples = keepSamples
-                    ? new SimulationSamples(
-                        _uncertain.ToDictionary(j => plan.ParameterNames[j], j => _columns[j]![..evaluated]),
-                        outputs.Named.ToDictionary(o => o.Name, o => o.Values[..evaluated]))
-                    : null,
+                Samples = samples,
             };
+        }
+
+        /// <summary>Samples the inputs of iterations [start, start + count); the lanes past the last iteration repeat it, a valid input.</summary>
+        private void SampleChunk(int start, int count, ChunkScratch scratch)
+        {
+            var valid = Math.Min(count, iterations - start);
+            var ranks = scratch.Ranks.AsSpan(0, valid);
+            var moments = new double[3 * _uncertain.Length];
+            for (var u = 0; u < _uncertain.Length; u++)
+            {
+                var values = scratch.Inputs[_uncertain[u]].AsSpan(0, count);
+                RanksOf(u, start, ranks);
+                Values(u, ranks, values[..valid]);
+                values[valid..].Fill(values[valid - 1]);
+                if (_inputSamples is { } samples)
+                {
+                    values[..valid].CopyTo(samples[u].AsSpan(start));
+                }
+
+                var mean = Reductions.Moments(values[..valid]).Sum / valid;
+                (moments[3 * u], moments[3 * u + 1], moments[3 * u + 2]) = (valid, mean, Reductions.SumOfSquaredDeviations(values[..valid], mean));
+            }
+
+            _inputMoments[start] = moments;
+        }
+
+        /// <summary>An input's sample standard deviation from the chunks' moments, merged in iteration order (Chan et al.).</summary>
+        private double StandardDeviation(int u)
+        {
+            double count = 0, mean = 0, squares = 0;
+            foreach (var (_, chunk) in _inputMoments.OrderBy(c => c.Key))
+            {
+                var (n, m, s) = (chunk[3 * u], chunk[3 * u + 1], chunk[3 * u + 2]);
+                var total = count + n;
+                var delta = m - mean;
+                (mean, squares) = (mean + delta * (n / total), squares + s + delta * delta * (count * n / total));
+                count = total;
+            }
+
+            return count > 1 ? Math.Sqrt(squares / (count - 1)) : 0;
+        }
+
+        private void RanksOf(int u, int start, Span<int> destination)
+        {
+            if (_ranks[u] is { } ranks)
+            {
+                ranks.AsSpan(start, destination.Length).CopyTo(destination);
+            }
+            else
+            {
+                _sampling.Strata(u, start, destination);
+            }
+        }
+
+        /// <summary>The sample of each rank; a sample's rank among its input's samples is the rank of its uniform.</summary>
+        private void Values(int u, ReadOnlySpan<int> ranks, Span<double> destination)
+        {
+            if (_sortedUniforms[u] is { } sorted)
+            {
+                for (var i = 0; i < ranks.Length; i++)
+                {
+                    destination[i] = sorted[ranks[i]];
+                }
+            }
+            else
+            {
+                _sampling.StratumUniforms(u, ranks, destination);
+            }
+
+            _samplers[u].Quantiles(destination, destination);
+        }
+
+        private int[] Strata(int u)
+        {
+            var strata = new int[iterations];
+            _sampling.Strata(u, 0, strata);
+            return strata;
+        }
+
+        private SensitivityInput SensitivityInputOf(int u, int evaluated)
+        {
+            var name = plan.ParameterNames[_uncertain[u]];
+            if (evaluated == iterations && _samplers[u].StandardForm.Type is not (DistributionType.Discrete or DistributionType.Empirical))
+            {
+                // A whole run of an input without tied values: each iteration's rank is known and any rank's value
+                // can be computed, so nothing is sorted and no column of values is made.
+                return new SensitivityInput(name, ReadOnlyMemory<double>.Empty)
+                {
+                    Ranks = _ranks[u] ?? Strata(u),
+                    ValueOfRank = rank => ValueOfRank(u, rank),
+                    StandardDeviation = StandardDeviation(u),
+                };
+            }
+
+            // A run stopped early, or values with ties: the iterations' values, ranked by the analysis.
+            var ranks = new int[evaluated];
+            var values = new double[evaluated];
+            RanksOf(u, 0, ranks);
+            Values(u, ranks, values);
+            return new SensitivityInput(name, values);
+        }
+
+        private double ValueOfRank(int u, int rank)
+        {
+            Span<double> value = stackalloc double[1];
+            Values(u, [rank], value);
+            return value[0];
         }
 
         private double[] Column(string output) => _outputs!.Named.First(o => o.Name == output).Values;
@@ -275,5 +385,26 @@ public static class MonteCarlo
             Histogram = s.HistogramCounts,
             Cdf = s.Cdf,
         };
+
+        /// <summary>One thread's memory for a chunk: the sampled inputs (null for parameters that are not uncertain), their ranks, the cash flows.</summary>
+        private sealed class ChunkScratch
+        {
+            public ChunkScratch(ScenarioPlan plan, int[] uncertain)
+            {
+                Inputs = new double[]?[plan.ParameterNames.Length];
+                foreach (var j in uncertain)
+                {
+                    Inputs[j] = new double[Chunk];
+                }
+
+                CashFlows = new double[plan.Periods * Chunk];
+            }
+
+            public double[]?[] Inputs { get; }
+
+            public int[] Ranks { get; } = new int[Chunk];
+
+            public double[] CashFlows { get; }
+        }
     }
 }

@@ -26,8 +26,8 @@ namespace CalMiner.Simulation.Correlation;
 /// step a target of 0.5 comes out about 0.48.
 /// </para>
 /// <para>
-/// Cost: O(n·k²) arithmetic in cache-sized row blocks on all cores, plus one bucket sort per
-/// column (no comparison sort); inputs whose ranks the sampler gives (LHS strata) are not ranked.
+/// Cost: O(n·k²) arithmetic in cache-sized row blocks on all cores, plus one radix sort of the
+/// scores per column (no comparison sort); inputs whose ranks the sampler gives (LHS strata) are not ranked.
 /// The result depends only on the inputs (and the seed, when shuffling), never on the thread count.
 /// </para>
 /// </remarks>
@@ -57,74 +57,154 @@ internal static class ImanConover
             return;
         }
 
-        var parallelism = options.MaxDegreeOfParallelism;
-        var shuffle = options.ShuffleSeed;
-        var scores = workspace.Scores(n);
-        workspace.Reserve(k, n, shuffle is null);
-
-        // Scores in random order: by each column's own ranks, or shuffled.
-        FixedChunks.For(k, parallelism, j =>
+        // Work on ranks; each column's values, in rank order, are put back in the new order at the end.
+        var ordered = new int[k][];
+        var sortedValues = new double[k][];
+        FixedChunks.For(k, options.MaxDegreeOfParallelism, j =>
         {
-            var column = workspace.ScoreColumn(j, n).AsSpan(0, n);
-            if (shuffle is { } seed)
+            var (r, sorted) = (ordered[j] = new int[n], sortedValues[j] = new double[n]);
+            var values = columns[j].Span;
+            if (ranks is not null && j < ranks.Count && !ranks[j].IsEmpty)
             {
-                scores.Span.CopyTo(column);
-                new SplitMix64(seed + ((ulong)j * 0xD1B54A32D192ED03UL)).Shuffle(column);
-            }
-            else
-            {
-                RankIfNeeded(j, columns, ranks, workspace, n);
-                var r = RanksOf(j, ranks, workspace, n);
-                var table = scores.Span;
+                ranks[j].Span.CopyTo(r);
                 for (var i = 0; i < n; i++)
                 {
-                    column[i] = table[r[i]];
+                    sorted[r[i]] = values[i];
                 }
+
+                return;
             }
-        });
 
-        var transform = Transform(target, workspace, k, n, scores.Span, parallelism);
-        MultiplyInPlace(workspace, transform, k, n, parallelism);
-
-        // In its own-order mode the first column's scores are only rescaled (T is upper triangular), so it stays as it is.
-        var first = shuffle is null ? 1 : 0;
-        FixedChunks.For(k - first, parallelism, c =>
-        {
-            var j = c + first;
-            var sortedScores = ArrayPool<double>.Shared.Rent(n);
-            var order = ArrayPool<int>.Shared.Rent(n);
-            var sortedValues = ArrayPool<double>.Shared.Rent(n);
+            var scratch = ArrayPool<int>.Shared.Rent(n);
             try
             {
-                BucketSort.Sort(workspace.ScoreColumn(j, n).AsSpan(0, n), sortedScores.AsSpan(0, n), order.AsSpan(0, n));
-                var values = columns[j].Span;
-                if (shuffle is null)
-                {
-                    var r = RanksOf(j, ranks, workspace, n);
-                    for (var i = 0; i < n; i++)
-                    {
-                        sortedValues[r[i]] = values[i];
-                    }
-                }
-                else
-                {
-                    BucketSort.Sort(values, sortedValues.AsSpan(0, n), []);
-                }
-
-                for (var p = 0; p < n; p++)
-                {
-                    values[order[p]] = sortedValues[p];
-                }
+                BucketSort.Ranks(values, r, sorted, scratch.AsSpan(0, n));
             }
             finally
             {
-                ArrayPool<double>.Shared.Return(sortedScores);
-                ArrayPool<int>.Shared.Return(order);
-                ArrayPool<double>.Shared.Return(sortedValues);
+                ArrayPool<int>.Shared.Return(scratch);
+            }
+        });
+
+        Reorder([.. ordered.Select(r => (Memory<int>)r)], target, workspace, options);
+        FixedChunks.For(k, options.MaxDegreeOfParallelism, j =>
+        {
+            var values = columns[j].Span;
+            var (r, sorted) = (ordered[j], sortedValues[j]);
+            for (var i = 0; i < n; i++)
+            {
+                values[i] = sorted[r[i]];
             }
         });
     }
 
+    /// <summary>
+    /// The heart of <see cref="Apply"/> on ranks alone: rewrites each column's ranks so that the values put in
+    /// that rank order take on the target rank correlations. Only the permutation changes, so a sampler that
+    /// can give the value of any rank (Latin Hypercube strata) never needs the values in iteration order.
+    /// The score columns are never stored: each block of rows gathers its scores from the table when needed.
+    /// </summary>
+    /// <param name="ranks">k columns, each a permutation of 0..n−1 giving each iteration's rank; rewritten in place.</param>
+    /// <param name="target">Valid k×k target rank correlation matrix, rows in column order.</param>
+    /// <param name="workspace">Reusable work memory.</param>
+    /// <param name="options">Shuffling and threading; <see cref="ImanConoverOptions.Default"/> when null.</param>
+    public static void Reorder(IReadOnlyList<Memory<int>> ranks, CorrelationMatrix target, ImanConoverWorkspace workspace, ImanConoverOptions? options = null)
+    {
+        options ??= ImanConoverOptions.Default;
+        var k = ranks.Count;
+        var n = k == 0 ? 0 : ranks[0].Length;
+        if (k < 2 || n < 3)
+        {
+            return;
+        }
+
+        var parallelism = options.MaxDegreeOfParallelism;
+        var table = workspace.Scores(n);
+
+        // The score of each iteration, as an index into the table: its own rank, or a shuffled one.
+        ReadOnlyMemory<int>[] scoreOf = options.ShuffleSeed is { } seed
+            ? [.. Enumerable.Range(0, k).Select(j => (ReadOnlyMemory<int>)Shuffled(n, seed + ((ulong)j * 0xD1B54A32D192ED03UL)))]
+            : [.. ranks.Select(r => (ReadOnlyMemory<int>)r)];
+        var transform = Transform(target, table, scoreOf, n, parallelism);
+
+        // Column j of S·T needs the scores of columns 0..j, so the columns are ranked from the last down and
+        // a column's own ranks are overwritten only after every column that needs them is done. In the
+        // own-order mode the first column's scores are only rescaled (T is upper triangular), so it keeps its ranks.
+        var first = options.ShuffleSeed is null ? 1 : 0;
+        var (keys, order) = workspace.RadixScratch(n);
+        for (var j = k - 1; j >= first; j--)
+        {
+            ProductKeys(table, scoreOf, transform, j, n, keys, parallelism);
+            RankKeys(keys, ranks[j].Span, order);
+        }
+    }
+
+    private static int[] Shuffled(int n, ulong seed)
+    {
+        var indices = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            indices[i] = i;
+        }
+
+        new SplitMix64(seed).Shuffle(indices.AsSpan());
+        return indices;
+    }
+
+    /// <summary>
+    /// Column j of S·T for every row, as radix keys: the products of <see cref="Transform"/>'s T with the rows' scores, in
+    /// row blocks on all cores, rounded to single precision and turned so that unsigned order is numeric order.
+    /// </summary>
+    private static void ProductKeys(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, double[] t, int j, int n, uint[] keys, int parallelism)
+    {
+        var k = scoreOf.Length;
+        var blocks = (n + BlockRows - 1) / BlockRows;
+        FixedChunks.For(blocks, parallelism, b =>
+        {
+            var start = b * BlockRows;
+            var length = Math.Min(BlockRows, n - start);
+            var buffer = ArrayPool<double>.Shared.Rent((j + 1) * BlockRows);
+            try
+            {
+                for (var l = 0; l <= j; l++)
+                {
+                    Gather(table.Span, scoreOf[l].Span.Slice(start, length), buffer.AsSpan(l * BlockRows, length));
+                }
+
+                ref var s = ref MemoryMarshal.GetArrayDataReference(buffer);
+                var diagonal = t[(j * k) + j];
+                var i = 0;
+                for (; i <= length - Vector256<double>.Count; i += Vector256<double>.Count)
+                {
+                    var sum = Vector256.LoadUnsafe(ref s, (nuint)((j * BlockRows) + i)) * diagonal;
+                    for (var l = 0; l < j; l++)
+                    {
+                        sum += Vector256.LoadUnsafe(ref s, (nuint)((l * BlockRows) + i)) * t[(l * k) + j];
+                    }
+
+                    for (var lane = 0; lane < Vector256<double>.Count; lane++)
+                    {
+                        keys[start + i + lane] = RadixKey(sum.GetElement(lane));
+                    }
+                }
+
+                for (; i < length; i++)
+                {
+                    var sum = buffer[(j * BlockRows) + i] * diagonal;
+                    for (var l = 0; l < j; l++)
+                    {
+                        sum += buffer[(l * BlockRows) + i] * t[(l * k) + j];
+                    }
+
+                    keys[start + i] = RadixKey(sum);
+                }
+            }
+            finally
+            {
+                ArrayPool<double>.Shared.Return(buffer);
+            }
+        });
+    }
     /// <summary>
     /// The target as Pearson correlations of normal scores, r = 2·sin(π·ρs/6), and its lower
     /// Cholesky factor. The conversion can leave a valid but nearly singular target a hair outside
@@ -152,37 +232,75 @@ internal static class ImanConover
         return factor;
     }
 
-    /// <summary>The given ranks of column j, or those ranked into the workspace by <see cref="RankIfNeeded"/>.</summary>
-    private static ReadOnlySpan<int> RanksOf(int j, IReadOnlyList<ReadOnlyMemory<int>>? ranks, ImanConoverWorkspace workspace, int n) =>
-        ranks is not null && j < ranks.Count && !ranks[j].IsEmpty
-            ? ranks[j].Span
-            : workspace.RankColumn(j, n).AsSpan(0, n);
-
-    private static void RankIfNeeded(int j, IReadOnlyList<Memory<double>> columns, IReadOnlyList<ReadOnlyMemory<int>>? ranks, ImanConoverWorkspace workspace, int n)
+    /// <summary>Single-precision bits of a score, turned so that unsigned order is numeric order (−0 and +0 alike).</summary>
+    private static uint RadixKey(double score)
     {
-        if (ranks is not null && j < ranks.Count && !ranks[j].IsEmpty)
+        var bits = BitConverter.SingleToUInt32Bits((float)score + 0f);
+        return (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
+    }
+
+    /// <summary>
+    /// The rank of each key (the first n of <paramref name="keys"/>; the next n are scratch) by a stable
+    /// three-pass radix sort: scores closer than single precision (a few parts in 10⁸) are ranked in row
+    /// order, which changes no rank correlation measurably and costs three linear passes instead of a sort.
+    /// </summary>
+    private static void RankKeys(uint[] keys, Span<int> ranks, int[] order)
+    {
+        const int Bits = 11, Buckets = 1 << Bits, Mask = Buckets - 1;
+        var n = ranks.Length;
+        var key = keys.AsSpan(0, n);
+        var other = keys.AsSpan(n, n);
+        Span<int> histogram = new int[3 * Buckets];
+        foreach (var x in key)
         {
-            return;
+            histogram[(int)(x & Mask)]++;
+            histogram[Buckets + (int)((x >> Bits) & Mask)]++;
+            histogram[(2 * Buckets) + (int)(x >> (2 * Bits))]++;
         }
 
-        var sorted = ArrayPool<double>.Shared.Rent(n);
-        var order = ArrayPool<int>.Shared.Rent(n);
-        try
+        for (var pass = 0; pass < 3; pass++)
         {
-            BucketSort.Ranks(columns[j].Span, workspace.RankColumn(j, n).AsSpan(0, n), sorted.AsSpan(0, n), order.AsSpan(0, n));
+            var start = 0;
+            foreach (ref var count in histogram.Slice(pass * Buckets, Buckets))
+            {
+                (count, start) = (start, start + count);
+            }
         }
-        finally
+
+        // Pass 1 from row order into (ranks as scratch, other), pass 2 into (order, key), pass 3 gives each row its rank.
+        for (var i = 0; i < n; i++)
         {
-            ArrayPool<double>.Shared.Return(sorted);
-            ArrayPool<int>.Shared.Return(order);
+            var p = histogram[(int)(key[i] & Mask)]++;
+            (ranks[p], other[p]) = (i, key[i]);
+        }
+
+        for (var q = 0; q < n; q++)
+        {
+            var p = histogram[Buckets + (int)((other[q] >> Bits) & Mask)]++;
+            (order[p], key[p]) = (ranks[q], other[q]);
+        }
+
+        var last = histogram.Slice(2 * Buckets, Buckets);
+        for (var q = 0; q < n; q++)
+        {
+            ranks[order[q]] = last[(int)(key[q] >> (2 * Bits))]++;
+        }
+    }
+
+    private static void Gather(ReadOnlySpan<double> table, ReadOnlySpan<int> index, Span<double> destination)
+    {
+        for (var i = 0; i < index.Length; i++)
+        {
+            destination[i] = table[index[i]];
         }
     }
 
     /// <summary>T = E⁻ᵀ·Pᵀ (upper triangular), from the scores' own correlation Q = E·Eᵀ and the target factor P.</summary>
-    private static double[] Transform(CorrelationMatrix target, ImanConoverWorkspace workspace, int k, int n, ReadOnlySpan<double> scores, int parallelism)
+    private static double[] Transform(CorrelationMatrix target, ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, int n, int parallelism)
     {
+        var k = scoreOf.Length;
         var p = PearsonTargetFactor(target);
-        var q = ScoreCorrelation(workspace, k, n, scores, parallelism);
+        var q = ScoreCorrelation(table, scoreOf, n, parallelism);
         var e = new double[k * k];
         var inverse = new double[k * k];
         var invertible = SmallMatrix.TryCholesky(q, k, e, 1e-12);
@@ -227,11 +345,11 @@ internal static class ImanConover
     /// to exactly 0, so Q = SᵀS / Σa². Row blocks run in parallel; their partial products are added
     /// in block order.
     /// </summary>
-    private static double[] ScoreCorrelation(ImanConoverWorkspace workspace, int k, int n, ReadOnlySpan<double> scores, int parallelism)
+    private static double[] ScoreCorrelation(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, int n, int parallelism)
     {
+        var k = scoreOf.Length;
         var blocks = (n + BlockRows - 1) / BlockRows;
         var pairs = k * k;
-        var columns = workspace.ScoreColumns;
         var partials = ArrayPool<double>.Shared.Rent(blocks * pairs);
         try
         {
@@ -240,18 +358,27 @@ internal static class ImanConover
                 var start = b * BlockRows;
                 var length = Math.Min(BlockRows, n - start);
                 var partial = partials.AsSpan(b * pairs, pairs);
-                for (var j = 0; j < k; j++)
+                var buffer = ArrayPool<double>.Shared.Rent(k * BlockRows);
+                try
                 {
-                    var x = columns[j].AsSpan(start, length);
-                    for (var l = 0; l <= j; l++)
+                    for (var j = 0; j < k; j++)
                     {
-                        partial[(j * k) + l] = Dot(x, columns[l].AsSpan(start, length));
+                        Gather(table.Span, scoreOf[j].Span.Slice(start, length), buffer.AsSpan(j * BlockRows, length));
+                        var x = buffer.AsSpan(j * BlockRows, length);
+                        for (var l = 0; l <= j; l++)
+                        {
+                            partial[(j * k) + l] = Dot(x, buffer.AsSpan(l * BlockRows, length));
+                        }
                     }
+                }
+                finally
+                {
+                    ArrayPool<double>.Shared.Return(buffer);
                 }
             });
 
             var sumOfSquares = 0.0;
-            foreach (var a in scores)
+            foreach (var a in table.Span)
             {
                 sumOfSquares += a * a;
             }
@@ -285,47 +412,6 @@ internal static class ImanConover
         {
             ArrayPool<double>.Shared.Return(partials);
         }
-    }
-
-    /// <summary>S ← S·T in place, T upper triangular: within a row block, column j is rebuilt from columns 0..j, last column first.</summary>
-    private static void MultiplyInPlace(ImanConoverWorkspace workspace, double[] t, int k, int n, int parallelism)
-    {
-        var blocks = (n + BlockRows - 1) / BlockRows;
-        var columns = workspace.ScoreColumns;
-        FixedChunks.For(blocks, parallelism, b =>
-        {
-            var start = b * BlockRows;
-            var length = Math.Min(BlockRows, n - start);
-            for (var j = k - 1; j >= 0; j--)
-            {
-                var destination = columns[j].AsSpan(start, length);
-                ref var d = ref MemoryMarshal.GetReference(destination);
-                var diagonal = t[(j * k) + j];
-                var i = 0;
-                for (; i <= length - Vector256<double>.Count; i += Vector256<double>.Count)
-                {
-                    var sum = Vector256.LoadUnsafe(ref d, (nuint)i) * diagonal;
-                    for (var l = 0; l < j; l++)
-                    {
-                        ref var s = ref MemoryMarshal.GetArrayDataReference(columns[l]);
-                        sum += Vector256.LoadUnsafe(ref s, (nuint)(start + i)) * t[(l * k) + j];
-                    }
-
-                    sum.StoreUnsafe(ref d, (nuint)i);
-                }
-
-                for (; i < length; i++)
-                {
-                    var sum = destination[i] * diagonal;
-                    for (var l = 0; l < j; l++)
-                    {
-                        sum += columns[l][start + i] * t[(l * k) + j];
-                    }
-
-                    destination[i] = sum;
-                }
-            }
-        });
     }
 
     private static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)

@@ -1,17 +1,15 @@
 namespace CalMiner.Simulation.Correlation;
 
 /// <summary>
-/// Reusable memory of <see cref="ImanConover"/>: one column of scores per input, ranks computed for
-/// inputs that came without them, and the score table of the last run length. A simulation keeps
-/// one and passes it to every run, so repeated runs allocate nothing large. Not thread-safe: one
-/// run at a time.
+/// Reusable memory of <see cref="ImanConover"/>: the score table of the last run length and the radix sort's
+/// scratch. Not thread-safe: one run at a time.
 /// </summary>
 internal sealed class ImanConoverWorkspace
 {
-    private double[][] _scoreColumns = [];
-    private int[][] _rankColumns = [];
     private double[] _scores = [];
     private int _scoresLength = -1;
+    private uint[] _keys = [];
+    private int[] _order = [];
 
     /// <summary>Van der Waerden scores Φ⁻¹((r + 1)/(n + 1)), r = 0..n−1, computed once per n.</summary>
     internal ReadOnlyMemory<double> Scores(int n)
@@ -30,41 +28,14 @@ internal sealed class ImanConoverWorkspace
         return _scores.AsMemory(0, n);
     }
 
-    /// <summary>The score columns reserved by <see cref="Reserve"/>.</summary>
-    internal double[][] ScoreColumns => _scoreColumns;
-
-    /// <summary>Score column j (at least n long), kept between runs.</summary>
-    internal double[] ScoreColumn(int j, int n) => Column(ref _scoreColumns, j, n);
-
-    /// <summary>Rank column j (at least n long), kept between runs.</summary>
-    internal int[] RankColumn(int j, int n) => Column(ref _rankColumns, j, n);
-
-    /// <summary>Makes sure columns 0..k−1 exist before they are used from several threads.</summary>
-    internal void Reserve(int k, int n, bool ranks)
+    /// <summary>Keys (2n: the keys, then scratch) and an order column (n) for ranking n scores.</summary>
+    internal (uint[] Keys, int[] Order) RadixScratch(int n)
     {
-        for (var j = 0; j < k; j++)
+        if (_order.Length < n)
         {
-            ScoreColumn(j, n);
-            if (ranks)
-            {
-                RankColumn(j, n);
-            }
-        }
-    }
-
-    private static T[] Column<T>(ref T[][] columns, int j, int n)
-    {
-        if (columns.Length <= j)
-        {
-            Array.Resize(ref columns, j + 1);
+            (_keys, _order) = (new uint[2 * n], new int[n]);
         }
 
-        if (columns[j] is not { } column || column.Length < n)
-        {
-            column = new T[n];
-            columns[j] = column;
-        }
-
-        return column;
+        return (_keys, _order);
     }
 }

@@ -16,17 +16,14 @@ internal sealed class ModelKernel
     public const int Lanes = 4;
 
     private readonly ScenarioPlan _plan;
-    private readonly double[]?[] _columns;
     private readonly double[] _base;
     private readonly double[] _discount;
     private readonly double[] _preTaxDiscount;
 
     /// <param name="plan">The compiled scenario.</param>
-    /// <param name="columns">Per parameter of the plan, its sampled values by iteration (padded to a multiple of <see cref="Lanes"/>), or null to hold its base value.</param>
-    public ModelKernel(ScenarioPlan plan, double[]?[] columns)
+    public ModelKernel(ScenarioPlan plan)
     {
         _plan = plan;
-        _columns = columns;
         _base = plan.BaseValues;
         var document = plan.Document;
         _discount = [.. Enumerable.Range(0, plan.Periods).Select(t => CashFlowMath.DiscountFactor(t, document.DiscountRate, document.Discounting))];
@@ -43,36 +40,27 @@ internal sealed class ModelKernel
     }
 
     /// <summary>Evaluates iterations [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>); <paramref name="count"/> is a multiple of <see cref="Lanes"/>.</summary>
+    /// <param name="inputs">Per parameter of the plan, its sampled values from iteration <paramref name="start"/> on (at least <paramref name="count"/>), or null to hold its base value.</param>
     /// <param name="start">First iteration, a multiple of <see cref="Lanes"/>.</param>
     /// <param name="count">Number of iterations.</param>
     /// <param name="outputs">Where the outputs of each iteration go.</param>
     /// <param name="cashFlows">Scratch of at least periods × <paramref name="count"/> values.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Evaluate(int start, int count, OutputColumns outputs, Span<double> cashFlows)
+    public void Evaluate(double[]?[] inputs, int start, int count, OutputColumns outputs, Span<double> cashFlows)
     {
         var periods = _plan.Periods;
-        Span<double> flows = stackalloc double[periods];
-        Span<double> irr = stackalloc double[Lanes];
         for (var group = 0; group < count; group += Lanes)
         {
             var groupFlows = cashFlows.Slice(group * periods, Lanes * periods);
-            EvaluateLanes(start + group, groupFlows, outputs);
-            Irr(groupFlows, irr);
-            for (var lane = 0; lane < Lanes; lane++)
-            {
-                Lane(groupFlows, lane, flows);
-                var iteration = start + group + lane;
-                outputs.IrrAfterTax[iteration] = irr[lane];
-                outputs.PaybackYears[iteration] = CashFlowMath.Payback(flows);
-                outputs.PeakFunding[iteration] = CashFlowCalculator.PeakFunding(flows);
-            }
+            EvaluateLanes(inputs, group, start + group, groupFlows, outputs);
+            Irr(groupFlows, outputs.IrrAfterTax.AsSpan(start + group, Lanes));
         }
     }
 
     /// <summary>
     /// The IRR of four lanes of cash flows (period-major, <see cref="Lanes"/> values per period), by the steps of
     /// <see cref="CashFlowMath.Irr"/>: Newton's method from 10 % in all lanes at once, then the first-root check
-    /// per lane; a lane where that does not settle it runs the scalar kernel, which takes the same path.
+    /// per lane; a lane where that does not settle it goes on to the scalar kernel's root search, as the scalar kernel would.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Irr(ReadOnlySpan<double> cashFlows, Span<double> irr)
@@ -118,7 +106,7 @@ internal sealed class ModelKernel
                 ? double.NaN
                 : converged.GetElement(lane) != 0 && CashFlowMath.IsFirstRoot(flows, root, signChanges[lane], lowestSign[lane])
                     ? 1 / root - 1
-                    : CashFlowMath.Irr(flows);
+                    : CashFlowMath.RootSearch(flows, signChanges[lane]);
         }
     }
 
@@ -130,28 +118,33 @@ internal sealed class ModelKernel
         }
     }
 
-    private Vector256<double> Load(Slot slot, int iteration) =>
+    private Vector256<double> Load(double[]?[] inputs, Slot slot, int index) =>
         slot.Parameter < 0
             ? Vector256.Create(slot.Constant)
-            : _columns[slot.Parameter] is { } column
-                ? Vector256.LoadUnsafe(ref column[iteration])
+            : inputs[slot.Parameter] is { } column
+                ? Vector256.LoadUnsafe(ref column[index])
                 : Vector256.Create(_base[slot.Parameter]);
 
+    /// <param name="inputs">As for <see cref="Evaluate"/>.</param>
+    /// <param name="local">Index of the first lane in <paramref name="inputs"/>.</param>
+    /// <param name="i">Iteration of the first lane, its index in <paramref name="outputs"/>.</param>
+    /// <param name="cashFlows">Where the lanes' after-tax cash flows go.</param>
+    /// <param name="outputs">The output columns.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void EvaluateLanes(int i, Span<double> cashFlows, OutputColumns outputs)
+    private void EvaluateLanes(double[]?[] inputs, int local, int i, Span<double> cashFlows, OutputColumns outputs)
     {
         var plan = _plan;
         var zero = Vector256<double>.Zero;
-        var grade = Load(plan.GradeFactor, i);
-        var throughput = Load(plan.ThroughputFactor, i);
-        var opexFactor = Load(plan.OperatingCostFactor, i);
-        var mining = Load(plan.MiningPerTonne, i);
-        var processing = Load(plan.ProcessingPerTonne, i);
-        var generalAndAdmin = Load(plan.GeneralAndAdmin, i);
-        var carbonPrice = Load(plan.CarbonPrice, i);
-        var initialFactor = Load(plan.InitialCapitalFactor, i);
-        var sustainingFactor = Load(plan.SustainingCapitalFactor, i);
-        var taxRate = Load(plan.TaxRate, i);
+        var grade = Load(inputs, plan.GradeFactor, local);
+        var throughput = Load(inputs, plan.ThroughputFactor, local);
+        var opexFactor = Load(inputs, plan.OperatingCostFactor, local);
+        var mining = Load(inputs, plan.MiningPerTonne, local);
+        var processing = Load(inputs, plan.ProcessingPerTonne, local);
+        var generalAndAdmin = Load(inputs, plan.GeneralAndAdmin, local);
+        var carbonPrice = Load(inputs, plan.CarbonPrice, local);
+        var initialFactor = Load(inputs, plan.InitialCapitalFactor, local);
+        var sustainingFactor = Load(inputs, plan.SustainingCapitalFactor, local);
+        var taxRate = Load(inputs, plan.TaxRate, local);
 
         // Capital items: their amounts with contingency and factor, as the scalar model computes them.
         var items = plan.Capital;
@@ -164,7 +157,7 @@ internal sealed class ModelKernel
                 CapitalCategory.Sustaining => sustainingFactor,
                 _ => Vector256.Create(1.0),
             };
-            amounts[c] = Load(items[c].Amount, i) * Vector256.Create(items[c].WithContingency) * factor;
+            amounts[c] = Load(inputs, items[c].Amount, local) * Vector256.Create(items[c].WithContingency) * factor;
         }
 
         var products = plan.Products;
@@ -172,6 +165,8 @@ internal sealed class ModelKernel
         Vector256<double> losses = zero, previousWorkingCapital = zero, npvAfterTax = zero, npvPreTax = zero;
         Vector256<double> totalOpex = zero, totalPrimaryGross = zero, totalPrimarySelling = zero, totalNsr = zero;
         Vector256<double> totalRoyalties = zero, totalSustaining = zero, totalPrimaryPayable = zero;
+        Vector256<double> cumulative = zero, minimum = zero, payback = zero, found = zero, everNegative = zero;
+        var finite = Vector256<double>.AllBitsSet;
         var receivable = Vector256.Create(plan.ReceivableFraction);
         var payable = Vector256.Create(plan.PayableFraction);
         for (var t = 0; t < plan.Periods; t++)
@@ -185,10 +180,10 @@ internal sealed class ModelKernel
             {
                 var product = products[k];
                 var contained = oreProcessed * Vector256.Create(product.Grade[t]) * grade * Vector256.Create(product.PayableUnitsPerTonneGrade);
-                var recovered = contained * Load(product.Recovery, i);
-                var paid = recovered * Load(product.Payability, i);
-                var productGross = paid * Load(product.Price, i);
-                var productSelling = paid * Load(product.SellingCost, i);
+                var recovered = contained * Load(inputs, product.Recovery, local);
+                var paid = recovered * Load(inputs, product.Payability, local);
+                var productGross = paid * Load(inputs, product.Price, local);
+                var productSelling = paid * Load(inputs, product.SellingCost, local);
                 gross += productGross;
                 selling += productSelling;
                 if (k == primary)
@@ -201,7 +196,7 @@ internal sealed class ModelKernel
             var royalties = zero;
             foreach (var royalty in plan.Royalties)
             {
-                royalties += Load(royalty.Rate, i) * (royalty.Basis == RoyaltyBasis.Nsr ? nsr : gross);
+                royalties += Load(inputs, royalty.Rate, local) * (royalty.Basis == RoyaltyBasis.Nsr ? nsr : gross);
             }
 
             var operating = plan.Operating[t];
@@ -214,8 +209,8 @@ internal sealed class ModelKernel
                     ConsumableDriver.TonneProcessed => oreProcessed,
                     _ => Vector256.Create(operating ? 1.0 : 0.0),
                 };
-                var quantity = Load(consumable.Rate, i) * driver;
-                consumables += quantity * Load(consumable.Price, i);
+                var quantity = Load(inputs, consumable.Rate, local) * driver;
+                consumables += quantity * Load(inputs, consumable.Price, local);
                 co2e += quantity * Vector256.Create(consumable.Co2eTonnesPerUnit);
             }
 
@@ -226,7 +221,7 @@ internal sealed class ModelKernel
                 {
                     if (t >= fleet.PurchasePeriod)
                     {
-                        equipment += Vector256.Create(fleet.Count * fleet.HoursPerPeriod) * Load(fleet.CostPerHour, i);
+                        equipment += Vector256.Create(fleet.Count * fleet.HoursPerPeriod) * Load(inputs, fleet.CostPerHour, local);
                     }
                 }
             }
@@ -286,6 +281,16 @@ internal sealed class ModelKernel
             npvPreTax += preTax * Vector256.Create(_preTaxDiscount[t]);
             afterTax.StoreUnsafe(ref cashFlows[t * Lanes]);
 
+            // Payback and peak funding as CashFlowMath.Payback and CashFlowCalculator.PeakFunding find them.
+            var previous = cumulative;
+            cumulative += afterTax;
+            var turned = ~found & Vector256.LessThan(previous, zero) & Vector256.GreaterThanOrEqual(cumulative, zero);
+            payback = Vector256.ConditionalSelect(turned, Vector256.Create((double)t) + (-previous / afterTax), payback);
+            found |= turned;
+            everNegative |= Vector256.LessThan(cumulative, zero);
+            finite &= Vector256.Equals(afterTax - afterTax, zero);
+            minimum = Vector256.Min(minimum, cumulative);
+
             totalOpex += opex;
             totalPrimaryGross += primaryGross;
             totalPrimarySelling += primarySelling;
@@ -295,13 +300,16 @@ internal sealed class ModelKernel
             totalPrimaryPayable += primaryPayable;
         }
 
+        var nan = Vector256.Create(double.NaN);
+        payback = Vector256.ConditionalSelect(found, payback, Vector256.ConditionalSelect(everNegative, nan, zero));
+        Vector256.ConditionalSelect(finite, payback, nan).StoreUnsafe(ref outputs.PaybackYears[i]);
+        (-minimum).StoreUnsafe(ref outputs.PeakFunding[i]);
         npvAfterTax.StoreUnsafe(ref outputs.NpvAfterTax[i]);
         npvPreTax.StoreUnsafe(ref outputs.NpvPreTax[i]);
 
         // C1 and AISC per payable primary unit, absent (NaN) without primary production.
         var byProductNsr = totalNsr - (totalPrimaryGross - totalPrimarySelling);
         var some = Vector256.GreaterThan(totalPrimaryPayable, zero);
-        var nan = Vector256.Create(double.NaN);
         var cashCost = Vector256.ConditionalSelect(some, (totalOpex + totalPrimarySelling - byProductNsr) / totalPrimaryPayable, nan);
         var aisc = cashCost + (totalRoyalties + totalSustaining) / totalPrimaryPayable;
         cashCost.StoreUnsafe(ref outputs.CashCostPerUnit[i]);

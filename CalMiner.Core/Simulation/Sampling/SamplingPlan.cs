@@ -1,17 +1,20 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using CalMiner.Scenarios;
 
 namespace CalMiner.Simulation.Sampling;
 
 /// <summary>
-/// Where the uniforms of a run come from. Iterations are cut into blocks of <see cref="BlockSize"/>;
-/// each (parameter, block) has its own random stream keyed by (seed, parameter name, block index), so a
-/// block can be computed on any thread, in any order, on any machine, and give the same bits; and a
+/// Where the uniforms of a run come from. Every stream is keyed by (seed, parameter name, purpose, block),
+/// so any range can be computed on any thread, in any order, on any machine, and give the same bits; and a
 /// parameter's uniforms do not depend on which other parameters exist.
 /// <para>
-/// Monte Carlo: the uniforms of the stream, one per iteration. Latin Hypercube: iteration i of parameter
-/// p falls in stratum <c>Ranks(p)[i]</c> of N equal strata of (0, 1), every stratum exactly once, at the
-/// position the stream's uniform gives within it. The strata are assigned by a Fisher–Yates shuffle
-/// driven by the parameter's own keyed stream, made on first use and kept (4 bytes per iteration).
+/// Monte Carlo: iterations are cut into blocks of <see cref="BlockSize"/>, each with its own xoshiro256**
+/// stream, one uniform per iteration. Latin Hypercube: iteration i of parameter p falls in stratum
+/// <c>σ(i)</c> of N equal strata of (0, 1), where σ is a keyed bijection of 0..N−1 (<see cref="StratumPermutation"/>),
+/// so every stratum is hit exactly once; the position within stratum r is output r of a counter-based
+/// SplitMix64 stream, so the uniform of a stratum can be computed without the others.
 /// </para>
 /// Thread-safe.
 /// </summary>
@@ -21,7 +24,8 @@ internal sealed class SamplingPlan
     public const int BlockSize = 4096;
 
     private readonly ulong[] _nameHashes;
-    private readonly int[]?[] _ranks;
+    private readonly StratumPermutation[] _permutations;
+    private readonly ulong[] _offsetKeys;
 
     /// <param name="seed">The run's seed.</param>
     /// <param name="method">Monte Carlo or Latin Hypercube.</param>
@@ -51,7 +55,10 @@ internal sealed class SamplingPlan
         Iterations = iterations;
         ParameterNames = [.. parameterNames];
         _nameHashes = [.. parameterNames.Select(StreamKey.HashName)];
-        _ranks = new int[]?[parameterNames.Count];
+        _permutations = method == SamplingMethod.LatinHypercube
+            ? [.. _nameHashes.Select(h => new StratumPermutation(StreamKey.Derive(seed, h, 0, StreamPurpose.StratumPermutation), iterations))]
+            : [];
+        _offsetKeys = [.. _nameHashes.Select(h => StreamKey.Derive(seed, h, 0, StreamPurpose.StratumOffsets))];
     }
 
     public long Seed { get; }
@@ -66,7 +73,7 @@ internal sealed class SamplingPlan
     /// <summary>The number of blocks, ⌈N / <see cref="BlockSize"/>⌉; the last may be short.</summary>
     public int BlockCount => (int)((Iterations + (long)BlockSize - 1) / BlockSize);
 
-    /// <summary>True for Latin Hypercube, where <see cref="Ranks"/> gives each iteration's stratum.</summary>
+    /// <summary>True for Latin Hypercube, where <see cref="Strata"/> gives each iteration's stratum.</summary>
     public bool HasStrata => Method == SamplingMethod.LatinHypercube;
 
     /// <summary>The first iteration of a block and its number of iterations.</summary>
@@ -93,77 +100,82 @@ internal sealed class SamplingPlan
             throw new ArgumentOutOfRangeException(nameof(destination), "The range of iterations ends after the last iteration.");
         }
 
+        if (Method == SamplingMethod.LatinHypercube)
+        {
+            Span<int> strata = stackalloc int[256];
+            for (var written = 0; written < destination.Length; written += strata.Length)
+            {
+                var part = destination.Slice(written, Math.Min(strata.Length, destination.Length - written));
+                Strata(parameterIndex, firstIteration + written, strata[..part.Length]);
+                StratumUniforms(parameterIndex, strata[..part.Length], part);
+            }
+
+            return;
+        }
+
         var nameHash = _nameHashes[parameterIndex];
         var iteration = firstIteration;
-        var written = 0;
-        while (written < destination.Length)
+        var done = 0;
+        while (done < destination.Length)
         {
             var block = iteration / BlockSize;
             var offset = iteration - block * BlockSize;
-            var count = Math.Min(BlockSize - offset, destination.Length - written);
+            var count = Math.Min(BlockSize - offset, destination.Length - done);
             var key = StreamKey.Derive(Seed, nameHash, block, StreamPurpose.Draws);
-            Xoshiro256StarStarX4.Fill(key, offset, destination.Slice(written, count));
-            written += count;
+            Xoshiro256StarStarX4.Fill(key, offset, destination.Slice(done, count));
+            done += count;
             iteration += count;
-        }
-
-        if (Method == SamplingMethod.LatinHypercube)
-        {
-            Stratify(Ranks(parameterIndex).Slice(firstIteration, destination.Length), destination);
         }
     }
 
     /// <summary>
-    /// Latin Hypercube only: the stratum of every iteration of a parameter, a permutation of 0..N-1.
-    /// Its uniforms, and so its samples, are in the same order, so this is also their rank.
+    /// Latin Hypercube only: the strata of parameter <paramref name="parameterIndex"/> for iterations
+    /// <paramref name="firstIteration"/> .. firstIteration + destination.Length − 1, part of a permutation of
+    /// 0..N−1. A parameter's uniforms, and so its samples, are in stratum order, so this is also their rank.
     /// </summary>
-    public ReadOnlySpan<int> Ranks(int parameterIndex)
+    public void Strata(int parameterIndex, int firstIteration, Span<int> destination)
     {
         if (Method != SamplingMethod.LatinHypercube)
         {
             throw new InvalidOperationException("Only a Latin Hypercube plan has strata; rank Monte Carlo samples by sorting them.");
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegative(parameterIndex);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(parameterIndex, _ranks.Length);
-        var ranks = Volatile.Read(ref _ranks[parameterIndex]);
-        if (ranks is null)
-        {
-            // Two threads may shuffle at once; they compute the same permutation, and one of them is kept.
-            ranks = Shuffle(StreamKey.Derive(Seed, _nameHashes[parameterIndex], 0, StreamPurpose.StratumPermutation), Iterations);
-            ranks = Interlocked.CompareExchange(ref _ranks[parameterIndex], ranks, null) ?? ranks;
-        }
-
-        return ranks;
+        _permutations[parameterIndex].Fill(firstIteration, destination);
     }
 
-    // u = (stratum + offset) / N for an offset uniform in (0, 1): inside the stratum up to rounding, never 1.
-    private void Stratify(ReadOnlySpan<int> strata, Span<double> uniforms)
+    /// <summary>
+    /// Latin Hypercube only: the uniform that falls in each of <paramref name="strata"/> (in 0..N−1), in any
+    /// order, strictly inside (0, 1): u = (r + offset(r)) / N, inside stratum r up to rounding, never 1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void StratumUniforms(int parameterIndex, ReadOnlySpan<int> strata, Span<double> destination)
     {
+        var key = _offsetKeys[parameterIndex];
         double iterations = Iterations;
-        for (var i = 0; i < uniforms.Length; i++)
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            var u = (strata[i] + uniforms[i]) / iterations;
-            uniforms[i] = u < UnitInterval.BelowOne ? u : UnitInterval.BelowOne;
-        }
-    }
-
-    // The Fisher–Yates (Durstenfeld) shuffle of 0..n-1, with unbiased bounded integers.
-    private static int[] Shuffle(ulong key, int n)
-    {
-        var permutation = new int[n];
-        for (var i = 0; i < n; i++)
-        {
-            permutation[i] = i;
-        }
-
-        var rng = Xoshiro256StarStar.FromSeed(key);
-        for (var i = n - 1; i > 0; i--)
-        {
-            var j = (int)rng.NextBelow((ulong)i + 1);
-            (permutation[i], permutation[j]) = (permutation[j], permutation[i]);
+            var gamma = Vector256.Create(SplitMix64.Gamma);
+            var keys = Vector256.Create(key);
+            var n = Vector256.Create(iterations);
+            var belowOne = Vector256.Create(UnitInterval.BelowOne);
+            ref var s = ref MemoryMarshal.GetReference(strata);
+            ref var d = ref MemoryMarshal.GetReference(destination);
+            for (; i <= strata.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                var r = Vector256.WidenLower(Vector128.LoadUnsafe(ref s, (nuint)i).ToVector256Unsafe());
+                var bits = SplitMix64.Finalize(keys + (r.AsUInt64() + Vector256<ulong>.One) * gamma);
+                var u = (Vector256.ConvertToDouble(r) + Xoshiro256StarStarX4.ToUniform(bits)) / n;
+                Vector256.Min(u, belowOne).StoreUnsafe(ref d, (nuint)i);
+            }
         }
 
-        return permutation;
+        for (; i < strata.Length; i++)
+        {
+            var r = strata[i];
+            var offset = Xoshiro256StarStar.ToUniform(SplitMix64.Mix(key + ((ulong)r * SplitMix64.Gamma)));
+            var u = (r + offset) / iterations;
+            destination[i] = u < UnitInterval.BelowOne ? u : UnitInterval.BelowOne;
+        }
     }
 }

@@ -5,11 +5,14 @@ namespace CalMiner.Simulation.Sampling;
 /// <summary>What a random stream is used for; part of its key, so that two uses never share numbers.</summary>
 internal enum StreamPurpose : ulong
 {
-    /// <summary>The uniforms of one block of iterations (Monte Carlo draws, or Latin Hypercube offsets within strata).</summary>
+    /// <summary>The uniforms of one block of Monte Carlo iterations.</summary>
     Draws = 1,
 
-    /// <summary>The shuffle that assigns Latin Hypercube strata to iterations.</summary>
+    /// <summary>The keyed bijection that assigns Latin Hypercube strata to iterations.</summary>
     StratumPermutation = 2,
+
+    /// <summary>The positions of Latin Hypercube uniforms within their strata.</summary>
+    StratumOffsets = 3,
 }
 
 /// <summary>

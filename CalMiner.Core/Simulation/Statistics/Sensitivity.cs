@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -6,7 +7,7 @@ namespace CalMiner.Simulation.Statistics;
 
 /// <summary>One sampled input of a run, as the sensitivity analysis sees it.</summary>
 /// <param name="Name">The parameter's name.</param>
-/// <param name="Values">The input's value in every iteration, in iteration order (no NaN).</param>
+/// <param name="Values">The input's value in every iteration, in iteration order (no NaN); empty when <see cref="SensitivityInput.ValueOfRank"/> gives them.</param>
 internal sealed record SensitivityInput(string Name, ReadOnlyMemory<double> Values)
 {
     /// <summary>
@@ -15,6 +16,15 @@ internal sealed record SensitivityInput(string Name, ReadOnlyMemory<double> Valu
     /// so pass them only for inputs without tied values.
     /// </summary>
     public ReadOnlyMemory<int> Ranks { get; init; }
+
+    /// <summary>
+    /// With <see cref="Ranks"/> and without <see cref="Values"/>: the value of rank r, for a sampler that can
+    /// compute any one (the quantile of a stratum); then <see cref="StandardDeviation"/> is required too.
+    /// </summary>
+    public Func<int, double>? ValueOfRank { get; init; }
+
+    /// <summary>The values' sample standard deviation, when they are given by <see cref="ValueOfRank"/>.</summary>
+    public double StandardDeviation { get; init; }
 }
 
 /// <summary>How one input drives the target.</summary>
@@ -53,17 +63,24 @@ internal static class Sensitivity
     /// <param name="target">The target output of every iteration (no NaN).</param>
     /// <param name="inputs">The inputs, each as long as the target.</param>
     /// <param name="options">Tail and threading settings; <see cref="SensitivityOptions.Default"/> when null.</param>
-    public static InputSensitivity[] Analyse(ReadOnlyMemory<double> target, IReadOnlyList<SensitivityInput> inputs, SensitivityOptions? options = null)
+    public static InputSensitivity[] Analyse(ReadOnlyMemory<double> target, IReadOnlyList<SensitivityInput> inputs, SensitivityOptions? options = null) =>
+        Analyse(target, inputs.Count, i => inputs[i], options);
+
+    /// <param name="target">The target output of every iteration (no NaN).</param>
+    /// <param name="count">The number of inputs.</param>
+    /// <param name="input">Makes input i when it is analysed, so that only a few inputs' columns exist at once.</param>
+    /// <param name="options">Tail and threading settings; <see cref="SensitivityOptions.Default"/> when null.</param>
+    public static InputSensitivity[] Analyse(ReadOnlyMemory<double> target, int count, Func<int, SensitivityInput> input, SensitivityOptions? options = null)
     {
         options ??= SensitivityOptions.Default;
         var n = target.Length;
         var parallelism = options.MaxDegreeOfParallelism;
-        var results = new InputSensitivity[inputs.Count];
+        var results = new InputSensitivity[count];
         if (n == 0)
         {
             for (var i = 0; i < results.Length; i++)
             {
-                results[i] = new InputSensitivity(inputs[i].Name, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+                results[i] = new InputSensitivity(input(i).Name, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
             }
 
             return results;
@@ -75,17 +92,19 @@ internal static class Sensitivity
         {
             MidRanks(target.Span, targetRanks.AsSpan(0, n));
             var tailCount = TailIterations(target, options, tail, parallelism);
-            var correlations = new double[inputs.Count];
-            FixedChunks.For(inputs.Count, parallelism, i =>
+            var correlations = new double[count];
+            FixedChunks.For(count, parallelism, i =>
             {
-                var input = inputs[i];
-                correlations[i] = input.Ranks.IsEmpty
-                    ? SpearmanOfValues(targetRanks.AsSpan(0, n), input.Values.Span)
-                    : Spearman(targetRanks.AsSpan(0, n), input.Ranks.Span);
-                results[i] = Tail(input, tail.AsSpan(0, tailCount));
+                var made = input(i);
+                correlations[i] = made.Ranks.IsEmpty
+                    ? SpearmanOfValues(targetRanks.AsSpan(0, n), made.Values.Span)
+                    : Spearman(targetRanks.AsSpan(0, n), made.Ranks.Span);
+                results[i] = made.ValueOfRank is { } valueOfRank
+                    ? TailOfRanks(made, valueOfRank, tail.AsSpan(0, tailCount))
+                    : Tail(made, tail.AsSpan(0, tailCount));
             });
 
-            var contributions = new double[inputs.Count];
+            var contributions = new double[count];
             ContributionToVariance(correlations, contributions);
             for (var i = 0; i < results.Length; i++)
             {
@@ -252,6 +271,69 @@ internal static class Sensitivity
 
         var shift = sd == 0 ? 0 : (tailMedian - median) / sd;
         return new InputSensitivity(input.Name, double.NaN, double.NaN, median, tailMedian, sd, shift);
+    }
+
+    /// <summary>
+    /// <see cref="Tail"/> from ranks: the value of each rank only grows with the rank, so a median of values
+    /// is the value of the median rank, and the tail's ranks are selected by marking them in a bitmap.
+    /// </summary>
+    private static InputSensitivity TailOfRanks(SensitivityInput input, Func<int, double> valueOfRank, ReadOnlySpan<int> tail)
+    {
+        var ranks = input.Ranks.Span;
+        var median = PercentileOfRanks(ranks.Length, 0.5, k => valueOfRank(k));
+        var tailMedian = double.NaN;
+        if (!tail.IsEmpty)
+        {
+            var words = (ranks.Length + 63) / 64;
+            var marks = ArrayPool<ulong>.Shared.Rent(words);
+            try
+            {
+                Array.Clear(marks, 0, words);
+                foreach (var i in tail)
+                {
+                    marks[ranks[i] >> 6] |= 1UL << ranks[i];
+                }
+
+                tailMedian = PercentileOfRanks(tail.Length, 0.5, k => valueOfRank(MarkedRank(marks.AsSpan(0, words), k)));
+            }
+            finally
+            {
+                ArrayPool<ulong>.Shared.Return(marks);
+            }
+        }
+
+        var sd = input.StandardDeviation;
+        var shift = sd == 0 ? 0 : (tailMedian - median) / sd;
+        return new InputSensitivity(input.Name, double.NaN, double.NaN, median, tailMedian, sd, shift);
+    }
+
+    /// <summary>The percentile of n values from their order statistics, the k-th given by <paramref name="orderStatistic"/>.</summary>
+    private static double PercentileOfRanks(int n, double probability, Func<int, double> orderStatistic)
+    {
+        Statistics.Percentile.Position(n, probability, out var lower, out var fraction);
+        var low = orderStatistic(lower);
+        return fraction == 0 ? low : Statistics.Percentile.Interpolate(low, orderStatistic(lower + 1), fraction);
+    }
+
+    /// <summary>The k-th (0-based) marked rank.</summary>
+    private static int MarkedRank(ReadOnlySpan<ulong> marks, int k)
+    {
+        for (var word = 0; ; word++)
+        {
+            var count = BitOperations.PopCount(marks[word]);
+            if (k < count)
+            {
+                var bits = marks[word];
+                for (; k > 0; k--)
+                {
+                    bits &= bits - 1;
+                }
+
+                return (word << 6) + BitOperations.TrailingZeroCount(bits);
+            }
+
+            k -= count;
+        }
     }
 
     private static double Percentile(ReadOnlyMemory<double> values, in RangeMoments moments, double probability, int parallelism)

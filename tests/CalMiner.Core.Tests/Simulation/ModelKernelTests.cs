@@ -14,7 +14,7 @@ public sealed class ModelKernelTests
     {
         var padded = (iterations + ModelKernel.Lanes - 1) / ModelKernel.Lanes * ModelKernel.Lanes;
         var outputs = new OutputColumns(padded);
-        new ModelKernel(plan, columns).Evaluate(0, padded, outputs, new double[plan.Periods * padded]);
+        new ModelKernel(plan).Evaluate(columns, 0, padded, outputs, new double[plan.Periods * padded]);
         return outputs;
     }
 

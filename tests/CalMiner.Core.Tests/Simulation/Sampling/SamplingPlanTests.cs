@@ -13,6 +13,7 @@ public class SamplingPlanTests
     [InlineData(4095)]
     [InlineData(4097)]
     [InlineData(10_007)]
+    [InlineData(1_048_577)]
     public void LatinHypercube_HitsEveryStratumExactlyOncePerParameter(int n)
     {
         var plan = new SamplingPlan(Seed, SamplingMethod.LatinHypercube, n, Names);
@@ -20,7 +21,7 @@ public class SamplingPlanTests
         {
             var u = new double[n];
             plan.Uniforms(p, 0, u);
-            var ranks = plan.Ranks(p);
+            var ranks = Strata(plan, p);
             var hits = new int[n];
             for (var i = 0; i < n; i++)
             {
@@ -38,8 +39,8 @@ public class SamplingPlanTests
     public void LatinHypercube_PermutationsDifferBetweenParameters()
     {
         var plan = new SamplingPlan(Seed, SamplingMethod.LatinHypercube, 1000, Names);
-        var first = plan.Ranks(0).ToArray();
-        var second = plan.Ranks(1).ToArray();
+        var first = Strata(plan, 0);
+        var second = Strata(plan, 1);
         Assert.NotEqual(first, second);
 
         // Independent permutations have rank correlation near 0 (sd 1/√999 ≈ 0.032).
@@ -138,7 +139,7 @@ public class SamplingPlanTests
     {
         var plan = new SamplingPlan(Seed, SamplingMethod.MonteCarlo, 10, Names);
         Assert.False(plan.HasStrata);
-        Assert.Throws<InvalidOperationException>(() => plan.Ranks(0).Length);
+        Assert.Throws<InvalidOperationException>(() => plan.Strata(0, 0, new int[1]));
     }
 
     [Fact]
@@ -164,11 +165,24 @@ public class SamplingPlanTests
     }
 
     [Fact]
-    public void Ranks_CreatedConcurrently_AreTheSame()
+    public void Strata_ComputedInPiecesOnSeveralThreads_AreTheWholePermutation()
     {
-        var plan = new SamplingPlan(Seed, SamplingMethod.LatinHypercube, 50_000, Names);
-        var results = new int[8][];
-        Parallel.For(0, results.Length, i => results[i] = plan.Ranks(1).ToArray());
-        Assert.All(results, r => Assert.Equal(results[0], r));
+        const int Iterations = 50_003;
+        var plan = new SamplingPlan(Seed, SamplingMethod.LatinHypercube, Iterations, Names);
+        var whole = Strata(plan, 1);
+        var pieces = new int[Iterations];
+        Parallel.For(0, (Iterations + 999) / 1000, new ParallelOptions { MaxDegreeOfParallelism = 4 }, piece =>
+        {
+            var start = piece * 1000;
+            plan.Strata(1, start, pieces.AsSpan(start, Math.Min(1000, Iterations - start)));
+        });
+        Assert.Equal(whole, pieces);
+    }
+
+    private static int[] Strata(SamplingPlan plan, int parameter)
+    {
+        var strata = new int[plan.Iterations];
+        plan.Strata(parameter, 0, strata);
+        return strata;
     }
 }

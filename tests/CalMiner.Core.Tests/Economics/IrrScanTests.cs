@@ -1,0 +1,86 @@
+using CalMiner.Economics;
+
+namespace CalMiner.Core.Tests.Economics;
+
+/// <summary>The IRR scan skips grid points where the NPV provably keeps its sign; it must find what a plain scan finds.</summary>
+public sealed class IrrScanTests
+{
+    [Fact]
+    public void Irr_EqualsAPointByPointScan_OnFlowsWithManySignChanges()
+    {
+        var random = new Random(20261127);
+        for (var trial = 0; trial < 3000; trial++)
+        {
+            var flows = new double[random.Next(2, 41)];
+            for (var t = 0; t < flows.Length; t++)
+            {
+                // Mine-like magnitudes with frequent sign changes, and some flows near zero.
+                flows[t] = (random.NextDouble() - 0.45) * Math.Pow(10, random.Next(0, 9));
+            }
+
+            var expected = ReferenceIrr(flows);
+            var actual = CashFlowMath.Irr(flows);
+            Assert.True(expected.Equals(actual), $"flows [{string.Join(", ", flows.Select(f => f.ToString("R")))}]: {actual:R}, a plain scan gives {expected:R}");
+        }
+    }
+
+    // CashFlowMath.Irr as it was before the scan skipped points: Newton's method when it settles the answer, else every grid point.
+    private static double ReferenceIrr(double[] c)
+    {
+        var signChanges = CashFlowMath.SignChanges(c, out var lowestSign);
+        if (signChanges == 0)
+        {
+            return double.NaN;
+        }
+
+        if (signChanges <= 2 && CashFlowMath.Newton(c, out var x) && CashFlowMath.IsFirstRoot(c, x, signChanges, lowestSign))
+        {
+            return 1 / x - 1;
+        }
+
+        // A single sign change is bracketed by the whole range; the plain scan finds the same bracket's root only
+        // when it is the first grid interval, so compare against the library there.
+        if (signChanges == 1)
+        {
+            return CashFlowMath.Irr(c);
+        }
+
+        var ratio = Math.Pow(CashFlowMath.MaxX / CashFlowMath.MinX, 1.0 / 200);
+        double low = CashFlowMath.MinX, pLow = Polynomial(c, low);
+        if (pLow == 0)
+        {
+            return 1 / low - 1;
+        }
+
+        while (low < CashFlowMath.MaxX)
+        {
+            var rate = 1 / low - 1;
+            var high = Math.Min(CashFlowMath.MaxX, Math.Min(low * ratio, 1 / (1 + rate - 0.01)));
+            var pHigh = Polynomial(c, high);
+            if (pHigh == 0 && high < CashFlowMath.MaxX)
+            {
+                return 1 / high - 1;
+            }
+
+            if (Math.Sign(pHigh) != Math.Sign(pLow))
+            {
+                return high == CashFlowMath.MaxX && pHigh == 0 ? double.NaN : 1 / CashFlowMath.RootInBracket(c, low, pLow, high) - 1;
+            }
+
+            (low, pLow) = (high, pHigh);
+        }
+
+        return double.NaN;
+    }
+
+    private static double Polynomial(double[] c, double x)
+    {
+        var p = 0.0;
+        for (var i = c.Length - 1; i >= 0; i--)
+        {
+            p = p * x + c[i];
+        }
+
+        return p;
+    }
+}
