@@ -68,6 +68,11 @@ internal sealed class CalMinerDatabase : IAsyncDisposable, IDisposable
             Password = options.Password,
             Database = options.Database,
             ApplicationName = "CalMiner",
+            // Statements run again and again (the version lookup of every read, the run queue's
+            // claims) are prepared on the server after two uses, so PostgreSQL stops parsing and
+            // planning them each time.
+            MaxAutoPrepare = 32,
+            AutoPrepareMinUsages = 2,
         };
         if (options.Schema is { } schema)
         {

@@ -334,7 +334,13 @@ public sealed class ScenarioRepository
             token: cancellationToken);
 
     private static Task<int?> CurrentVersionAsync(CalMinerDb db, long id, CancellationToken cancellationToken) =>
-        db.Scenarios.Where(s => s.Id == id).Select(s => (int?)s.Version).FirstOrDefaultAsync(cancellationToken);
+        CurrentVersionQuery(db, id, cancellationToken);
+
+    // Compiled once: every read of a scenario asks for its version, and translating the LINQ
+    // expression each time cost more than the lookup itself.
+    private static readonly Func<CalMinerDb, long, CancellationToken, Task<int?>> CurrentVersionQuery =
+        CompiledQuery.Compile((CalMinerDb db, long id, CancellationToken cancellationToken) =>
+            db.Scenarios.Where(s => s.Id == id).Select(s => (int?)s.Version).FirstOrDefaultAsync(cancellationToken));
 
     /// <summary>
     /// Reads the scenario and its children with one query per table, then checks that the version
