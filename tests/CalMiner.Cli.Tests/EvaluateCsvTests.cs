@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using CalMiner.Economics;
 using CalMiner.Scenarios;
+using CalMiner.Tests;
 
 namespace CalMiner.Cli.Tests;
 
@@ -68,7 +69,7 @@ public sealed class EvaluateCsvTests : IDisposable
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains(",\"Au, \"\"doré\"\".payable\",", run.Output, StringComparison.Ordinal);
-        var rows = Parse(run.Output);
+        var rows = Rfc4180.Parse(run.Output);
         Assert.Contains($"{name}.payable", rows[0]);
         Assert.All(rows, row => Assert.Equal(rows[0].Length, row.Length));
     }
@@ -87,60 +88,6 @@ public sealed class EvaluateCsvTests : IDisposable
     {
         var run = await Cli.RunAsync("evaluate", path, "--format", "csv");
         Assert.True(run.ExitCode == 0, run.Error);
-        return Parse(run.Output);
-    }
-
-    /// <summary>An RFC 4180 reader: fields in double quotes may hold commas, line breaks and doubled quotes.</summary>
-    private static List<string[]> Parse(string csv)
-    {
-        var rows = new List<string[]>();
-        var row = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < csv.Length; i++)
-        {
-            var c = csv[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < csv.Length && csv[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                row.Add(field.ToString());
-                field.Clear();
-            }
-            else if (c == '\r' && i + 1 < csv.Length && csv[i + 1] == '\n')
-            {
-                row.Add(field.ToString());
-                field.Clear();
-                rows.Add([.. row]);
-                row.Clear();
-                i++;
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-
-        Assert.False(quoted, "unterminated quoted field");
-        Assert.Empty(row);
-        return rows;
+        return Rfc4180.Parse(run.Output);
     }
 }

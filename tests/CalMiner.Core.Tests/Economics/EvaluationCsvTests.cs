@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using CalMiner.Economics;
 using CalMiner.Scenarios;
+using CalMiner.Tests;
 
 namespace CalMiner.Core.Tests.Economics;
 
@@ -111,51 +112,6 @@ public sealed class EvaluationCsvTests
         Assert.Equal(result.ToCsv() + "after", writer.ToString());
     }
 
-    /// <summary>The fields of each row; the names in these tests hold no line break, so rows split on CRLF.</summary>
-    private static string[][] Rows(string csv) =>
-        [.. csv.Split("\r\n")[..^1].Select(Fields)];
-
-    /// <summary>RFC 4180 fields of one row: quoted fields may hold commas and doubled quotes.</summary>
-    private static string[] Fields(string row)
-    {
-        var fields = new List<string>();
-        var field = new System.Text.StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < row.Length; i++)
-        {
-            var c = row[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < row.Length && row[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-
-        fields.Add(field.ToString());
-        return [.. fields];
-    }
+    /// <summary>The fields of each row.</summary>
+    private static string[][] Rows(string csv) => [.. Rfc4180.Parse(csv)];
 }
