@@ -21,16 +21,5 @@ internal sealed class StoredScenarioSerializer : IHybridCacheSerializer<StoredSc
             root.GetProperty("savedBy").GetString() ?? "");
     }
 
-    public void Serialize(StoredScenario value, IBufferWriter<byte> target)
-    {
-        using var writer = new Utf8JsonWriter(target);
-        writer.WriteStartObject();
-        writer.WriteNumber("id", value.Id);
-        writer.WriteNumber("version", value.Version);
-        writer.WriteString("savedAt", value.SavedAt);
-        writer.WriteString("savedBy", value.SavedBy);
-        writer.WritePropertyName("document");
-        writer.WriteRawValue(value.Document.ToJson(), skipInputValidation: true);
-        writer.WriteEndObject();
-    }
+    public void Serialize(StoredScenario value, IBufferWriter<byte> target) => value.WriteJson(target);
 }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.ComponentModel;
+using System.Text.Json;
 using CalMiner.Scenarios;
 
 namespace CalMiner.Data;
@@ -10,7 +12,27 @@ namespace CalMiner.Data;
 /// <param name="SavedAt">When this version was saved (UTC).</param>
 /// <param name="SavedBy">Who saved this version.</param>
 [ImmutableObject(true)] // Lets HybridCache hand out its in-memory instance instead of a fresh copy per read.
-public sealed record StoredScenario(long Id, int Version, ScenarioDocument Document, DateTimeOffset SavedAt, string SavedBy);
+public sealed record StoredScenario(long Id, int Version, ScenarioDocument Document, DateTimeOffset SavedAt, string SavedBy)
+{
+    /// <summary>
+    /// Writes this version as UTF-8 JSON, <c>{"id", "version", "savedAt", "savedBy", "document"}</c>:
+    /// the form the cache keeps and the web API serves.
+    /// </summary>
+    /// <param name="utf8Json">Where to write.</param>
+    public void WriteJson(IBufferWriter<byte> utf8Json)
+    {
+        ArgumentNullException.ThrowIfNull(utf8Json);
+        using var writer = new Utf8JsonWriter(utf8Json);
+        writer.WriteStartObject();
+        writer.WriteNumber("id", Id);
+        writer.WriteNumber("version", Version);
+        writer.WriteString("savedAt", SavedAt);
+        writer.WriteString("savedBy", SavedBy);
+        writer.WritePropertyName("document");
+        writer.WriteRawValue(Document.ToJson(), skipInputValidation: true);
+        writer.WriteEndObject();
+    }
+}
 
 /// <summary>A scenario in a list: its identity and latest version, without the document.</summary>
 /// <param name="Id">The scenario's id.</param>

@@ -37,11 +37,10 @@ internal static class CashflowEndpoints
             return ApiProblems.NotFound($"Scenario {id}");
         }
 
-        ETags.Set(context.Response, version.Value);
         context.Response.Headers.Vary = HeaderNames.Accept;
-        if (ETags.IsCurrent(context.Request, version.Value))
+        if (ETags.NotModified(context, version.Value) is { } notModified)
         {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            return notModified;
         }
 
         var body = await cache.GetOrCreateAsync($"cashflow-{kind}", id, version.Value, async token =>

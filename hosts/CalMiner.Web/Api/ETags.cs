@@ -29,8 +29,14 @@ internal static class ETags
             : -1;
     }
 
-    /// <summary>Whether <c>If-None-Match</c> already names <paramref name="version"/>, so a 304 will do.</summary>
-    public static bool IsCurrent(HttpRequest request, int version)
+    /// <summary>Sets the ETag of <paramref name="version"/>; a 304 when <c>If-None-Match</c> already names it, else null.</summary>
+    public static IResult? NotModified(HttpContext context, int version)
+    {
+        Set(context.Response, version);
+        return IsCurrent(context.Request, version) ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : null;
+    }
+
+    private static bool IsCurrent(HttpRequest request, int version)
     {
         var header = request.Headers.IfNoneMatch;
         return header.Count > 0 && EntityTagHeaderValue.TryParseList(header, out var tags)

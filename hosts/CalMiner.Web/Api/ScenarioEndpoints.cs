@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Text;
-using System.Text.Json;
 using CalMiner.Data;
 using CalMiner.Web.Hosting;
 using CalMiner.Web.Problems;
@@ -67,10 +67,9 @@ internal static class ScenarioEndpoints
             return ApiProblems.NotFound($"Scenario {id}");
         }
 
-        ETags.Set(context.Response, version.Value);
-        if (ETags.IsCurrent(context.Request, version.Value))
+        if (ETags.NotModified(context, version.Value) is { } notModified)
         {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            return notModified;
         }
 
         var body = await ResourceAsync(cache, id, version.Value, cancellationToken).ConfigureAwait(false);
@@ -140,19 +139,8 @@ internal static class ScenarioEndpoints
                 return [];
             }
 
-            using var buffer = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(buffer))
-            {
-                writer.WriteStartObject();
-                writer.WriteNumber("id", stored.Id);
-                writer.WriteNumber("version", stored.Version);
-                writer.WriteString("savedAt", stored.SavedAt);
-                writer.WriteString("savedBy", stored.SavedBy);
-                writer.WritePropertyName("document");
-                writer.WriteRawValue(stored.Document.ToJson(), skipInputValidation: true);
-                writer.WriteEndObject();
-            }
-
-            return buffer.ToArray();
+            var buffer = new ArrayBufferWriter<byte>();
+            stored.WriteJson(buffer);
+            return buffer.WrittenSpan.ToArray();
         }, cancellationToken);
 }

@@ -57,10 +57,9 @@ internal static class ScenarioSectionEndpoints
             return ApiProblems.NotFound($"Scenario {id}");
         }
 
-        ETags.Set(context.Response, stored.Version);
-        if (ETags.IsCurrent(context.Request, stored.Version))
+        if (ETags.NotModified(context, stored.Version) is { } notModified)
         {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            return notModified;
         }
 
         return new JsonBytes(await SectionAsync(cache, stored, route, field, cancellationToken).ConfigureAwait(false));

@@ -120,19 +120,16 @@ internal static class SimulationEndpoints
 
     private static async Task<IResult> CancelAsync(long id, CalMinerCache cache, SimulationRunRepository runs, CancellationToken cancellationToken)
     {
-        if (await runs.GetAsync(id, cancellationToken).ConfigureAwait(false) is null)
+        var cancelled = await runs.CancelAsync(id, cancellationToken).ConfigureAwait(false);
+        var run = await runs.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (run is null)
         {
             return ApiProblems.NotFound($"Simulation run {id}");
         }
 
-        if (!await runs.CancelAsync(id, cancellationToken).ConfigureAwait(false))
-        {
-            var finished = await runs.GetAsync(id, cancellationToken).ConfigureAwait(false);
-            return ApiProblems.Conflict($"Simulation run {id} has already ended ({StatusName(finished!.Status)}).");
-        }
-
-        var run = await runs.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        return new JsonBytes(await ResourceAsync(run!, cache, cancellationToken).ConfigureAwait(false));
+        return cancelled
+            ? new JsonBytes(await ResourceAsync(run, cache, cancellationToken).ConfigureAwait(false))
+            : ApiProblems.Conflict($"Simulation run {id} has already ended ({StatusName(run.Status)}).");
     }
 
     private static async Task<IResult> ListAsync(long id, ScenarioRepository scenarios, SimulationRunRepository runs, CancellationToken cancellationToken)
