@@ -397,7 +397,7 @@ public static class MonteCarlo
                     Inputs[j] = new double[Chunk];
                 }
 
-                CashFlows = new double[plan.Periods * Chunk];
+                CashFlows = new double[plan.Periods * ModelKernel.Lanes];
             }
 
             public double[]?[] Inputs { get; }

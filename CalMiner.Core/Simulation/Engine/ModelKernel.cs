@@ -11,20 +11,38 @@ namespace CalMiner.Simulation.Engine;
 /// Each lane performs exactly the scalar model's operations in the scalar model's order (no fused
 /// multiply-adds), so every iteration's outputs equal the scalar model run on its inputs, bit for bit.
 /// </summary>
+/// <remarks>
+/// The plan is compiled once into flat tables: every bindable input becomes a register (a parameter, or a
+/// constant after the parameters) and each period lists only the fleets, capital spends and depreciation that
+/// touch it, so the period loop reads registers and never asks what an input is bound to.
+/// </remarks>
 internal sealed class ModelKernel
 {
     public const int Lanes = 4;
 
     private readonly ScenarioPlan _plan;
-    private readonly double[] _base;
     private readonly double[] _discount;
     private readonly double[] _preTaxDiscount;
+
+    // Each register's value when no column is given: the parameters' base values, then the plan's constants.
+    private readonly double[] _registerValues;
+    private readonly int _grade, _throughput, _opexFactor, _mining, _processing, _generalAndAdmin, _carbonPrice;
+    private readonly int _initialFactor, _sustainingFactor, _taxRate;
+    private readonly ProductTerms[] _products;
+    private readonly RoyaltyTerms[] _royalties;
+    private readonly ConsumableTerms[] _consumables;
+    private readonly CapitalTerms[] _capital;
+
+    // Per period t, entries [start[t], start[t + 1]) of the flat lists.
+    private readonly int[] _fleetStart, _spendStart, _depreciationStart;
+    private readonly (double Hours, int CostPerHour)[] _fleets;
+    private readonly int[] _spends;
+    private readonly (int Item, double Share)[] _depreciation;
 
     /// <param name="plan">The compiled scenario.</param>
     public ModelKernel(ScenarioPlan plan)
     {
         _plan = plan;
-        _base = plan.BaseValues;
         var document = plan.Document;
         _discount = [.. Enumerable.Range(0, plan.Periods).Select(t => CashFlowMath.DiscountFactor(t, document.DiscountRate, document.Discounting))];
 
@@ -37,6 +55,67 @@ internal sealed class ModelKernel
             _preTaxDiscount[t] = factor;
             factor *= v;
         }
+
+        var registers = new List<double>(plan.BaseValues);
+        int Register(Slot slot)
+        {
+            if (slot.Parameter >= 0)
+            {
+                return slot.Parameter;
+            }
+
+            registers.Add(slot.Constant);
+            return registers.Count - 1;
+        }
+
+        (_grade, _throughput, _opexFactor) = (Register(plan.GradeFactor), Register(plan.ThroughputFactor), Register(plan.OperatingCostFactor));
+        (_mining, _processing, _generalAndAdmin) = (Register(plan.MiningPerTonne), Register(plan.ProcessingPerTonne), Register(plan.GeneralAndAdmin));
+        (_carbonPrice, _taxRate) = (Register(plan.CarbonPrice), Register(plan.TaxRate));
+        (_initialFactor, _sustainingFactor) = (Register(plan.InitialCapitalFactor), Register(plan.SustainingCapitalFactor));
+        _products = [.. plan.Products.Select(p => new ProductTerms(
+            p.Grade, p.PayableUnitsPerTonneGrade, Register(p.Recovery), Register(p.Payability), Register(p.Price), Register(p.SellingCost)))];
+        _royalties = [.. plan.Royalties.Select(r => new RoyaltyTerms(Register(r.Rate), r.Basis == RoyaltyBasis.Nsr))];
+        _consumables = [.. plan.Consumables.Select(c => new ConsumableTerms(c.Driver, Register(c.Rate), Register(c.Price), c.Co2eTonnesPerUnit))];
+        var one = Register(new Slot(-1, 1.0));
+        _capital = [.. plan.Capital.Select(c => new CapitalTerms(
+            c.Category,
+            Register(c.Amount),
+            c.WithContingency,
+            c.Category switch
+            {
+                CapitalCategory.Initial => _initialFactor,
+                CapitalCategory.Sustaining => _sustainingFactor,
+                _ => one,
+            }))];
+
+        // A fleet costs its hours in the operating periods from its purchase on, in the plan's order.
+        _fleets = Flatten(
+            plan.Periods,
+            t => plan.Operating[t] ? plan.Fleets.Where(f => t >= f.PurchasePeriod).Select(f => (f.Count * f.HoursPerPeriod, Register(f.CostPerHour))) : [],
+            out _fleetStart);
+
+        // Capital spent and depreciated in each period, items in the plan's order; zero depreciation terms are
+        // left out (adding them would change nothing).
+        _spends = Flatten(plan.Periods, t => Enumerable.Range(0, plan.Capital.Length).Where(c => plan.Capital[c].Period == t), out _spendStart);
+        _depreciation = Flatten(
+            plan.Periods,
+            t => Enumerable.Range(0, plan.Capital.Length).Where(c => plan.Capital[c].Depreciation[t] != 0).Select(c => (c, plan.Capital[c].Depreciation[t])),
+            out _depreciationStart);
+        _registerValues = [.. registers];
+    }
+
+    private static T[] Flatten<T>(int periods, Func<int, IEnumerable<T>> entries, out int[] start)
+    {
+        var all = new List<T>();
+        start = new int[periods + 1];
+        for (var t = 0; t < periods; t++)
+        {
+            start[t] = all.Count;
+            all.AddRange(entries(t));
+        }
+
+        start[periods] = all.Count;
+        return [.. all];
     }
 
     /// <summary>Evaluates iterations [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>); <paramref name="count"/> is a multiple of <see cref="Lanes"/>.</summary>
@@ -44,132 +123,142 @@ internal sealed class ModelKernel
     /// <param name="start">First iteration, a multiple of <see cref="Lanes"/>.</param>
     /// <param name="count">Number of iterations.</param>
     /// <param name="outputs">Where the outputs of each iteration go.</param>
-    /// <param name="cashFlows">Scratch of at least periods × <paramref name="count"/> values.</param>
+    /// <param name="cashFlows">Scratch of at least periods × <see cref="Lanes"/> values.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Evaluate(double[]?[] inputs, int start, int count, OutputColumns outputs, Span<double> cashFlows)
     {
-        var periods = _plan.Periods;
+        Span<Vector256<double>> registers = stackalloc Vector256<double>[_registerValues.Length];
+        for (var r = 0; r < registers.Length; r++)
+        {
+            registers[r] = Vector256.Create(_registerValues[r]);
+        }
+
+        Span<Vector256<double>> amounts = stackalloc Vector256<double>[_capital.Length];
+        var sampled = Enumerable.Range(0, inputs.Length).Where(j => inputs[j] is not null).ToArray();
+        var flows = cashFlows[..(_plan.Periods * Lanes)];
         for (var group = 0; group < count; group += Lanes)
         {
-            var groupFlows = cashFlows.Slice(group * periods, Lanes * periods);
-            EvaluateLanes(inputs, group, start + group, groupFlows, outputs);
-            Irr(groupFlows, outputs.IrrAfterTax.AsSpan(start + group, Lanes));
+            foreach (var j in sampled)
+            {
+                registers[j] = Vector256.LoadUnsafe(ref inputs[j]![group]);
+            }
+
+            var signs = EvaluateLanes(registers, amounts, flows, outputs, start + group);
+            Irr(flows, signs, outputs.IrrAfterTax.AsSpan(start + group, Lanes));
         }
     }
 
     /// <summary>
     /// The IRR of four lanes of cash flows (period-major, <see cref="Lanes"/> values per period), by the steps of
-    /// <see cref="CashFlowMath.Irr"/>: Newton's method from 10 % in all lanes at once, then the first-root check
-    /// per lane; a lane where that does not settle it goes on to the scalar kernel's root search, as the scalar kernel would.
+    /// <see cref="CashFlowMath.Irr"/>: Newton's method from 10 % in all lanes at once, then the first-root check;
+    /// a lane where that does not settle it goes on to the scalar kernel's root search, as the scalar kernel would.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Irr(ReadOnlySpan<double> cashFlows, Span<double> irr)
+    private void Irr(ReadOnlySpan<double> cashFlows, SignChanges signs, Span<double> irr)
     {
         var periods = _plan.Periods;
-        Span<double> flows = stackalloc double[periods];
-        Span<int> signChanges = stackalloc int[Lanes];
-        Span<int> lowestSign = stackalloc int[Lanes];
-        Span<double> activeLanes = stackalloc double[Lanes];
-        for (var lane = 0; lane < Lanes; lane++)
-        {
-            Lane(cashFlows, lane, flows);
-            signChanges[lane] = CashFlowMath.SignChanges(flows, out lowestSign[lane]);
-            activeLanes[lane] = signChanges[lane] is 1 or 2 ? 1 : 0;
-        }
-
-        var active = Vector256.GreaterThan(Vector256.Create(activeLanes), Vector256<double>.Zero);
-        var converged = Vector256<double>.Zero;
+        var zero = Vector256<double>.Zero;
+        var active = Vector256.Equals(signs.Count, Vector256.Create(1.0)) | Vector256.Equals(signs.Count, Vector256.Create(2.0));
+        var converged = zero;
         var x = Vector256.Create(CashFlowMath.NewtonStart);
         var tolerance = Vector256.Create(1e-15);
-        for (var i = 0; i < CashFlowMath.NewtonIterations && active != Vector256<double>.Zero; i++)
+        for (var i = 0; i < CashFlowMath.NewtonIterations && active != zero; i++)
         {
-            Vector256<double> p = Vector256<double>.Zero, slope = Vector256<double>.Zero;
-            for (var t = periods - 1; t >= 0; t--)
-            {
-                slope = slope * x + p;
-                p = p * x + Vector256.LoadUnsafe(in cashFlows[t * Lanes]);
-            }
-
+            var (p, slope) = PolynomialAndSlope(cashFlows, periods, x);
             var next = x - p / slope;
-            var bad = ~(Vector256.GreaterThan(next, Vector256<double>.Zero) & Vector256.LessThan(next, Vector256.Create(double.PositiveInfinity)));
+            var bad = ~(Vector256.GreaterThan(next, zero) & Vector256.LessThan(next, Vector256.Create(double.PositiveInfinity)));
             var settled = Vector256.LessThanOrEqual(Vector256.Abs(next - x), tolerance * next) & ~bad;
             x = Vector256.ConditionalSelect(active & ~bad, next, x);
             converged |= active & settled;
             active &= ~(bad | settled);
         }
 
+        // CashFlowMath.IsFirstRoot in every lane: in range, and for two sign changes the slope leaves the lowest coefficient's sign.
+        var (_, slopeAtRoot) = PolynomialAndSlope(cashFlows, periods, x);
+        var leaves = (Vector256.LessThan(signs.Lowest, zero) & Vector256.GreaterThan(slopeAtRoot, zero))
+            | (Vector256.GreaterThan(signs.Lowest, zero) & Vector256.LessThan(slopeAtRoot, zero));
+        var first = converged
+            & Vector256.GreaterThanOrEqual(x, Vector256.Create(CashFlowMath.MinX)) & Vector256.LessThan(x, Vector256.Create(CashFlowMath.MaxX))
+            & (Vector256.Equals(signs.Count, Vector256.Create(1.0)) | leaves);
+        var none = Vector256.Equals(signs.Count, zero);
+        var result = Vector256.ConditionalSelect(first, Vector256.Create(1.0) / x - Vector256.Create(1.0), Vector256.Create(double.NaN));
+        result.StoreUnsafe(ref irr[0]);
+        if ((first | none) == Vector256<double>.AllBitsSet)
+        {
+            return;
+        }
+
+        Span<double> flows = stackalloc double[periods];
         for (var lane = 0; lane < Lanes; lane++)
         {
-            Lane(cashFlows, lane, flows);
-            var root = x.GetElement(lane);
-            irr[lane] = signChanges[lane] == 0
-                ? double.NaN
-                : converged.GetElement(lane) != 0 && CashFlowMath.IsFirstRoot(flows, root, signChanges[lane], lowestSign[lane])
-                    ? 1 / root - 1
-                    : CashFlowMath.RootSearch(flows, signChanges[lane]);
+            if (first.GetElement(lane) == 0 && none.GetElement(lane) == 0)
+            {
+                for (var t = 0; t < periods; t++)
+                {
+                    flows[t] = cashFlows[(t * Lanes) + lane];
+                }
+
+                irr[lane] = CashFlowMath.RootSearch(flows, (int)signs.Count.GetElement(lane));
+            }
         }
     }
 
-    private static void Lane(ReadOnlySpan<double> cashFlows, int lane, Span<double> flows)
+    /// <summary>P(x) and P'(x) by Horner's rule in every lane, as <see cref="CashFlowMath.PolynomialAndSlope"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<double> Value, Vector256<double> Slope) PolynomialAndSlope(ReadOnlySpan<double> cashFlows, int periods, Vector256<double> x)
     {
-        for (var t = 0; t < flows.Length; t++)
+        Vector256<double> p = Vector256<double>.Zero, slope = Vector256<double>.Zero;
+        for (var t = periods - 1; t >= 0; t--)
         {
-            flows[t] = cashFlows[(t * Lanes) + lane];
+            slope = slope * x + p;
+            p = p * x + Vector256.LoadUnsafe(in cashFlows[t * Lanes]);
         }
+
+        return (p, slope);
     }
 
-    private Vector256<double> Load(double[]?[] inputs, Slot slot, int index) =>
-        slot.Parameter < 0
-            ? Vector256.Create(slot.Constant)
-            : inputs[slot.Parameter] is { } column
-                ? Vector256.LoadUnsafe(ref column[index])
-                : Vector256.Create(_base[slot.Parameter]);
-
-    /// <param name="inputs">As for <see cref="Evaluate"/>.</param>
-    /// <param name="local">Index of the first lane in <paramref name="inputs"/>.</param>
-    /// <param name="i">Iteration of the first lane, its index in <paramref name="outputs"/>.</param>
+    /// <param name="registers">Every register's value in each lane; see <see cref="_registerValues"/>.</param>
+    /// <param name="amounts">Scratch for the capital items' amounts.</param>
     /// <param name="cashFlows">Where the lanes' after-tax cash flows go.</param>
     /// <param name="outputs">The output columns.</param>
+    /// <param name="i">Iteration of the first lane, its index in <paramref name="outputs"/>.</param>
+    /// <returns>The sign changes of the after-tax cash flows, as <see cref="CashFlowMath.SignChanges"/> counts them.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void EvaluateLanes(double[]?[] inputs, int local, int i, Span<double> cashFlows, OutputColumns outputs)
+    private SignChanges EvaluateLanes(ReadOnlySpan<Vector256<double>> registers, Span<Vector256<double>> amounts, Span<double> cashFlows, OutputColumns outputs, int i)
     {
         var plan = _plan;
         var zero = Vector256<double>.Zero;
-        var grade = Load(inputs, plan.GradeFactor, local);
-        var throughput = Load(inputs, plan.ThroughputFactor, local);
-        var opexFactor = Load(inputs, plan.OperatingCostFactor, local);
-        var mining = Load(inputs, plan.MiningPerTonne, local);
-        var processing = Load(inputs, plan.ProcessingPerTonne, local);
-        var generalAndAdmin = Load(inputs, plan.GeneralAndAdmin, local);
-        var carbonPrice = Load(inputs, plan.CarbonPrice, local);
-        var initialFactor = Load(inputs, plan.InitialCapitalFactor, local);
-        var sustainingFactor = Load(inputs, plan.SustainingCapitalFactor, local);
-        var taxRate = Load(inputs, plan.TaxRate, local);
+        var one = Vector256.Create(1.0);
+        var grade = registers[_grade];
+        var throughput = registers[_throughput];
+        var opexFactor = registers[_opexFactor];
+        var mining = registers[_mining];
+        var processing = registers[_processing];
+        var generalAndAdmin = registers[_generalAndAdmin];
+        var carbonPrice = registers[_carbonPrice];
+        var initialFactor = registers[_initialFactor];
+        var sustainingFactor = registers[_sustainingFactor];
+        var taxRate = registers[_taxRate];
 
         // Capital items: their amounts with contingency and factor, as the scalar model computes them.
-        var items = plan.Capital;
-        Span<Vector256<double>> amounts = stackalloc Vector256<double>[items.Length];
+        var items = _capital;
         for (var c = 0; c < items.Length; c++)
         {
-            var factor = items[c].Category switch
-            {
-                CapitalCategory.Initial => initialFactor,
-                CapitalCategory.Sustaining => sustainingFactor,
-                _ => Vector256.Create(1.0),
-            };
-            amounts[c] = Load(inputs, items[c].Amount, local) * Vector256.Create(items[c].WithContingency) * factor;
+            amounts[c] = registers[items[c].Amount] * Vector256.Create(items[c].WithContingency) * registers[items[c].Factor];
         }
 
-        var products = plan.Products;
+        var products = _products;
         var primary = plan.PrimaryIndex;
         Vector256<double> losses = zero, previousWorkingCapital = zero, npvAfterTax = zero, npvPreTax = zero;
         Vector256<double> totalOpex = zero, totalPrimaryGross = zero, totalPrimarySelling = zero, totalNsr = zero;
         Vector256<double> totalRoyalties = zero, totalSustaining = zero, totalPrimaryPayable = zero;
         Vector256<double> cumulative = zero, minimum = zero, payback = zero, found = zero, everNegative = zero;
+        Vector256<double> signChanges = zero, lastSign = zero, lowestSign = zero;
         var finite = Vector256<double>.AllBitsSet;
         var receivable = Vector256.Create(plan.ReceivableFraction);
         var payable = Vector256.Create(plan.PayableFraction);
-        for (var t = 0; t < plan.Periods; t++)
+        var last = plan.Periods - 1;
+        for (var t = 0; t <= last; t++)
         {
             var oreMined = Vector256.Create(plan.OreMined[t]) * throughput;
             var oreProcessed = Vector256.Create(plan.OreProcessed[t]) * throughput;
@@ -178,12 +267,12 @@ internal sealed class ModelKernel
             Vector256<double> gross = zero, selling = zero, primaryGross = zero, primarySelling = zero, primaryPayable = zero;
             for (var k = 0; k < products.Length; k++)
             {
-                var product = products[k];
-                var contained = oreProcessed * Vector256.Create(product.Grade[t]) * grade * Vector256.Create(product.PayableUnitsPerTonneGrade);
-                var recovered = contained * Load(inputs, product.Recovery, local);
-                var paid = recovered * Load(inputs, product.Payability, local);
-                var productGross = paid * Load(inputs, product.Price, local);
-                var productSelling = paid * Load(inputs, product.SellingCost, local);
+                ref readonly var product = ref products[k];
+                var contained = oreProcessed * Vector256.Create(product.Grade[t]) * grade * Vector256.Create(product.PayableUnits);
+                var recovered = contained * registers[product.Recovery];
+                var paid = recovered * registers[product.Payability];
+                var productGross = paid * registers[product.Price];
+                var productSelling = paid * registers[product.SellingCost];
                 gross += productGross;
                 selling += productSelling;
                 if (k == primary)
@@ -194,36 +283,30 @@ internal sealed class ModelKernel
 
             var nsr = gross - selling;
             var royalties = zero;
-            foreach (var royalty in plan.Royalties)
+            foreach (var royalty in _royalties)
             {
-                royalties += Load(inputs, royalty.Rate, local) * (royalty.Basis == RoyaltyBasis.Nsr ? nsr : gross);
+                royalties += registers[royalty.Rate] * (royalty.OnNsr ? nsr : gross);
             }
 
             var operating = plan.Operating[t];
             Vector256<double> consumables = zero, co2e = zero;
-            foreach (var consumable in plan.Consumables)
+            foreach (var consumable in _consumables)
             {
                 var driver = consumable.Driver switch
                 {
                     ConsumableDriver.TonneMined => oreMined + waste,
                     ConsumableDriver.TonneProcessed => oreProcessed,
-                    _ => Vector256.Create(operating ? 1.0 : 0.0),
+                    _ => operating ? one : zero,
                 };
-                var quantity = Load(inputs, consumable.Rate, local) * driver;
-                consumables += quantity * Load(inputs, consumable.Price, local);
+                var quantity = registers[consumable.Rate] * driver;
+                consumables += quantity * registers[consumable.Price];
                 co2e += quantity * Vector256.Create(consumable.Co2eTonnesPerUnit);
             }
 
             var equipment = zero;
-            if (operating)
+            for (var f = _fleetStart[t]; f < _fleetStart[t + 1]; f++)
             {
-                foreach (var fleet in plan.Fleets)
-                {
-                    if (t >= fleet.PurchasePeriod)
-                    {
-                        equipment += Vector256.Create(fleet.Count * fleet.HoursPerPeriod) * Load(inputs, fleet.CostPerHour, local);
-                    }
-                }
+                equipment += Vector256.Create(_fleets[f].Hours) * registers[_fleets[f].CostPerHour];
             }
 
             var opex = (oreMined + waste) * mining * opexFactor
@@ -238,24 +321,20 @@ internal sealed class ModelKernel
             var closure = zero;
             var depreciation = Vector256.Create(plan.EquipmentInitialDepreciation[t]) * initialFactor
                 + Vector256.Create(plan.EquipmentSustainingDepreciation[t]) * sustainingFactor;
-            for (var c = 0; c < items.Length; c++)
+            for (var s = _spendStart[t]; s < _spendStart[t + 1]; s++)
             {
-                var item = items[c];
-                if (item.Period == t)
+                var c = _spends[s];
+                switch (items[c].Category)
                 {
-                    switch (item.Category)
-                    {
-                        case CapitalCategory.Initial: initial += amounts[c]; break;
-                        case CapitalCategory.Sustaining: sustaining += amounts[c]; break;
-                        default: closure += amounts[c]; break;
-                    }
+                    case CapitalCategory.Initial: initial += amounts[c]; break;
+                    case CapitalCategory.Sustaining: sustaining += amounts[c]; break;
+                    default: closure += amounts[c]; break;
                 }
+            }
 
-                // Adding the scalar model's zero terms would change nothing, so they are skipped.
-                if (item.Depreciation[t] != 0)
-                {
-                    depreciation += amounts[c] * Vector256.Create(item.Depreciation[t]);
-                }
+            for (var d = _depreciationStart[t]; d < _depreciationStart[t + 1]; d++)
+            {
+                depreciation += amounts[_depreciation[d].Item] * Vector256.Create(_depreciation[d].Share);
             }
 
             var capital = initial + sustaining + closure;
@@ -272,7 +351,7 @@ internal sealed class ModelKernel
             }
 
             var tax = taxRate * Vector256.Max(zero, taxable - lossesUsed);
-            var workingCapital = t == plan.Periods - 1 ? zero : nsr * receivable - opex * payable;
+            var workingCapital = t == last ? zero : nsr * receivable - opex * payable;
             var workingCapitalChange = previousWorkingCapital - workingCapital;
             previousWorkingCapital = workingCapital;
             var preTax = ebitda - capital + workingCapitalChange;
@@ -290,6 +369,13 @@ internal sealed class ModelKernel
             everNegative |= Vector256.LessThan(cumulative, zero);
             finite &= Vector256.Equals(afterTax - afterTax, zero);
             minimum = Vector256.Min(minimum, cumulative);
+
+            // The sign changes of the non-zero flows, and the sign of the first, as CashFlowMath.SignChanges counts them.
+            var sign = (Vector256.GreaterThan(afterTax, zero) & one) - (Vector256.LessThan(afterTax, zero) & one);
+            var nonZero = ~Vector256.Equals(sign, zero);
+            signChanges += nonZero & ~Vector256.Equals(lastSign, zero) & ~Vector256.Equals(sign, lastSign) & one;
+            lastSign = Vector256.ConditionalSelect(nonZero, sign, lastSign);
+            lowestSign = Vector256.ConditionalSelect(Vector256.Equals(lowestSign, zero), sign, lowestSign);
 
             totalOpex += opex;
             totalPrimaryGross += primaryGross;
@@ -314,5 +400,20 @@ internal sealed class ModelKernel
         var aisc = cashCost + (totalRoyalties + totalSustaining) / totalPrimaryPayable;
         cashCost.StoreUnsafe(ref outputs.CashCostPerUnit[i]);
         aisc.StoreUnsafe(ref outputs.AiscPerUnit[i]);
+
+        // A flow that is not finite leaves no rate to find (CashFlowMath.SignChanges gives 0).
+        return new SignChanges(signChanges & finite, lowestSign);
     }
+
+    /// <summary>Per lane, how often the non-zero after-tax flows change sign, and the sign of the first (−1, 0 or 1).</summary>
+    private readonly record struct SignChanges(Vector256<double> Count, Vector256<double> Lowest);
+
+    private readonly record struct ProductTerms(double[] Grade, double PayableUnits, int Recovery, int Payability, int Price, int SellingCost);
+
+    private readonly record struct RoyaltyTerms(int Rate, bool OnNsr);
+
+    private readonly record struct ConsumableTerms(ConsumableDriver Driver, int Rate, int Price, double Co2eTonnesPerUnit);
+
+    /// <summary>A capital item: the registers of its amount and of its factor (the category's, or 1 for closure).</summary>
+    private readonly record struct CapitalTerms(CapitalCategory Category, int Amount, double WithContingency, int Factor);
 }
