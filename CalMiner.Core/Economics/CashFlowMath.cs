@@ -8,13 +8,6 @@ internal static class CashFlowMath
     /// <summary>The IRR is searched in (−0.99, 10], i.e. for x = 1/(1 + r) in [1/11, 100).</summary>
     internal const double MinX = 1.0 / 11, MaxX = 100;
 
-    /// <summary>Steps of the scan for the smallest root in x (the largest IRR): about 3.5 % in 1 + r, and at most 0.01 in r.</summary>
-    private const int ScanPoints = 200;
-
-    private const double ScanRateStep = 0.01;
-
-    private static readonly double ScanRatio = Math.Pow(MaxX / MinX, 1.0 / ScanPoints);
-
     public static double Npv(ReadOnlySpan<double> cashFlows, double rate, Discounting discounting)
     {
         var v = 1 / (1 + rate);
@@ -66,9 +59,24 @@ internal static class CashFlowMath
         return RootSearch(cashFlows, signChanges);
     }
 
-    /// <summary>What <see cref="Irr"/> does when Newton's method does not settle the answer; the simulation calls it for such lanes directly.</summary>
-    internal static double RootSearch(ReadOnlySpan<double> cashFlows, int signChanges) =>
-        signChanges == 1 ? BracketedRoot(cashFlows) : ScannedRoot(cashFlows);
+    /// <summary>What <see cref="Irr"/> does when Newton's method does not settle the answer; the simulation runs the same <see cref="IrrSearch"/> on many flows at once.</summary>
+    internal static double RootSearch(ReadOnlySpan<double> cashFlows, int signChanges)
+    {
+        var search = IrrSearch.For(signChanges);
+        while (!search.Done)
+        {
+            if (search.NeedsBounds)
+            {
+                search.TakeBounds(KeepsSign(cashFlows, search.BoundsLow, search.BoundsHigh, search.Sign));
+            }
+            else
+            {
+                search.TakePolynomial(Polynomial(cashFlows, search.Point));
+            }
+        }
+
+        return search.Rate;
+    }
 
     /// <summary>Newton's method on P from <see cref="NewtonStart"/>; false when it leaves x &gt; 0 or does not settle.</summary>
     internal static bool Newton(ReadOnlySpan<double> c, out double x)
@@ -101,88 +109,6 @@ internal static class CashFlowMath
         x >= MinX && x < MaxX
         && (signChanges == 1 || Math.Sign(PolynomialAndSlope(c, x).Slope) == -lowestSign);
 
-    private static double BracketedRoot(ReadOnlySpan<double> c)
-    {
-        double pLow = Polynomial(c, MinX), pHigh = Polynomial(c, MaxX);
-        if (pLow == 0)
-        {
-            return 1 / MinX - 1;
-        }
-
-        return Math.Sign(pHigh) == Math.Sign(pLow) ? double.NaN : 1 / RootInBracket(c, MinX, pLow, MaxX) - 1;
-    }
-
-    /// <summary>
-    /// The first sign change of P scanning x upward from 1/11, i.e. rates downward from 10: in steps of at most
-    /// 0.01 in the rate, and of at most 3.5 % in 1 + r where that is finer (towards −0.99).
-    /// </summary>
-    /// <remarks>
-    /// Runs of grid points where P provably keeps its sign are skipped (see <see cref="KeepsSign"/>), so
-    /// only the points near the first sign change are evaluated; the root is then refined from the same
-    /// bracket as a point-by-point scan would find, so the result is the same.
-    /// </remarks>
-    private static double ScannedRoot(ReadOnlySpan<double> c)
-    {
-        var grid = ScanGrid;
-        var pLow = Polynomial(c, grid[0]);
-        if (pLow == 0)
-        {
-            return 1 / grid[0] - 1;
-        }
-
-        var sign = Math.Sign(pLow);
-        var low = 0;
-        var jump = 128;
-        while (low < grid.Length - 1)
-        {
-            if (jump > 1)
-            {
-                var far = Math.Min(grid.Length - 1, low + jump);
-                if (KeepsSign(c, grid[low], grid[far], sign))
-                {
-                    (low, jump) = (far, jump * 2);
-                }
-                else
-                {
-                    jump /= 2;
-                }
-
-                continue;
-            }
-
-            double high = grid[low + 1], pHigh = Polynomial(c, high);
-            if (pHigh == 0 && high < MaxX)
-            {
-                return 1 / high - 1;
-            }
-
-            if (Math.Sign(pHigh) != sign)
-            {
-                return high == MaxX && pHigh == 0 ? double.NaN : 1 / RootInBracket(c, grid[low], Polynomial(c, grid[low]), high) - 1;
-            }
-
-            (low, jump) = (low + 1, 2);
-        }
-
-        return double.NaN;
-    }
-
-    /// <summary>The points of the scan: 1/11, then each step from the last, up to 100.</summary>
-    private static readonly double[] ScanGrid = BuildScanGrid();
-
-    private static double[] BuildScanGrid()
-    {
-        var grid = new List<double> { MinX };
-        for (var low = MinX; low < MaxX;)
-        {
-            var rate = 1 / low - 1;
-            low = Math.Min(MaxX, Math.Min(low * ScanRatio, 1 / (1 + rate - ScanRateStep)));
-            grid.Add(low);
-        }
-
-        return [.. grid];
-    }
-
     /// <summary>
     /// Whether P has the given sign, and no root, everywhere in [a, b] (0 &lt; a &lt; b), with room for the
     /// rounding of Horner's rule, so that P evaluated at any point there has that sign too. The positive and the
@@ -200,6 +126,12 @@ internal static class CashFlowMath
             negativeB = negativeB * b + negative;
         }
 
+        return KeepsSign(positiveA, negativeA, positiveB, negativeB, sign);
+    }
+
+    /// <summary><see cref="KeepsSign(ReadOnlySpan{double}, double, double, int)"/> from P₊ and P₋ at both ends.</summary>
+    internal static bool KeepsSign(double positiveA, double negativeA, double positiveB, double negativeB, int sign)
+    {
         // Horner's rule errs by less than 2n·2⁻⁵³ of Σ|cᵢ|xⁱ; 1e-12 of it covers any realistic number of periods.
         var margin = 1e-12 * (positiveB + negativeB);
         return sign > 0 ? positiveA - negativeB > margin : negativeA - positiveB > margin;
@@ -281,7 +213,7 @@ internal static class CashFlowMath
         return (p, slope);
     }
 
-    private static double Polynomial(ReadOnlySpan<double> c, double x)
+    internal static double Polynomial(ReadOnlySpan<double> c, double x)
     {
         var p = 0.0;
         for (var i = c.Length - 1; i >= 0; i--)
@@ -290,52 +222,5 @@ internal static class CashFlowMath
         }
 
         return p;
-    }
-
-    /// <summary>The root of P in [low, high] where P changes sign: Illinois regula falsi, which keeps the bracket.</summary>
-    internal static double RootInBracket(ReadOnlySpan<double> c, double low, double pLow, double high)
-    {
-        var pHigh = Polynomial(c, high);
-        var side = 0;
-        var previous = double.NaN;
-        for (var iteration = 0; iteration < 200; iteration++)
-        {
-            var x = (low * pHigh - high * pLow) / (pHigh - pLow);
-            if (!(x > low && x < high))
-            {
-                x = 0.5 * (low + high);
-            }
-
-            var p = Polynomial(c, x);
-            if (p == 0 || high - low <= 1e-15 * high || Math.Abs(x - previous) <= 1e-16 * x)
-            {
-                return x;
-            }
-
-            previous = x;
-
-            if (Math.Sign(p) == Math.Sign(pLow))
-            {
-                (low, pLow) = (x, p);
-                if (side == -1)
-                {
-                    pHigh /= 2;
-                }
-
-                side = -1;
-            }
-            else
-            {
-                (high, pHigh) = (x, p);
-                if (side == 1)
-                {
-                    pLow /= 2;
-                }
-
-                side = 1;
-            }
-        }
-
-        return 0.5 * (low + high);
     }
 }

@@ -156,12 +156,12 @@ public static class MonteCarlo
                 {
                     var chunks = (to - from + Chunk - 1) / Chunk;
                     var completed = from;
-                    Parallel.For(0, chunks, _parallel, () => new ChunkScratch(plan, _uncertain), (c, _, scratch) =>
+                    Parallel.For(0, chunks, _parallel, () => new ChunkScratch(plan, _uncertain, kernel), (c, _, scratch) =>
                     {
                         var start = from + c * Chunk;
                         var count = Math.Min(Chunk, to - start);
                         SampleChunk(start, count, scratch);
-                        kernel.Evaluate(scratch.Inputs, start, count, _outputs, scratch.CashFlows);
+                        kernel.Evaluate(scratch.Inputs, start, count, _outputs, scratch.Kernel);
                         progress?.Report(new SimulationProgress("evaluating", Math.Min(Interlocked.Add(ref completed, count), iterations), iterations));
                         return scratch;
                     }, _ => { });
@@ -386,10 +386,10 @@ public static class MonteCarlo
             Cdf = s.Cdf,
         };
 
-        /// <summary>One thread's memory for a chunk: the sampled inputs (null for parameters that are not uncertain), their ranks, the cash flows.</summary>
+        /// <summary>One thread's memory for a chunk: the sampled inputs (null for parameters that are not uncertain), their ranks, the kernel's.</summary>
         private sealed class ChunkScratch
         {
-            public ChunkScratch(ScenarioPlan plan, int[] uncertain)
+            public ChunkScratch(ScenarioPlan plan, int[] uncertain, ModelKernel kernel)
             {
                 Inputs = new double[]?[plan.ParameterNames.Length];
                 foreach (var j in uncertain)
@@ -397,14 +397,14 @@ public static class MonteCarlo
                     Inputs[j] = new double[Chunk];
                 }
 
-                CashFlows = new double[plan.Periods * ModelKernel.Lanes];
+                Kernel = kernel.NewScratch();
             }
 
             public double[]?[] Inputs { get; }
 
             public int[] Ranks { get; } = new int[Chunk];
 
-            public double[] CashFlows { get; }
+            public ModelKernel.Scratch Kernel { get; }
         }
     }
 }

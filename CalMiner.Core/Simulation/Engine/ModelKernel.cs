@@ -123,9 +123,9 @@ internal sealed class ModelKernel
     /// <param name="start">First iteration, a multiple of <see cref="Lanes"/>.</param>
     /// <param name="count">Number of iterations.</param>
     /// <param name="outputs">Where the outputs of each iteration go.</param>
-    /// <param name="cashFlows">Scratch of at least periods × <see cref="Lanes"/> values.</param>
+    /// <param name="scratch">This thread's working memory, from <see cref="NewScratch"/>.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Evaluate(double[]?[] inputs, int start, int count, OutputColumns outputs, Span<double> cashFlows)
+    public void Evaluate(double[]?[] inputs, int start, int count, OutputColumns outputs, Scratch scratch)
     {
         Span<Vector256<double>> registers = stackalloc Vector256<double>[_registerValues.Length];
         for (var r = 0; r < registers.Length; r++)
@@ -135,54 +135,119 @@ internal sealed class ModelKernel
 
         Span<Vector256<double>> amounts = stackalloc Vector256<double>[_capital.Length];
         var sampled = Enumerable.Range(0, inputs.Length).Where(j => inputs[j] is not null).ToArray();
-        var flows = cashFlows[..(_plan.Periods * Lanes)];
-        for (var group = 0; group < count; group += Lanes)
+        var first = scratch.CashFlows.AsSpan(0, _plan.Periods * Lanes);
+        var second = scratch.CashFlows.AsSpan(_plan.Periods * Lanes, _plan.Periods * Lanes);
+        var searches = scratch.Searches;
+        Span<double> irr = stackalloc double[2 * Lanes];
+
+        // Two groups of lanes at a time, so that the IRR's Newton steps run two independent chains of Horner's rule.
+        for (var group = 0; group < count; group += 2 * Lanes)
         {
-            foreach (var j in sampled)
+            var a = EvaluateLanes(Load(registers, sampled, inputs, group), amounts, first, outputs, start + group);
+            var pair = group + Lanes < count;
+            var b = pair ? EvaluateLanes(Load(registers, sampled, inputs, group + Lanes), amounts, second, outputs, start + group + Lanes) : a;
+            if (!pair)
             {
-                registers[j] = Vector256.LoadUnsafe(ref inputs[j]![group]);
+                first.CopyTo(second);
             }
 
-            var signs = EvaluateLanes(registers, amounts, flows, outputs, start + group);
-            Irr(flows, signs, outputs.IrrAfterTax.AsSpan(start + group, Lanes));
+            Irr(first, a, second, b, pair, irr, searches, group);
+            irr[..(pair ? 2 * Lanes : Lanes)].CopyTo(outputs.IrrAfterTax.AsSpan(start + group));
         }
+
+        searches.Solve(outputs.IrrAfterTax.AsSpan(start, count));
+    }
+
+    /// <summary>Working memory for one thread's calls of <see cref="Evaluate"/>.</summary>
+    public Scratch NewScratch() => new(_plan.Periods);
+
+    private static ReadOnlySpan<Vector256<double>> Load(Span<Vector256<double>> registers, int[] sampled, double[]?[] inputs, int index)
+    {
+        foreach (var j in sampled)
+        {
+            registers[j] = Vector256.LoadUnsafe(ref inputs[j]![index]);
+        }
+
+        return registers;
     }
 
     /// <summary>
-    /// The IRR of four lanes of cash flows (period-major, <see cref="Lanes"/> values per period), by the steps of
+    /// The IRR of two groups of lanes of cash flows (period-major, <see cref="Lanes"/> values per period), by the steps of
     /// <see cref="CashFlowMath.Irr"/>: Newton's method from 10 % in all lanes at once, then the first-root check;
-    /// a lane where that does not settle it goes on to the scalar kernel's root search, as the scalar kernel would.
+    /// a lane where that does not settle it is queued for the <see cref="IrrSearch"/> the scalar model would go on to.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="group"/> is the first lane's index among the iterations of the <see cref="Evaluate"/> call; without
+    /// <paramref name="pair"/> the second group only repeats the first.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Irr(ReadOnlySpan<double> cashFlows, SignChanges signs, Span<double> irr)
+    private void Irr(ReadOnlySpan<double> flowsA, SignChanges signsA, ReadOnlySpan<double> flowsB, SignChanges signsB, bool pair, Span<double> irr, IrrSearchBatch searches, int group)
     {
         var periods = _plan.Periods;
         var zero = Vector256<double>.Zero;
-        var active = Vector256.Equals(signs.Count, Vector256.Create(1.0)) | Vector256.Equals(signs.Count, Vector256.Create(2.0));
-        var converged = zero;
-        var x = Vector256.Create(CashFlowMath.NewtonStart);
-        var tolerance = Vector256.Create(1e-15);
-        for (var i = 0; i < CashFlowMath.NewtonIterations && active != zero; i++)
+        Vector256<double> activeA = Solvable(signsA), activeB = Solvable(signsB), convergedA = zero, convergedB = zero;
+        Vector256<double> xA = Vector256.Create(CashFlowMath.NewtonStart), xB = xA;
+        for (var i = 0; i < CashFlowMath.NewtonIterations && (activeA | activeB) != zero; i++)
         {
-            var (p, slope) = PolynomialAndSlope(cashFlows, periods, x);
-            var next = x - p / slope;
-            var bad = ~(Vector256.GreaterThan(next, zero) & Vector256.LessThan(next, Vector256.Create(double.PositiveInfinity)));
-            var settled = Vector256.LessThanOrEqual(Vector256.Abs(next - x), tolerance * next) & ~bad;
-            x = Vector256.ConditionalSelect(active & ~bad, next, x);
-            converged |= active & settled;
-            active &= ~(bad | settled);
+            Vector256<double> pA = zero, slopeA = zero, pB = zero, slopeB = zero;
+            for (var t = periods - 1; t >= 0; t--)
+            {
+                slopeA = slopeA * xA + pA;
+                pA = pA * xA + Vector256.LoadUnsafe(in flowsA[t * Lanes]);
+                slopeB = slopeB * xB + pB;
+                pB = pB * xB + Vector256.LoadUnsafe(in flowsB[t * Lanes]);
+            }
+
+            NewtonStep(ref xA, ref activeA, ref convergedA, pA, slopeA);
+            NewtonStep(ref xB, ref activeB, ref convergedB, pB, slopeB);
         }
 
-        // CashFlowMath.IsFirstRoot in every lane: in range, and for two sign changes the slope leaves the lowest coefficient's sign.
-        var (_, slopeAtRoot) = PolynomialAndSlope(cashFlows, periods, x);
-        var leaves = (Vector256.LessThan(signs.Lowest, zero) & Vector256.GreaterThan(slopeAtRoot, zero))
-            | (Vector256.GreaterThan(signs.Lowest, zero) & Vector256.LessThan(slopeAtRoot, zero));
+        Finish(flowsA, signsA, xA, convergedA, irr[..Lanes], searches, group);
+        if (pair)
+        {
+            Finish(flowsB, signsB, xB, convergedB, irr.Slice(Lanes, Lanes), searches, group + Lanes);
+        }
+    }
+
+    /// <summary>Lanes whose flows change sign once or twice: Newton's method tries those first.</summary>
+    private static Vector256<double> Solvable(SignChanges signs) =>
+        Vector256.Equals(signs.Count, Vector256.Create(1.0)) | Vector256.Equals(signs.Count, Vector256.Create(2.0));
+
+    /// <summary>One step of <see cref="CashFlowMath.Newton"/> in the lanes still active.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void NewtonStep(ref Vector256<double> x, ref Vector256<double> active, ref Vector256<double> converged, Vector256<double> p, Vector256<double> slope)
+    {
+        var next = x - p / slope;
+        var bad = ~(Vector256.GreaterThan(next, Vector256<double>.Zero) & Vector256.LessThan(next, Vector256.Create(double.PositiveInfinity)));
+        var settled = Vector256.LessThanOrEqual(Vector256.Abs(next - x), Vector256.Create(1e-15) * next) & ~bad;
+        x = Vector256.ConditionalSelect(active & ~bad, next, x);
+        converged |= active & settled;
+        active &= ~(bad | settled);
+    }
+
+    /// <summary>
+    /// <see cref="CashFlowMath.IsFirstRoot"/> in every lane where Newton's method settled (in range, and for two sign changes
+    /// the slope leaves the lowest coefficient's sign); the other lanes with sign changes are queued for the search.
+    /// </summary>
+    private static void Finish(ReadOnlySpan<double> cashFlows, SignChanges signs, Vector256<double> x, Vector256<double> converged, Span<double> irr, IrrSearchBatch searches, int group)
+    {
+        var zero = Vector256<double>.Zero;
+        var periods = cashFlows.Length / Lanes;
+        var slope = zero;
+        var p = zero;
+        for (var t = periods - 1; t >= 0; t--)
+        {
+            slope = slope * x + p;
+            p = p * x + Vector256.LoadUnsafe(in cashFlows[t * Lanes]);
+        }
+
+        var leaves = (Vector256.LessThan(signs.Lowest, zero) & Vector256.GreaterThan(slope, zero))
+            | (Vector256.GreaterThan(signs.Lowest, zero) & Vector256.LessThan(slope, zero));
         var first = converged
             & Vector256.GreaterThanOrEqual(x, Vector256.Create(CashFlowMath.MinX)) & Vector256.LessThan(x, Vector256.Create(CashFlowMath.MaxX))
             & (Vector256.Equals(signs.Count, Vector256.Create(1.0)) | leaves);
         var none = Vector256.Equals(signs.Count, zero);
-        var result = Vector256.ConditionalSelect(first, Vector256.Create(1.0) / x - Vector256.Create(1.0), Vector256.Create(double.NaN));
-        result.StoreUnsafe(ref irr[0]);
+        Vector256.ConditionalSelect(first, Vector256.Create(1.0) / x - Vector256.Create(1.0), Vector256.Create(double.NaN)).StoreUnsafe(ref irr[0]);
         if ((first | none) == Vector256<double>.AllBitsSet)
         {
             return;
@@ -198,23 +263,9 @@ internal sealed class ModelKernel
                     flows[t] = cashFlows[(t * Lanes) + lane];
                 }
 
-                irr[lane] = CashFlowMath.RootSearch(flows, (int)signs.Count.GetElement(lane));
+                searches.Add(flows, (int)signs.Count.GetElement(lane), group + lane);
             }
         }
-    }
-
-    /// <summary>P(x) and P'(x) by Horner's rule in every lane, as <see cref="CashFlowMath.PolynomialAndSlope"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<double> Value, Vector256<double> Slope) PolynomialAndSlope(ReadOnlySpan<double> cashFlows, int periods, Vector256<double> x)
-    {
-        Vector256<double> p = Vector256<double>.Zero, slope = Vector256<double>.Zero;
-        for (var t = periods - 1; t >= 0; t--)
-        {
-            slope = slope * x + p;
-            p = p * x + Vector256.LoadUnsafe(in cashFlows[t * Lanes]);
-        }
-
-        return (p, slope);
     }
 
     /// <param name="registers">Every register's value in each lane; see <see cref="_registerValues"/>.</param>
@@ -403,6 +454,14 @@ internal sealed class ModelKernel
 
         // A flow that is not finite leaves no rate to find (CashFlowMath.SignChanges gives 0).
         return new SignChanges(signChanges & finite, lowestSign);
+    }
+
+    /// <summary>One thread's working memory: two groups of lanes' cash flows, and the IRR searches waiting.</summary>
+    public sealed class Scratch(int periods)
+    {
+        public double[] CashFlows { get; } = new double[2 * Lanes * periods];
+
+        public IrrSearchBatch Searches { get; } = new(periods);
     }
 
     /// <summary>Per lane, how often the non-zero after-tax flows change sign, and the sign of the first (−1, 0 or 1).</summary>

@@ -12,7 +12,7 @@ public class ModelKernelBenchmarks
     private ScenarioPlan _plan = null!;
     private ModelKernel _kernel = null!;
     private OutputColumns _outputs = null!;
-    private double[] _scratch = null!;
+    private ModelKernel.Scratch _scratch = null!;
     private double[][] _parameterRows = null!;
     private double[]?[] _columns = null!;
     private int _padded;
@@ -33,7 +33,7 @@ public class ModelKernelBenchmarks
         _columns = columns;
         _kernel = new ModelKernel(_plan);
         _outputs = new OutputColumns(_padded);
-        _scratch = new double[_plan.Periods * _padded];
+        _scratch = _kernel.NewScratch();
     }
 
     [Benchmark(Baseline = true, Description = "Scalar model, 100 003 iterations")]

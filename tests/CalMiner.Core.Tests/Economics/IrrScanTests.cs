@@ -64,13 +64,51 @@ public sealed class IrrScanTests
 
             if (Math.Sign(pHigh) != Math.Sign(pLow))
             {
-                return high == CashFlowMath.MaxX && pHigh == 0 ? double.NaN : 1 / CashFlowMath.RootInBracket(c, low, pLow, high) - 1;
+                return high == CashFlowMath.MaxX && pHigh == 0 ? double.NaN : 1 / Refine(c, low, pLow, high) - 1;
             }
 
             (low, pLow) = (high, pHigh);
         }
 
         return double.NaN;
+    }
+
+    // Illinois regula falsi on a bracket where P changes sign, as the library refines a root.
+    private static double Refine(double[] c, double low, double pLow, double high)
+    {
+        var pHigh = Polynomial(c, high);
+        var side = 0;
+        var previous = double.NaN;
+        for (var iteration = 0; iteration < 200; iteration++)
+        {
+            var x = (low * pHigh - high * pLow) / (pHigh - pLow);
+            if (!(x > low && x < high))
+            {
+                x = 0.5 * (low + high);
+            }
+
+            var p = Polynomial(c, x);
+            if (p == 0 || high - low <= 1e-15 * high || Math.Abs(x - previous) <= 1e-16 * x)
+            {
+                return x;
+            }
+
+            previous = x;
+            if (Math.Sign(p) == Math.Sign(pLow))
+            {
+                (low, pLow) = (x, p);
+                pHigh /= side == -1 ? 2 : 1;
+                side = -1;
+            }
+            else
+            {
+                (high, pHigh) = (x, p);
+                pLow /= side == 1 ? 2 : 1;
+                side = 1;
+            }
+        }
+
+        return 0.5 * (low + high);
     }
 
     private static double Polynomial(double[] c, double x)

@@ -14,7 +14,8 @@ public sealed class ModelKernelTests
     {
         var padded = (iterations + ModelKernel.Lanes - 1) / ModelKernel.Lanes * ModelKernel.Lanes;
         var outputs = new OutputColumns(padded);
-        new ModelKernel(plan).Evaluate(columns, 0, padded, outputs, new double[plan.Periods * padded]);
+        var kernel = new ModelKernel(plan);
+        kernel.Evaluate(columns, 0, padded, outputs, kernel.NewScratch());
         return outputs;
     }
 

@@ -1,0 +1,249 @@
+namespace CalMiner.Economics;
+
+/// <summary>
+/// The search for the largest IRR when Newton's method does not settle it (see <see cref="CashFlowMath.Irr"/>), as a
+/// machine that asks for one evaluation of the flows' polynomial P at a time and is given the answer. The scalar
+/// model drives one search with plain loops; the simulation drives many side by side in vector lanes. Both take
+/// exactly the same steps, so both find the same root, bit for bit.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Flows that change sign once have one root in x = 1/(1 + r): P is evaluated at both ends of [1/11, 100) and, when
+/// they differ in sign, the root is refined by Illinois regula falsi, which keeps the bracket.
+/// </para>
+/// <para>
+/// Other flows are scanned for the first sign change of P, x upward from 1/11 (rates downward from 10): in steps of
+/// at most 0.01 in the rate, and of at most 3.5 % in 1 + r where that is finer (towards −0.99). Runs of grid points
+/// where P provably keeps its sign are skipped in growing jumps (see <see cref="NeedsBounds"/>), so only the points
+/// near the first sign change are evaluated; the root is then refined from the same bracket as a point-by-point scan
+/// would find, so the result is the same.
+/// </para>
+/// </remarks>
+internal struct IrrSearch
+{
+    /// <summary>Steps of the scan for the smallest root in x (the largest IRR): about 3.5 % in 1 + r, and at most 0.01 in r.</summary>
+    private const int ScanPoints = 200;
+
+    private const double ScanRateStep = 0.01;
+
+    private const int FirstJump = 128;
+
+    private const int MaxRefinements = 200;
+
+    /// <summary>The points of the scan: 1/11, then each step from the last, up to 100.</summary>
+    private static readonly double[] Grid = BuildGrid();
+
+    private Step _step;
+    private int _low, _far, _jump, _sign, _side, _iteration;
+    private double _pLow, _bracketLow, _bracketHigh, _pHigh, _previous;
+
+    private enum Step
+    {
+        BracketLow,
+        BracketHigh,
+        ScanStart,
+        ScanBounds,
+        ScanPoint,
+        ScanLow,
+        Refine,
+        Done,
+    }
+
+    /// <summary>A search for flows that change sign <paramref name="signChanges"/> times (at least once).</summary>
+    public static IrrSearch For(int signChanges) => signChanges == 1
+        ? new IrrSearch { _step = Step.BracketLow, Point = CashFlowMath.MinX }
+        : new IrrSearch { _step = Step.ScanStart, Point = Grid[0] };
+
+    /// <summary>A search that has ended, with no rate.</summary>
+    public static IrrSearch Finished => new() { _step = Step.Done, Rate = double.NaN };
+
+    public readonly bool Done => _step == Step.Done;
+
+    /// <summary>The IRR once <see cref="Done"/>, NaN when there is none.</summary>
+    public double Rate { get; private set; }
+
+    /// <summary>
+    /// Whether the search next asks if P keeps the sign <see cref="Sign"/> on all of [<see cref="BoundsLow"/>,
+    /// <see cref="BoundsHigh"/>] (answered through <see cref="TakeBounds"/>); otherwise it asks for P at <see cref="Point"/>.
+    /// </summary>
+    public readonly bool NeedsBounds => _step == Step.ScanBounds;
+
+    public readonly double BoundsLow => Grid[_low];
+
+    public readonly double BoundsHigh => Grid[_far];
+
+    public readonly int Sign => _sign;
+
+    /// <summary>Where the search next needs P, unless it <see cref="NeedsBounds"/>.</summary>
+    public double Point { get; private set; }
+
+    /// <summary>Gives the search P at <see cref="Point"/>.</summary>
+    public void TakePolynomial(double p)
+    {
+        switch (_step)
+        {
+            case Step.BracketLow:
+                if (p == 0)
+                {
+                    Finish(CashFlowMath.MinX);
+                    return;
+                }
+
+                (_pLow, _step, Point) = (p, Step.BracketHigh, CashFlowMath.MaxX);
+                return;
+            case Step.BracketHigh:
+                if (Math.Sign(p) == Math.Sign(_pLow))
+                {
+                    Rate = double.NaN;
+                    _step = Step.Done;
+                    return;
+                }
+
+                StartRefining(CashFlowMath.MinX, _pLow, CashFlowMath.MaxX, p);
+                return;
+            case Step.ScanStart:
+                if (p == 0)
+                {
+                    Finish(Grid[0]);
+                    return;
+                }
+
+                (_sign, _low, _jump) = (Math.Sign(p), 0, FirstJump);
+                Scan();
+                return;
+            case Step.ScanPoint:
+                var high = Grid[_low + 1];
+                if (p == 0 && high < CashFlowMath.MaxX)
+                {
+                    Finish(high);
+                }
+                else if (Math.Sign(p) != _sign)
+                {
+                    if (high == CashFlowMath.MaxX && p == 0)
+                    {
+                        Rate = double.NaN;
+                        _step = Step.Done;
+                        return;
+                    }
+
+                    // P at the low end of the bracket may not have been evaluated: the scan may have jumped there.
+                    (_bracketHigh, _pHigh, _step, Point) = (high, p, Step.ScanLow, Grid[_low]);
+                }
+                else
+                {
+                    (_low, _jump) = (_low + 1, 2);
+                    Scan();
+                }
+
+                return;
+            case Step.ScanLow:
+                StartRefining(Grid[_low], p, _bracketHigh, _pHigh);
+                return;
+            case Step.Refine:
+                Refine(p);
+                return;
+            default:
+                throw new InvalidOperationException($"The search does not need P at {_step}.");
+        }
+    }
+
+    /// <summary>Tells the search whether P keeps its sign on the interval it asked about.</summary>
+    public void TakeBounds(bool keepsSign)
+    {
+        (_low, _jump) = keepsSign ? (_far, _jump * 2) : (_low, _jump / 2);
+        Scan();
+    }
+
+    private void Scan()
+    {
+        if (_low >= Grid.Length - 1)
+        {
+            Rate = double.NaN;
+            _step = Step.Done;
+        }
+        else if (_jump > 1)
+        {
+            (_far, _step) = (Math.Min(Grid.Length - 1, _low + _jump), Step.ScanBounds);
+        }
+        else
+        {
+            (_step, Point) = (Step.ScanPoint, Grid[_low + 1]);
+        }
+    }
+
+    /// <summary>Illinois regula falsi on [low, high], where P changes sign.</summary>
+    private void StartRefining(double low, double pLow, double high, double pHigh)
+    {
+        (_bracketLow, _pLow, _bracketHigh, _pHigh) = (low, pLow, high, pHigh);
+        (_side, _previous, _iteration, _step) = (0, double.NaN, 0, Step.Refine);
+        NextTrial();
+    }
+
+    private void NextTrial()
+    {
+        if (_iteration == MaxRefinements)
+        {
+            Finish(0.5 * (_bracketLow + _bracketHigh));
+            return;
+        }
+
+        var x = (_bracketLow * _pHigh - _bracketHigh * _pLow) / (_pHigh - _pLow);
+        Point = x > _bracketLow && x < _bracketHigh ? x : 0.5 * (_bracketLow + _bracketHigh);
+    }
+
+    private void Refine(double p)
+    {
+        var x = Point;
+        if (p == 0 || _bracketHigh - _bracketLow <= 1e-15 * _bracketHigh || Math.Abs(x - _previous) <= 1e-16 * x)
+        {
+            Finish(x);
+            return;
+        }
+
+        _previous = x;
+        if (Math.Sign(p) == Math.Sign(_pLow))
+        {
+            (_bracketLow, _pLow) = (x, p);
+            if (_side == -1)
+            {
+                _pHigh /= 2;
+            }
+
+            _side = -1;
+        }
+        else
+        {
+            (_bracketHigh, _pHigh) = (x, p);
+            if (_side == 1)
+            {
+                _pLow /= 2;
+            }
+
+            _side = 1;
+        }
+
+        _iteration++;
+        NextTrial();
+    }
+
+    /// <summary>Ends the search at the root x = 1/(1 + r).</summary>
+    private void Finish(double x)
+    {
+        Rate = 1 / x - 1;
+        _step = Step.Done;
+    }
+
+    private static double[] BuildGrid()
+    {
+        var ratio = Math.Pow(CashFlowMath.MaxX / CashFlowMath.MinX, 1.0 / ScanPoints);
+        var grid = new List<double> { CashFlowMath.MinX };
+        for (var low = CashFlowMath.MinX; low < CashFlowMath.MaxX;)
+        {
+            var rate = 1 / low - 1;
+            low = Math.Min(CashFlowMath.MaxX, Math.Min(low * ratio, 1 / (1 + rate - ScanRateStep)));
+            grid.Add(low);
+        }
+
+        return [.. grid];
+    }
+}

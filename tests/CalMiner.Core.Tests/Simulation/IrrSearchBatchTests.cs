@@ -1,0 +1,59 @@
+using CalMiner.Economics;
+using CalMiner.Simulation.Engine;
+
+namespace CalMiner.Core.Tests.Simulation;
+
+/// <summary>The batched IRR searches of the simulation against the scalar model's search, flow by flow.</summary>
+public sealed class IrrSearchBatchTests
+{
+    [Theory]
+    [InlineData(2)]
+    [InlineData(7)]
+    [InlineData(30)]
+    public void Batch_FindsTheScalarRoot_BitForBit(int periods)
+    {
+        var random = new Random(20261127 + periods);
+        var batch = new IrrSearchBatch(periods);
+        var expected = new List<double>();
+        var flows = new double[periods];
+
+        // More flows than slots and than the first queue, with every kind of search the scalar model makes.
+        for (var i = 0; i < 1000; i++)
+        {
+            for (var t = 0; t < periods; t++)
+            {
+                flows[t] = i % 10 == 0 && t % 3 == 1 ? 0 : (random.NextDouble() - 0.45) * Math.Pow(10, random.Next(0, 9));
+            }
+
+            var signChanges = CashFlowMath.SignChanges(flows, out _);
+            if (signChanges == 0)
+            {
+                continue;
+            }
+
+            batch.Add(flows, signChanges, expected.Count);
+            expected.Add(CashFlowMath.RootSearch(flows, signChanges));
+        }
+
+        var actual = new double[expected.Count];
+        batch.Solve(actual);
+
+        Assert.True(expected.Count > 100);
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void Batch_IsEmptyAfterSolving()
+    {
+        var batch = new IrrSearchBatch(3);
+        batch.Add([-100, 60, 60], 1, 0);
+        var first = new double[1];
+        batch.Solve(first);
+
+        var second = new[] { 42.0 };
+        batch.Solve(second);
+
+        Assert.Equal(CashFlowMath.Irr([-100, 60, 60]), first[0]);
+        Assert.Equal(42.0, second[0]);
+    }
+}
