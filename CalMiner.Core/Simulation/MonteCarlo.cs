@@ -199,7 +199,9 @@ public static class MonteCarlo
                 : null;
 
             // Only the after-tax NPV is needed from here on: the other output columns may go before the analysis needs memory.
-            var npv = _outputs.NpvAfterTax.AsMemory(0, evaluated);
+            var npvColumn = _outputs.NpvAfterTax;
+            var npv = npvColumn.AsMemory(0, evaluated);
+            _outputs.Return(keep: npvColumn);
             (_outputs, _inputSamples) = (null, null);
             var influences = Sensitivity.Analyse(npv, _uncertain.Length, u => SensitivityInputOf(u, evaluated), new SensitivityOptions { MaxDegreeOfParallelism = threads })
                 // The kernel gives the contribution as a percentage; the public result keeps fractions as fractions.
@@ -210,6 +212,7 @@ public static class MonteCarlo
             var checkpoints = Statistics.Convergence.Checkpoints(evaluated);
             var points = new ConvergencePoint[checkpoints.Length];
             Statistics.Convergence.RunningMean(npv, checkpoints, points, 0.95, threads);
+            ArrayPool<double>.Shared.Return(npvColumn);
 
             return new SimulationResult
             {

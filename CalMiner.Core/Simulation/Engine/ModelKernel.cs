@@ -21,8 +21,7 @@ internal sealed class ModelKernel
     public const int Lanes = 4;
 
     private readonly ScenarioPlan _plan;
-    private readonly double[] _discount;
-    private readonly double[] _preTaxDiscount;
+    private readonly PeriodTerms[] _periods;
 
     // Each register's value when no column is given: the parameters' base values, then the plan's constants.
     private readonly double[] _registerValues;
@@ -33,8 +32,7 @@ internal sealed class ModelKernel
     private readonly ConsumableTerms[] _consumables;
     private readonly CapitalTerms[] _capital;
 
-    // Per period t, entries [start[t], start[t + 1]) of the flat lists.
-    private readonly int[] _fleetStart, _spendStart, _depreciationStart;
+    // What each period draws from, as ranges in PeriodTerms.
     private readonly (double Hours, int CostPerHour)[] _fleets;
     private readonly int[] _spends;
     private readonly (int Item, double Share)[] _depreciation;
@@ -44,18 +42,6 @@ internal sealed class ModelKernel
     {
         _plan = plan;
         var document = plan.Document;
-        _discount = [.. Enumerable.Range(0, plan.Periods).Select(t => CashFlowMath.DiscountFactor(t, document.DiscountRate, document.Discounting))];
-
-        // The pre-tax NPV is discounted as CashFlowMath.Npv does it: a running product of 1/(1 + r).
-        _preTaxDiscount = new double[plan.Periods];
-        var v = 1 / (1 + document.DiscountRate);
-        var factor = document.Discounting == Discounting.MidPeriod ? Math.Sqrt(v) : v;
-        for (var t = 0; t < plan.Periods; t++)
-        {
-            _preTaxDiscount[t] = factor;
-            factor *= v;
-        }
-
         var registers = new List<double>(plan.BaseValues);
         int Register(Slot slot)
         {
@@ -92,16 +78,30 @@ internal sealed class ModelKernel
         _fleets = Flatten(
             plan.Periods,
             t => plan.Operating[t] ? plan.Fleets.Where(f => t >= f.PurchasePeriod).Select(f => (f.Count * f.HoursPerPeriod, Register(f.CostPerHour))) : [],
-            out _fleetStart);
+            out var fleetStart);
 
         // Capital spent and depreciated in each period, items in the plan's order; zero depreciation terms are
         // left out (adding them would change nothing).
-        _spends = Flatten(plan.Periods, t => Enumerable.Range(0, plan.Capital.Length).Where(c => plan.Capital[c].Period == t), out _spendStart);
+        _spends = Flatten(plan.Periods, t => Enumerable.Range(0, plan.Capital.Length).Where(c => plan.Capital[c].Period == t), out var spendStart);
         _depreciation = Flatten(
             plan.Periods,
             t => Enumerable.Range(0, plan.Capital.Length).Where(c => plan.Capital[c].Depreciation[t] != 0).Select(c => (c, plan.Capital[c].Depreciation[t])),
-            out _depreciationStart);
+            out var depreciationStart);
         _registerValues = [.. registers];
+
+        // The pre-tax NPV is discounted as CashFlowMath.Npv does it: a running product of 1/(1 + r).
+        _periods = new PeriodTerms[plan.Periods];
+        var v = 1 / (1 + document.DiscountRate);
+        var preTaxDiscount = document.Discounting == Discounting.MidPeriod ? Math.Sqrt(v) : v;
+        for (var t = 0; t < plan.Periods; t++)
+        {
+            _periods[t] = new PeriodTerms(
+                plan.OreMined[t], plan.OreProcessed[t], plan.WasteMined[t], plan.Operating[t],
+                plan.EquipmentInitial[t], plan.EquipmentSustaining[t], plan.EquipmentInitialDepreciation[t], plan.EquipmentSustainingDepreciation[t],
+                CashFlowMath.DiscountFactor(t, document.DiscountRate, document.Discounting), preTaxDiscount,
+                (fleetStart[t], fleetStart[t + 1]), (spendStart[t], spendStart[t + 1]), (depreciationStart[t], depreciationStart[t + 1]));
+            preTaxDiscount *= v;
+        }
     }
 
     private static T[] Flatten<T>(int periods, Func<int, IEnumerable<T>> entries, out int[] start)
@@ -311,9 +311,10 @@ internal sealed class ModelKernel
         var last = plan.Periods - 1;
         for (var t = 0; t <= last; t++)
         {
-            var oreMined = Vector256.Create(plan.OreMined[t]) * throughput;
-            var oreProcessed = Vector256.Create(plan.OreProcessed[t]) * throughput;
-            var waste = Vector256.Create(plan.WasteMined[t]);
+            ref readonly var period = ref _periods[t];
+            var oreMined = Vector256.Create(period.OreMined) * throughput;
+            var oreProcessed = Vector256.Create(period.OreProcessed) * throughput;
+            var waste = Vector256.Create(period.Waste);
 
             Vector256<double> gross = zero, selling = zero, primaryGross = zero, primarySelling = zero, primaryPayable = zero;
             for (var k = 0; k < products.Length; k++)
@@ -339,7 +340,7 @@ internal sealed class ModelKernel
                 royalties += registers[royalty.Rate] * (royalty.OnNsr ? nsr : gross);
             }
 
-            var operating = plan.Operating[t];
+            var operating = period.Operating;
             Vector256<double> consumables = zero, co2e = zero;
             foreach (var consumable in _consumables)
             {
@@ -355,7 +356,7 @@ internal sealed class ModelKernel
             }
 
             var equipment = zero;
-            for (var f = _fleetStart[t]; f < _fleetStart[t + 1]; f++)
+            for (var f = period.Fleets.Start; f < period.Fleets.End; f++)
             {
                 equipment += Vector256.Create(_fleets[f].Hours) * registers[_fleets[f].CostPerHour];
             }
@@ -367,12 +368,12 @@ internal sealed class ModelKernel
                 + co2e * carbonPrice * opexFactor
                 + equipment * opexFactor;
 
-            var initial = Vector256.Create(plan.EquipmentInitial[t]) * initialFactor;
-            var sustaining = Vector256.Create(plan.EquipmentSustaining[t]) * sustainingFactor;
+            var initial = Vector256.Create(period.EquipmentInitial) * initialFactor;
+            var sustaining = Vector256.Create(period.EquipmentSustaining) * sustainingFactor;
             var closure = zero;
-            var depreciation = Vector256.Create(plan.EquipmentInitialDepreciation[t]) * initialFactor
-                + Vector256.Create(plan.EquipmentSustainingDepreciation[t]) * sustainingFactor;
-            for (var s = _spendStart[t]; s < _spendStart[t + 1]; s++)
+            var depreciation = Vector256.Create(period.EquipmentInitialDepreciation) * initialFactor
+                + Vector256.Create(period.EquipmentSustainingDepreciation) * sustainingFactor;
+            for (var s = period.Spends.Start; s < period.Spends.End; s++)
             {
                 var c = _spends[s];
                 switch (items[c].Category)
@@ -383,7 +384,7 @@ internal sealed class ModelKernel
                 }
             }
 
-            for (var d = _depreciationStart[t]; d < _depreciationStart[t + 1]; d++)
+            for (var d = period.Depreciation.Start; d < period.Depreciation.End; d++)
             {
                 depreciation += amounts[_depreciation[d].Item] * Vector256.Create(_depreciation[d].Share);
             }
@@ -407,8 +408,8 @@ internal sealed class ModelKernel
             previousWorkingCapital = workingCapital;
             var preTax = ebitda - capital + workingCapitalChange;
             var afterTax = preTax - tax;
-            npvAfterTax += afterTax * Vector256.Create(_discount[t]);
-            npvPreTax += preTax * Vector256.Create(_preTaxDiscount[t]);
+            npvAfterTax += afterTax * Vector256.Create(period.Discount);
+            npvPreTax += preTax * Vector256.Create(period.PreTaxDiscount);
             afterTax.StoreUnsafe(ref cashFlows[t * Lanes]);
 
             // Payback and peak funding as CashFlowMath.Payback and CashFlowCalculator.PeakFunding find them.
@@ -466,6 +467,13 @@ internal sealed class ModelKernel
 
     /// <summary>Per lane, how often the non-zero after-tax flows change sign, and the sign of the first (−1, 0 or 1).</summary>
     private readonly record struct SignChanges(Vector256<double> Count, Vector256<double> Lowest);
+
+    /// <summary>A period's schedule, equipment capital, discount factors, and its ranges of the fleet, spend and depreciation lists.</summary>
+    private readonly record struct PeriodTerms(
+        double OreMined, double OreProcessed, double Waste, bool Operating,
+        double EquipmentInitial, double EquipmentSustaining, double EquipmentInitialDepreciation, double EquipmentSustainingDepreciation,
+        double Discount, double PreTaxDiscount,
+        (int Start, int End) Fleets, (int Start, int End) Spends, (int Start, int End) Depreciation);
 
     private readonly record struct ProductTerms(double[] Grade, double PayableUnits, int Recovery, int Payability, int Price, int SellingCost);
 

@@ -1,17 +1,23 @@
+using System.Buffers;
+
 namespace CalMiner.Simulation.Engine;
 
-/// <summary>The per-iteration outputs of a run, one column each; absent values (no IRR, no payback) are NaN.</summary>
+/// <summary>
+/// The per-iteration outputs of a run, one column each; absent values (no IRR, no payback) are NaN. The columns
+/// come from the shared array pool (runs one after another reuse memory the operating system has already mapped)
+/// and may be longer than the run: only the first iterations are outputs.
+/// </summary>
 internal sealed class OutputColumns
 {
     public OutputColumns(int length)
     {
-        NpvAfterTax = new double[length];
-        NpvPreTax = new double[length];
-        IrrAfterTax = new double[length];
-        PaybackYears = new double[length];
-        PeakFunding = new double[length];
-        CashCostPerUnit = new double[length];
-        AiscPerUnit = new double[length];
+        NpvAfterTax = Rent(length);
+        NpvPreTax = Rent(length);
+        IrrAfterTax = Rent(length);
+        PaybackYears = Rent(length);
+        PeakFunding = Rent(length);
+        CashCostPerUnit = Rent(length);
+        AiscPerUnit = Rent(length);
     }
 
     public double[] NpvAfterTax { get; }
@@ -34,4 +40,18 @@ internal sealed class OutputColumns
         ("npvAfterTax", NpvAfterTax), ("irrAfterTax", IrrAfterTax), ("npvPreTax", NpvPreTax), ("paybackYears", PaybackYears),
         ("peakFunding", PeakFunding), ("cashCostPerUnit", CashCostPerUnit), ("aiscPerUnit", AiscPerUnit),
     ];
+
+    /// <summary>Gives every column but <paramref name="keep"/> back to the pool; nothing may read them afterwards.</summary>
+    public void Return(double[]? keep = null)
+    {
+        foreach (var (_, values) in Named)
+        {
+            if (!ReferenceEquals(values, keep))
+            {
+                ArrayPool<double>.Shared.Return(values);
+            }
+        }
+    }
+
+    private static double[] Rent(int length) => ArrayPool<double>.Shared.Rent(length);
 }
