@@ -20,6 +20,9 @@ internal sealed class ModelKernel
 {
     public const int Lanes = 4;
 
+    /// <summary>Groups of lanes evaluated before their IRRs are solved together.</summary>
+    private const int Groups = 4;
+
     private readonly ScenarioPlan _plan;
     private readonly PeriodTerms[] _periods;
 
@@ -135,27 +138,35 @@ internal sealed class ModelKernel
 
         Span<Vector256<double>> amounts = stackalloc Vector256<double>[_capital.Length];
         var sampled = Enumerable.Range(0, inputs.Length).Where(j => inputs[j] is not null).ToArray();
-        var first = scratch.CashFlows.AsSpan(0, _plan.Periods * Lanes);
-        var second = scratch.CashFlows.AsSpan(_plan.Periods * Lanes, _plan.Periods * Lanes);
-        var searches = scratch.Searches;
-        Span<double> irr = stackalloc double[2 * Lanes];
+        var flows = scratch.CashFlows;
+        var length = _plan.Periods * Lanes;
+        Span<SignChanges> signs = stackalloc SignChanges[Groups];
+        Span<double> irr = stackalloc double[Groups * Lanes];
 
-        // Two groups of lanes at a time, so that the IRR's Newton steps run two independent chains of Horner's rule.
-        for (var group = 0; group < count; group += 2 * Lanes)
+        // Several groups of lanes at a time, so that the IRR's Newton steps run independent chains of Horner's rule.
+        for (var block = 0; block < count; block += Groups * Lanes)
         {
-            var a = EvaluateLanes(Load(registers, sampled, inputs, group), amounts, first, outputs, start + group);
-            var pair = group + Lanes < count;
-            var b = pair ? EvaluateLanes(Load(registers, sampled, inputs, group + Lanes), amounts, second, outputs, start + group + Lanes) : a;
-            if (!pair)
+            var groups = Math.Min(Groups, (count - block) / Lanes);
+            for (var g = 0; g < Groups; g++)
             {
-                first.CopyTo(second);
+                if (g < groups)
+                {
+                    var first = block + (g * Lanes);
+                    signs[g] = EvaluateLanes(Load(registers, sampled, inputs, first), amounts, flows.AsSpan(g * length, length), outputs, start + first);
+                }
+                else
+                {
+                    // Past the end, a group repeats the first so that every chain has flows to work on.
+                    flows.AsSpan(0, length).CopyTo(flows.AsSpan(g * length));
+                    signs[g] = signs[0];
+                }
             }
 
-            Irr(first, a, second, b, pair, irr, searches, group);
-            irr[..(pair ? 2 * Lanes : Lanes)].CopyTo(outputs.IrrAfterTax.AsSpan(start + group));
+            Irr(flows, signs, groups, irr, searches: scratch.Searches, block);
+            irr[..(groups * Lanes)].CopyTo(outputs.IrrAfterTax.AsSpan(start + block));
         }
 
-        searches.Solve(outputs.IrrAfterTax.AsSpan(start, count));
+        scratch.Searches.Solve(outputs.IrrAfterTax.AsSpan(start, count));
     }
 
     /// <summary>Working memory for one thread's calls of <see cref="Evaluate"/>.</summary>
@@ -172,40 +183,52 @@ internal sealed class ModelKernel
     }
 
     /// <summary>
-    /// The IRR of two groups of lanes of cash flows (period-major, <see cref="Lanes"/> values per period), by the steps of
-    /// <see cref="CashFlowMath.Irr"/>: Newton's method from 10 % in all lanes at once, then the first-root check;
+    /// The IRR of <see cref="Groups"/> groups of lanes of cash flows (each period-major, <see cref="Lanes"/> values per period), by
+    /// the steps of <see cref="CashFlowMath.Irr"/>: Newton's method from 10 % in all lanes at once, then the first-root check;
     /// a lane where that does not settle it is queued for the <see cref="IrrSearch"/> the scalar model would go on to.
     /// </summary>
     /// <remarks>
-    /// <paramref name="group"/> is the first lane's index among the iterations of the <see cref="Evaluate"/> call; without
-    /// <paramref name="pair"/> the second group only repeats the first.
+    /// The first <paramref name="groups"/> groups are iterations from <paramref name="block"/> on, among those of the
+    /// <see cref="Evaluate"/> call; the others only repeat the first. Four explicit chains keep Horner's rule in registers.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Irr(ReadOnlySpan<double> flowsA, SignChanges signsA, ReadOnlySpan<double> flowsB, SignChanges signsB, bool pair, Span<double> irr, IrrSearchBatch searches, int group)
+    private void Irr(double[] flows, ReadOnlySpan<SignChanges> signs, int groups, Span<double> irr, IrrSearchBatch searches, int block)
     {
         var periods = _plan.Periods;
+        var length = periods * Lanes;
         var zero = Vector256<double>.Zero;
-        Vector256<double> activeA = Solvable(signsA), activeB = Solvable(signsB), convergedA = zero, convergedB = zero;
-        Vector256<double> xA = Vector256.Create(CashFlowMath.NewtonStart), xB = xA;
-        for (var i = 0; i < CashFlowMath.NewtonIterations && (activeA | activeB) != zero; i++)
+        ReadOnlySpan<double> f0 = flows.AsSpan(0, length), f1 = flows.AsSpan(length, length);
+        ReadOnlySpan<double> f2 = flows.AsSpan(2 * length, length), f3 = flows.AsSpan(3 * length, length);
+        Vector256<double> active0 = Solvable(signs[0]), active1 = Solvable(signs[1]), active2 = Solvable(signs[2]), active3 = Solvable(signs[3]);
+        Vector256<double> converged0 = zero, converged1 = zero, converged2 = zero, converged3 = zero;
+        var x0 = Vector256.Create(CashFlowMath.NewtonStart);
+        Vector256<double> x1 = x0, x2 = x0, x3 = x0;
+        for (var i = 0; i < CashFlowMath.NewtonIterations && (active0 | active1 | active2 | active3) != zero; i++)
         {
-            Vector256<double> pA = zero, slopeA = zero, pB = zero, slopeB = zero;
-            for (var t = periods - 1; t >= 0; t--)
+            Vector256<double> p0 = zero, slope0 = zero, p1 = zero, slope1 = zero, p2 = zero, slope2 = zero, p3 = zero, slope3 = zero;
+            for (var t = length - Lanes; t >= 0; t -= Lanes)
             {
-                slopeA = slopeA * xA + pA;
-                pA = pA * xA + Vector256.LoadUnsafe(in flowsA[t * Lanes]);
-                slopeB = slopeB * xB + pB;
-                pB = pB * xB + Vector256.LoadUnsafe(in flowsB[t * Lanes]);
+                slope0 = slope0 * x0 + p0;
+                p0 = p0 * x0 + Vector256.LoadUnsafe(in f0[t]);
+                slope1 = slope1 * x1 + p1;
+                p1 = p1 * x1 + Vector256.LoadUnsafe(in f1[t]);
+                slope2 = slope2 * x2 + p2;
+                p2 = p2 * x2 + Vector256.LoadUnsafe(in f2[t]);
+                slope3 = slope3 * x3 + p3;
+                p3 = p3 * x3 + Vector256.LoadUnsafe(in f3[t]);
             }
 
-            NewtonStep(ref xA, ref activeA, ref convergedA, pA, slopeA);
-            NewtonStep(ref xB, ref activeB, ref convergedB, pB, slopeB);
+            NewtonStep(ref x0, ref active0, ref converged0, p0, slope0);
+            NewtonStep(ref x1, ref active1, ref converged1, p1, slope1);
+            NewtonStep(ref x2, ref active2, ref converged2, p2, slope2);
+            NewtonStep(ref x3, ref active3, ref converged3, p3, slope3);
         }
 
-        Finish(flowsA, signsA, xA, convergedA, irr[..Lanes], searches, group);
-        if (pair)
+        ReadOnlySpan<Vector256<double>> roots = [x0, x1, x2, x3];
+        ReadOnlySpan<Vector256<double>> converged = [converged0, converged1, converged2, converged3];
+        for (var g = 0; g < groups; g++)
         {
-            Finish(flowsB, signsB, xB, convergedB, irr.Slice(Lanes, Lanes), searches, group + Lanes);
+            Finish(flows.AsSpan(g * length, length), signs[g], roots[g], converged[g], irr.Slice(g * Lanes, Lanes), searches, block + (g * Lanes));
         }
     }
 
@@ -457,10 +480,10 @@ internal sealed class ModelKernel
         return new SignChanges(signChanges & finite, lowestSign);
     }
 
-    /// <summary>One thread's working memory: two groups of lanes' cash flows, and the IRR searches waiting.</summary>
+    /// <summary>One thread's working memory: the cash flows of a block of groups of lanes, and the IRR searches waiting.</summary>
     public sealed class Scratch(int periods)
     {
-        public double[] CashFlows { get; } = new double[2 * Lanes * periods];
+        public double[] CashFlows { get; } = new double[Groups * Lanes * periods];
 
         public IrrSearchBatch Searches { get; } = new(periods);
     }
