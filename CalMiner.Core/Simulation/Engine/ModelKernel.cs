@@ -107,6 +107,7 @@ internal sealed class ModelKernel
         }
     }
 
+    /// <summary>Every period's entries in one list; period t's are [start[t], start[t + 1]).</summary>
     private static T[] Flatten<T>(int periods, Func<int, IEnumerable<T>> entries, out int[] start)
     {
         var all = new List<T>();
