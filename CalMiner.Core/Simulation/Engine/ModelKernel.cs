@@ -328,7 +328,7 @@ internal sealed class ModelKernel
         Vector256<double> totalOpex = zero, totalPrimaryGross = zero, totalPrimarySelling = zero, totalNsr = zero;
         Vector256<double> totalRoyalties = zero, totalSustaining = zero, totalPrimaryPayable = zero;
         Vector256<double> cumulative = zero, minimum = zero, payback = zero, found = zero, everNegative = zero;
-        Vector256<double> signChanges = zero, lastSign = zero, lowestSign = zero;
+        Vector256<double> signChanges = zero, lastNonZero = zero, firstNonZero = zero;
         var finite = Vector256<double>.AllBitsSet;
         var receivable = Vector256.Create(plan.ReceivableFraction);
         var payable = Vector256.Create(plan.PayableFraction);
@@ -446,12 +446,13 @@ internal sealed class ModelKernel
             finite &= Vector256.Equals(afterTax - afterTax, zero);
             minimum = Vector256.Min(minimum, cumulative);
 
-            // The sign changes of the non-zero flows, and the sign of the first, as CashFlowMath.SignChanges counts them.
-            var sign = (Vector256.GreaterThan(afterTax, zero) & one) - (Vector256.LessThan(afterTax, zero) & one);
-            var nonZero = ~Vector256.Equals(sign, zero);
-            signChanges += nonZero & ~Vector256.Equals(lastSign, zero) & ~Vector256.Equals(sign, lastSign) & one;
-            lastSign = Vector256.ConditionalSelect(nonZero, sign, lastSign);
-            lowestSign = Vector256.ConditionalSelect(Vector256.Equals(lowestSign, zero), sign, lowestSign);
+            // The sign changes of the non-zero flows, and the first of them, as CashFlowMath.SignChanges counts them: a
+            // change is a non-zero flow whose sign bit differs from the last non-zero flow's.
+            var nonZero = ~Vector256.Equals(afterTax, zero);
+            var flipped = Vector256.LessThan((afterTax ^ lastNonZero).AsInt64(), Vector256<long>.Zero).AsDouble();
+            signChanges += nonZero & flipped & ~Vector256.Equals(lastNonZero, zero) & one;
+            lastNonZero = Vector256.ConditionalSelect(nonZero, afterTax, lastNonZero);
+            firstNonZero = Vector256.ConditionalSelect(Vector256.Equals(firstNonZero, zero), afterTax, firstNonZero);
 
             totalOpex += opex;
             totalPrimaryGross += primaryGross;
@@ -478,7 +479,7 @@ internal sealed class ModelKernel
         aisc.StoreUnsafe(ref outputs.AiscPerUnit[i]);
 
         // A flow that is not finite leaves no rate to find (CashFlowMath.SignChanges gives 0).
-        return new SignChanges(signChanges & finite, lowestSign);
+        return new SignChanges(signChanges & finite, firstNonZero);
     }
 
     /// <summary>One thread's working memory: the cash flows of a block of groups of lanes, and the IRR searches waiting.</summary>
@@ -489,7 +490,7 @@ internal sealed class ModelKernel
         public IrrSearchBatch Searches { get; } = new(periods);
     }
 
-    /// <summary>Per lane, how often the non-zero after-tax flows change sign, and the sign of the first (−1, 0 or 1).</summary>
+    /// <summary>Per lane, how often the non-zero after-tax flows change sign, and the first of them (the lowest coefficient of P; 0 if none).</summary>
     private readonly record struct SignChanges(Vector256<double> Count, Vector256<double> Lowest);
 
     /// <summary>A period's schedule, equipment capital, discount factors, and its ranges of the fleet, spend and depreciation lists.</summary>
