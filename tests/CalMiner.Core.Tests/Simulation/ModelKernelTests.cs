@@ -84,4 +84,34 @@ public sealed class ModelKernelTests
             AssertEqual(EconomicModel.Evaluate(document, values), outputs, i);
         }
     }
+
+    [Fact]
+    public void Kernel_EqualsTheScalarModel_WhenTheFlowsChangeSignOften()
+    {
+        // Heavy sustaining capital every third year turns the after-tax flow negative mid-life, so Newton's method is
+        // not tried and the IRR comes from the batched search; 203 iterations end in a partial block of lanes.
+        var gold = ScenarioDocument.Load(RepositoryFiles.Sample("gold-open-pit.json"));
+        var document = gold with
+        {
+            Capital = [.. gold.Capital, .. new[] { 3, 6 }.Select(t => new CapitalItem($"Rebuild Y{t}", CapitalCategory.Sustaining, t, 400_000_000, DepreciationYears: 3))],
+        };
+        var plan = ScenarioPlan.For(document);
+        const int iterations = 203;
+        var random = new Random(11);
+        var columns = new double[]?[plan.ParameterNames.Length];
+        var price = Array.IndexOf(plan.ParameterNames, "goldPrice");
+        columns[price] = [.. Enumerable.Range(0, 204).Select(_ => plan.BaseValues[price] * (0.6 + 0.9 * random.NextDouble()))];
+
+        var outputs = Run(plan, columns, iterations);
+
+        var often = 0;
+        for (var i = 0; i < iterations; i++)
+        {
+            var expected = EconomicModel.Evaluate(document, new Dictionary<string, double> { ["goldPrice"] = columns[price]![i] });
+            often += CashFlowMath.SignChanges([.. expected.Periods.Select(p => p.AfterTaxCashFlow)], out _) > 2 ? 1 : 0;
+            AssertEqual(expected, outputs, i);
+        }
+
+        Assert.True(often > iterations / 2, $"only {often} of {iterations} iterations change sign more than twice");
+    }
 }
