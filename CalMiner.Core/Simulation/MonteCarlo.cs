@@ -134,7 +134,8 @@ public static class MonteCarlo
                 _ranks[u] ??= Strata(u);
             }
 
-            ImanConover.Reorder([.. correlated.Select(u => (Memory<int>)_ranks[u])], prepared.Matrix, new ImanConoverWorkspace(), new ImanConoverOptions { MaxDegreeOfParallelism = threads });
+            using var workspace = new ImanConoverWorkspace();
+            ImanConover.Reorder([.. correlated.Select(u => (Memory<int>)_ranks[u])], prepared.Matrix, workspace, new ImanConoverOptions { MaxDegreeOfParallelism = threads });
             return prepared.Repaired;
         }
 

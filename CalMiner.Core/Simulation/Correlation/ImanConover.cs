@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using CalMiner.Simulation.Sampling;
@@ -119,7 +120,7 @@ internal static class ImanConover
         }
 
         var parallelism = options.MaxDegreeOfParallelism;
-        var table = workspace.Scores(n);
+        var table = workspace.Scores(n, parallelism);
 
         // The score of each iteration, as an index into the table: its own rank, or a shuffled one.
         ReadOnlyMemory<int>[] scoreOf = options.ShuffleSeed is { } seed
@@ -127,16 +128,22 @@ internal static class ImanConover
             : [.. ranks.Select(r => (ReadOnlyMemory<int>)r)];
         var transform = Transform(target, table, scoreOf, n, parallelism);
 
-        // Column j of S·T needs the scores of columns 0..j, so the columns are ranked from the last down and
-        // a column's own ranks are overwritten only after every column that needs them is done. In the
-        // own-order mode the first column's scores are only rescaled (T is upper triangular), so it keeps its ranks.
+        // All keys are made before any ranks are rewritten, because in the own-order mode the ranks are the
+        // score indices. There the first column's scores are only rescaled (T is upper triangular), so it keeps its ranks.
         var first = options.ShuffleSeed is null ? 1 : 0;
-        var (keys, order) = workspace.RadixScratch(n);
-        for (var j = k - 1; j >= first; j--)
+        var keys = workspace.Keys(k - first, n);
+        ProductKeys(table, scoreOf, transform, first, n, keys, parallelism);
+
+        // The columns are ranked independently, each worker with its own scratch, so the result does not depend on the thread count.
+        var workers = Math.Min(k - first, parallelism < 1 ? Environment.ProcessorCount : parallelism);
+        var scratch = workspace.RadixScratch(workers, n);
+        FixedChunks.For(workers, parallelism, w =>
         {
-            ProductKeys(table, scoreOf, transform, j, n, keys, parallelism);
-            RankKeys(keys, ranks[j].Span, order);
-        }
+            for (var j = first + w; j < k; j += workers)
+            {
+                RankKeys(keys.AsSpan((j - first) * n, n), ranks[j].Span, scratch[w]);
+            }
+        });
     }
 
     private static int[] Shuffled(int n, ulong seed)
@@ -152,10 +159,12 @@ internal static class ImanConover
     }
 
     /// <summary>
-    /// Column j of S·T for every row, as radix keys: the products of <see cref="Transform"/>'s T with the rows' scores, in
-    /// row blocks on all cores, rounded to single precision and turned so that unsigned order is numeric order.
+    /// Columns <paramref name="first"/>..k−1 of S·T for every row, as radix keys (column j at (j − first)·n): the products of
+    /// <see cref="Transform"/>'s T with the rows' scores, in row blocks on all cores, rounded to single precision and turned
+    /// so that unsigned order is numeric order. Each block gathers its rows' scores once for all columns.
     /// </summary>
-    private static void ProductKeys(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, double[] t, int j, int n, uint[] keys, int parallelism)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ProductKeys(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, double[] t, int first, int n, uint[] keys, int parallelism)
     {
         var k = scoreOf.Length;
         var blocks = (n + BlockRows - 1) / BlockRows;
@@ -163,40 +172,17 @@ internal static class ImanConover
         {
             var start = b * BlockRows;
             var length = Math.Min(BlockRows, n - start);
-            var buffer = ArrayPool<double>.Shared.Rent((j + 1) * BlockRows);
+            var buffer = ArrayPool<double>.Shared.Rent(k * BlockRows);
             try
             {
-                for (var l = 0; l <= j; l++)
+                for (var l = 0; l < k; l++)
                 {
                     Gather(table.Span, scoreOf[l].Span.Slice(start, length), buffer.AsSpan(l * BlockRows, length));
                 }
 
-                ref var s = ref MemoryMarshal.GetArrayDataReference(buffer);
-                var diagonal = t[(j * k) + j];
-                var i = 0;
-                for (; i <= length - Vector256<double>.Count; i += Vector256<double>.Count)
+                for (var j = first; j < k; j++)
                 {
-                    var sum = Vector256.LoadUnsafe(ref s, (nuint)((j * BlockRows) + i)) * diagonal;
-                    for (var l = 0; l < j; l++)
-                    {
-                        sum += Vector256.LoadUnsafe(ref s, (nuint)((l * BlockRows) + i)) * t[(l * k) + j];
-                    }
-
-                    for (var lane = 0; lane < Vector256<double>.Count; lane++)
-                    {
-                        keys[start + i + lane] = RadixKey(sum.GetElement(lane));
-                    }
-                }
-
-                for (; i < length; i++)
-                {
-                    var sum = buffer[(j * BlockRows) + i] * diagonal;
-                    for (var l = 0; l < j; l++)
-                    {
-                        sum += buffer[(l * BlockRows) + i] * t[(l * k) + j];
-                    }
-
-                    keys[start + i] = RadixKey(sum);
+                    ColumnKeys(buffer, t, j, k, keys.AsSpan(((j - first) * n) + start, length));
                 }
             }
             finally
@@ -205,6 +191,41 @@ internal static class ImanConover
             }
         });
     }
+
+    /// <summary>The keys of column j for one block of gathered scores (column l of the block at l·<see cref="BlockRows"/>).</summary>
+    private static void ColumnKeys(double[] buffer, double[] t, int j, int k, Span<uint> keys)
+    {
+        ref var s = ref MemoryMarshal.GetArrayDataReference(buffer);
+        ref var key = ref MemoryMarshal.GetReference(keys);
+        var length = keys.Length;
+        var diagonal = t[(j * k) + j];
+        var i = 0;
+        for (; i <= length - Vector256<float>.Count; i += Vector256<float>.Count)
+        {
+            var lower = Vector256.LoadUnsafe(ref s, (nuint)((j * BlockRows) + i)) * diagonal;
+            var upper = Vector256.LoadUnsafe(ref s, (nuint)((j * BlockRows) + i + Vector256<double>.Count)) * diagonal;
+            for (var l = 0; l < j; l++)
+            {
+                var c = t[(l * k) + j];
+                lower += Vector256.LoadUnsafe(ref s, (nuint)((l * BlockRows) + i)) * c;
+                upper += Vector256.LoadUnsafe(ref s, (nuint)((l * BlockRows) + i + Vector256<double>.Count)) * c;
+            }
+
+            RadixKeys(Vector256.Narrow(lower, upper)).StoreUnsafe(ref key, (nuint)i);
+        }
+
+        for (; i < length; i++)
+        {
+            var sum = buffer[(j * BlockRows) + i] * diagonal;
+            for (var l = 0; l < j; l++)
+            {
+                sum += buffer[(l * BlockRows) + i] * t[(l * k) + j];
+            }
+
+            keys[i] = RadixKey(sum);
+        }
+    }
+
     /// <summary>
     /// The target as Pearson correlations of normal scores, r = 2·sin(π·ρs/6), and its lower
     /// Cholesky factor. The conversion can leave a valid but nearly singular target a hair outside
@@ -239,19 +260,26 @@ internal static class ImanConover
         return (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
     }
 
+    /// <summary><see cref="RadixKey"/> of eight scores already rounded to single precision: negatives flip all bits, the rest the sign bit.</summary>
+    private static Vector256<uint> RadixKeys(Vector256<float> scores)
+    {
+        var bits = (scores + Vector256<float>.Zero).AsInt32();
+        return (bits ^ ((bits >> 31) | Vector256.Create(int.MinValue))).AsUInt32();
+    }
+
     /// <summary>
-    /// The rank of each key (the first n of <paramref name="keys"/>; the next n are scratch) by a stable
-    /// three-pass radix sort: scores closer than single precision (a few parts in 10⁸) are ranked in row
-    /// order, which changes no rank correlation measurably and costs three linear passes instead of a sort.
+    /// The rank of each key by a stable three-pass radix sort of (key, row) pairs: scores closer than single precision
+    /// (a few parts in 10⁸) are ranked in row order, which changes no rank correlation measurably and costs three
+    /// linear passes instead of a sort. <paramref name="scratch"/> holds 2n pairs.
     /// </summary>
-    private static void RankKeys(uint[] keys, Span<int> ranks, int[] order)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RankKeys(ReadOnlySpan<uint> keys, Span<int> ranks, ulong[] scratch)
     {
         const int Bits = 11, Buckets = 1 << Bits, Mask = Buckets - 1;
-        var n = ranks.Length;
-        var key = keys.AsSpan(0, n);
-        var other = keys.AsSpan(n, n);
-        Span<int> histogram = new int[3 * Buckets];
-        foreach (var x in key)
+        var n = keys.Length;
+        Span<int> histogram = stackalloc int[3 * Buckets];
+        histogram.Clear();
+        foreach (var x in keys)
         {
             histogram[(int)(x & Mask)]++;
             histogram[Buckets + (int)((x >> Bits) & Mask)]++;
@@ -267,23 +295,26 @@ internal static class ImanConover
             }
         }
 
-        // Pass 1 from row order into (ranks as scratch, other), pass 2 into (order, key), pass 3 gives each row its rank.
+        // A pair is the key in the high half and the row in the low half, so each pass moves one value per row.
+        var low = histogram[..Buckets];
+        var high = histogram.Slice(Buckets, Buckets);
+        var last = histogram.Slice(2 * Buckets, Buckets);
+        var a = scratch.AsSpan(0, n);
+        var b = scratch.AsSpan(n, n);
         for (var i = 0; i < n; i++)
         {
-            var p = histogram[(int)(key[i] & Mask)]++;
-            (ranks[p], other[p]) = (i, key[i]);
+            var x = keys[i];
+            a[low[(int)(x & Mask)]++] = ((ulong)x << 32) | (uint)i;
         }
 
-        for (var q = 0; q < n; q++)
+        foreach (var pair in a)
         {
-            var p = histogram[Buckets + (int)((other[q] >> Bits) & Mask)]++;
-            (order[p], key[p]) = (ranks[q], other[q]);
+            b[high[(int)(pair >> (32 + Bits)) & Mask]++] = pair;
         }
 
-        var last = histogram.Slice(2 * Buckets, Buckets);
-        for (var q = 0; q < n; q++)
+        foreach (var pair in b)
         {
-            ranks[order[q]] = last[(int)(key[q] >> (2 * Bits))]++;
+            ranks[(int)(uint)pair] = last[(int)(pair >> (32 + (2 * Bits)))]++;
         }
     }
 

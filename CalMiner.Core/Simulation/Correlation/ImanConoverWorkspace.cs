@@ -1,41 +1,86 @@
+using System.Buffers;
+using CalMiner.Simulation.Statistics;
+
 namespace CalMiner.Simulation.Correlation;
 
 /// <summary>
-/// Reusable memory of <see cref="ImanConover"/>: the score table of the last run length and the radix sort's
-/// scratch. Not thread-safe: one run at a time.
+/// Reusable memory of <see cref="ImanConover"/>: the score table of the last run length, the radix keys and the
+/// radix sort's scratch. Arrays come from the shared pool and go back on <see cref="Dispose"/>, so a run after
+/// a run of the same size touches memory that is already mapped. Not thread-safe: one run at a time.
 /// </summary>
-internal sealed class ImanConoverWorkspace
+internal sealed class ImanConoverWorkspace : IDisposable
 {
-    private double[] _scores = [];
+    private double[]? _scores;
     private int _scoresLength = -1;
-    private uint[] _keys = [];
-    private int[] _order = [];
+    private uint[]? _keys;
+    private ulong[]?[] _scratch = [];
 
-    /// <summary>Van der Waerden scores Φ⁻¹((r + 1)/(n + 1)), r = 0..n−1, computed once per n.</summary>
-    internal ReadOnlyMemory<double> Scores(int n)
+    /// <summary>Van der Waerden scores Φ⁻¹((r + 1)/(n + 1)), r = 0..n−1, computed once per n, in parallel.</summary>
+    internal ReadOnlyMemory<double> Scores(int n, int parallelism)
     {
         if (_scoresLength != n)
         {
-            if (_scores.Length < n)
+            var scores = _scores = Reuse(_scores, n);
+            var half = (n + 1) / 2;
+            FixedChunks.For(FixedChunks.Count(half), parallelism, c =>
             {
-                _scores = new double[n];
-            }
-
-            NormalScores.Fill(_scores.AsSpan(0, n));
+                var part = FixedChunks.Of(c, half);
+                NormalScores.Fill(scores.AsSpan(0, n), part.Start.Value, part.End.Value);
+            });
             _scoresLength = n;
         }
 
         return _scores.AsMemory(0, n);
     }
 
-    /// <summary>Keys (2n: the keys, then scratch) and an order column (n) for ranking n scores.</summary>
-    internal (uint[] Keys, int[] Order) RadixScratch(int n)
+    /// <summary>Room for <paramref name="columns"/> columns of n radix keys, one after another.</summary>
+    internal uint[] Keys(int columns, int n) => _keys = Reuse(_keys, columns * n);
+
+    /// <summary>Radix sort scratch (2n) for each of <paramref name="workers"/> workers.</summary>
+    internal ulong[][] RadixScratch(int workers, int n)
     {
-        if (_order.Length < n)
+        if (_scratch.Length < workers)
         {
-            (_keys, _order) = (new uint[2 * n], new int[n]);
+            Array.Resize(ref _scratch, workers);
         }
 
-        return (_keys, _order);
+        var scratch = new ulong[workers][];
+        for (var w = 0; w < workers; w++)
+        {
+            scratch[w] = _scratch[w] = Reuse(_scratch[w], 2 * n);
+        }
+
+        return scratch;
+    }
+
+    public void Dispose()
+    {
+        Return(ref _scores);
+        _scoresLength = -1;
+        Return(ref _keys);
+        for (var w = 0; w < _scratch.Length; w++)
+        {
+            Return(ref _scratch[w]);
+        }
+    }
+
+    private static T[] Reuse<T>(T[]? array, int length)
+    {
+        if (array is not null && array.Length >= length)
+        {
+            return array;
+        }
+
+        Return(ref array);
+        return ArrayPool<T>.Shared.Rent(length);
+    }
+
+    private static void Return<T>(ref T[]? array)
+    {
+        if (array is not null)
+        {
+            ArrayPool<T>.Shared.Return(array);
+            array = null;
+        }
     }
 }

@@ -8,17 +8,20 @@ namespace CalMiner.Simulation.Correlation;
 internal static class NormalScores
 {
     /// <summary>Writes the n scores, ascending and exactly antisymmetric (score[r] = −score[n−1−r]), so they sum to 0.</summary>
-    public static void Fill(Span<double> scores)
+    public static void Fill(Span<double> scores) => Fill(scores, 0, (scores.Length + 1) / 2);
+
+    /// <summary>Writes the scores of ranks <paramref name="first"/>..<paramref name="end"/>−1 (at most (n + 1)/2) and of their mirror ranks, so that parts can be filled in parallel.</summary>
+    public static void Fill(Span<double> scores, int first, int end)
     {
         var n = scores.Length;
-        for (var r = 0; r < (n + 1) / 2; r++)
+        for (var r = first; r < end; r++)
         {
             var z = InverseStandardNormal((r + 1.0) / (n + 1.0));
             scores[r] = z;
             scores[n - 1 - r] = -z;
         }
 
-        if (n % 2 == 1)
+        if (n % 2 == 1 && end == (n + 1) / 2)
         {
             scores[n / 2] = 0;
         }
