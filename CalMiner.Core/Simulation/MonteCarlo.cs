@@ -298,10 +298,11 @@ public static class MonteCarlo
             _samplers[u].Quantiles(destination, destination);
         }
 
+        /// <summary>An input's Latin Hypercube strata, filled in parallel; every element is written, so the array starts uninitialised.</summary>
         private int[] Strata(int u)
         {
-            var strata = new int[iterations];
-            _sampling.Strata(u, 0, strata);
+            var strata = GC.AllocateUninitializedArray<int>(iterations);
+            FixedChunks.For(FixedChunks.Count(iterations), threads, c => _sampling.Strata(u, c * FixedChunks.Size, strata.AsSpan(FixedChunks.Of(c, iterations))));
             return strata;
         }
 

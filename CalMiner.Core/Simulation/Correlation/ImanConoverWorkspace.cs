@@ -13,7 +13,7 @@ internal sealed class ImanConoverWorkspace : IDisposable
     private double[]? _scores;
     private int _scoresLength = -1;
     private uint[]? _keys;
-    private ulong[]?[] _scratch = [];
+    private RadixScratch[] _scratch = [];
 
     /// <summary>Van der Waerden scores Φ⁻¹((r + 1)/(n + 1)), r = 0..n−1, computed once per n, in parallel.</summary>
     internal ReadOnlyMemory<double> Scores(int n, int parallelism)
@@ -36,21 +36,20 @@ internal sealed class ImanConoverWorkspace : IDisposable
     /// <summary>Room for <paramref name="columns"/> columns of n radix keys, one after another.</summary>
     internal uint[] Keys(int columns, int n) => _keys = Reuse(_keys, columns * n);
 
-    /// <summary>Radix sort scratch (2n) for each of <paramref name="workers"/> workers.</summary>
-    internal ulong[][] RadixScratch(int workers, int n)
+    /// <summary>Radix sort scratch for n keys for each of <paramref name="workers"/> workers.</summary>
+    internal RadixScratch[] RadixScratch(int workers, int n)
     {
         if (_scratch.Length < workers)
         {
             Array.Resize(ref _scratch, workers);
         }
 
-        var scratch = new ulong[workers][];
         for (var w = 0; w < workers; w++)
         {
-            scratch[w] = _scratch[w] = Reuse(_scratch[w], 2 * n);
+            _scratch[w] = new RadixScratch(Reuse(_scratch[w].Pairs, n), Reuse(_scratch[w].Counts, ImanConover.RadixBuckets));
         }
 
-        return scratch;
+        return _scratch[..workers];
     }
 
     public void Dispose()
@@ -58,10 +57,14 @@ internal sealed class ImanConoverWorkspace : IDisposable
         Return(ref _scores);
         _scoresLength = -1;
         Return(ref _keys);
-        for (var w = 0; w < _scratch.Length; w++)
+        foreach (var (pairs, counts) in _scratch)
         {
-            Return(ref _scratch[w]);
+            var (p, c) = (pairs, counts);
+            Return(ref p);
+            Return(ref c);
         }
+
+        _scratch = [];
     }
 
     private static T[] Reuse<T>(T[]? array, int length)
@@ -84,3 +87,6 @@ internal sealed class ImanConoverWorkspace : IDisposable
         }
     }
 }
+
+/// <summary>One worker's radix sort memory: (key, row) pairs and the bucket counts.</summary>
+internal readonly record struct RadixScratch(ulong[] Pairs, int[] Counts);
