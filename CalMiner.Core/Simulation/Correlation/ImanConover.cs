@@ -389,8 +389,24 @@ internal static class ImanConover
         var partials = ArrayPool<double>.Shared.Rent(blocks * pairs);
         try
         {
-            FixedChunks.For(blocks, parallelism, b =>
+            // Work item 0, taken first, is the sum of squares of the table: a chain of dependent additions that
+            // overlaps the blocks instead of following them.
+            var sumOfSquares = 0.0;
+            FixedChunks.For(blocks + 1, parallelism, item =>
             {
+                if (item == 0)
+                {
+                    var sum = 0.0;
+                    foreach (var a in table.Span)
+                    {
+                        sum += a * a;
+                    }
+
+                    sumOfSquares = sum;
+                    return;
+                }
+
+                var b = item - 1;
                 var start = b * BlockRows;
                 var length = Math.Min(BlockRows, n - start);
                 var partial = partials.AsSpan(b * pairs, pairs);
@@ -412,12 +428,6 @@ internal static class ImanConover
                     ArrayPool<double>.Shared.Return(buffer);
                 }
             });
-
-            var sumOfSquares = 0.0;
-            foreach (var a in table.Span)
-            {
-                sumOfSquares += a * a;
-            }
 
             var q = new double[pairs];
             for (var b = 0; b < blocks; b++)
