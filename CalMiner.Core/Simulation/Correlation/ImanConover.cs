@@ -43,6 +43,9 @@ internal static class ImanConover
     /// <summary>Counts of both radix passes.</summary>
     internal const int RadixBuckets = 2 << RadixBits;
 
+    /// <summary>Rows per block, for the workspace's gathered scores.</summary>
+    internal const int GatheredBlockRows = BlockRows;
+
     /// <summary>Reorders each column in place so its rank correlations approach <paramref name="target"/>.</summary>
     /// <param name="columns">k input columns, each n values in iteration order, reordered in place.</param>
     /// <param name="target">Valid k×k target rank correlation matrix (see <see cref="CorrelationMatrixValidation.Prepare"/>), rows in column order.</param>
@@ -132,13 +135,14 @@ internal static class ImanConover
         ReadOnlyMemory<int>[] scoreOf = options.ShuffleSeed is { } seed
             ? [.. Enumerable.Range(0, k).Select(j => (ReadOnlyMemory<int>)Shuffled(n, seed + ((ulong)j * 0xD1B54A32D192ED03UL)))]
             : [.. ranks.Select(r => (ReadOnlyMemory<int>)r)];
-        var transform = Transform(target, table, scoreOf, n, parallelism);
+        var gathered = workspace.Gathered(k, n);
+        var transform = Transform(target, table, scoreOf, n, parallelism, gathered);
 
         // All keys are made before any ranks are rewritten, because in the own-order mode the ranks are the
         // score indices. There the first column's scores are only rescaled (T is upper triangular), so it keeps its ranks.
         var first = options.ShuffleSeed is null ? 1 : 0;
         var keys = workspace.Keys(k - first, n);
-        ProductKeys(table, scoreOf, transform, first, n, keys, parallelism);
+        ProductKeys(table, scoreOf, transform, first, n, keys, parallelism, gathered);
 
         // The columns are ranked independently, each worker with its own scratch, so the result does not depend on the thread count.
         var workers = Math.Min(k - first, parallelism < 1 ? Environment.ProcessorCount : parallelism);
@@ -170,7 +174,7 @@ internal static class ImanConover
     /// so that unsigned order is numeric order. Each block gathers its rows' scores once for all columns.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ProductKeys(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, double[] t, int first, int n, uint[] keys, int parallelism)
+    private static void ProductKeys(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, double[] t, int first, int n, uint[] keys, int parallelism, double[]? gathered)
     {
         var k = scoreOf.Length;
         var blocks = (n + BlockRows - 1) / BlockRows;
@@ -178,30 +182,34 @@ internal static class ImanConover
         {
             var start = b * BlockRows;
             var length = Math.Min(BlockRows, n - start);
-            var buffer = ArrayPool<double>.Shared.Rent(k * BlockRows);
+            var buffer = gathered ?? ArrayPool<double>.Shared.Rent(k * BlockRows);
+            var block = gathered is null ? buffer.AsSpan(0, k * BlockRows) : buffer.AsSpan(b * k * BlockRows, k * BlockRows);
             try
             {
-                for (var l = 0; l < k; l++)
+                for (var l = 0; gathered is null && l < k; l++)
                 {
-                    Gather(table.Span, scoreOf[l].Span.Slice(start, length), buffer.AsSpan(l * BlockRows, length));
+                    Gather(table.Span, scoreOf[l].Span.Slice(start, length), block.Slice(l * BlockRows, length));
                 }
 
                 for (var j = first; j < k; j++)
                 {
-                    ColumnKeys(buffer, t, j, k, keys.AsSpan(((j - first) * n) + start, length));
+                    ColumnKeys(block, t, j, k, keys.AsSpan(((j - first) * n) + start, length));
                 }
             }
             finally
             {
-                ArrayPool<double>.Shared.Return(buffer);
+                if (gathered is null)
+                {
+                    ArrayPool<double>.Shared.Return(buffer);
+                }
             }
         });
     }
 
     /// <summary>The keys of column j for one block of gathered scores (column l of the block at l·<see cref="BlockRows"/>).</summary>
-    private static void ColumnKeys(double[] buffer, double[] t, int j, int k, Span<uint> keys)
+    private static void ColumnKeys(ReadOnlySpan<double> buffer, double[] t, int j, int k, Span<uint> keys)
     {
-        ref var s = ref MemoryMarshal.GetArrayDataReference(buffer);
+        ref var s = ref MemoryMarshal.GetReference(buffer);
         ref var key = ref MemoryMarshal.GetReference(keys);
         var length = keys.Length;
         var diagonal = t[(j * k) + j];
@@ -332,11 +340,11 @@ internal static class ImanConover
     }
 
     /// <summary>T = E⁻ᵀ·Pᵀ (upper triangular), from the scores' own correlation Q = E·Eᵀ and the target factor P.</summary>
-    private static double[] Transform(CorrelationMatrix target, ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, int n, int parallelism)
+    private static double[] Transform(CorrelationMatrix target, ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, int n, int parallelism, double[]? gathered)
     {
         var k = scoreOf.Length;
         var p = PearsonTargetFactor(target);
-        var q = ScoreCorrelation(table, scoreOf, n, parallelism);
+        var q = ScoreCorrelation(table, scoreOf, n, parallelism, gathered);
         var e = new double[k * k];
         var inverse = new double[k * k];
         var invertible = SmallMatrix.TryCholesky(q, k, e, 1e-12);
@@ -381,7 +389,7 @@ internal static class ImanConover
     /// to exactly 0, so Q = SᵀS / Σa². Row blocks run in parallel; their partial products are added
     /// in block order.
     /// </summary>
-    private static double[] ScoreCorrelation(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, int n, int parallelism)
+    private static double[] ScoreCorrelation(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, int n, int parallelism, double[]? gathered)
     {
         var k = scoreOf.Length;
         var blocks = (n + BlockRows - 1) / BlockRows;
@@ -410,22 +418,26 @@ internal static class ImanConover
                 var start = b * BlockRows;
                 var length = Math.Min(BlockRows, n - start);
                 var partial = partials.AsSpan(b * pairs, pairs);
-                var buffer = ArrayPool<double>.Shared.Rent(k * BlockRows);
+                var buffer = gathered ?? ArrayPool<double>.Shared.Rent(k * BlockRows);
+                var block = gathered is null ? buffer.AsSpan(0, k * BlockRows) : buffer.AsSpan(b * k * BlockRows, k * BlockRows);
                 try
                 {
                     for (var j = 0; j < k; j++)
                     {
-                        Gather(table.Span, scoreOf[j].Span.Slice(start, length), buffer.AsSpan(j * BlockRows, length));
-                        var x = buffer.AsSpan(j * BlockRows, length);
+                        var x = block.Slice(j * BlockRows, length);
+                        Gather(table.Span, scoreOf[j].Span.Slice(start, length), x);
                         for (var l = 0; l <= j; l++)
                         {
-                            partial[(j * k) + l] = Dot(x, buffer.AsSpan(l * BlockRows, length));
+                            partial[(j * k) + l] = Dot(x, block.Slice(l * BlockRows, length));
                         }
                     }
                 }
                 finally
                 {
-                    ArrayPool<double>.Shared.Return(buffer);
+                    if (gathered is null)
+                    {
+                        ArrayPool<double>.Shared.Return(buffer);
+                    }
                 }
             });
 

@@ -10,9 +10,13 @@ namespace CalMiner.Simulation.Correlation;
 /// </summary>
 internal sealed class ImanConoverWorkspace : IDisposable
 {
+    /// <summary>Most gathered scores kept (128 MiB of doubles); larger runs gather twice rather than hold more memory.</summary>
+    private const int MaxGathered = 1 << 24;
+
     private double[]? _scores;
     private int _scoresLength = -1;
     private uint[]? _keys;
+    private double[]? _gathered;
     private RadixScratch[] _scratch = [];
 
     /// <summary>Van der Waerden scores Φ⁻¹((r + 1)/(n + 1)), r = 0..n−1, computed once per n, in parallel.</summary>
@@ -31,6 +35,16 @@ internal sealed class ImanConoverWorkspace : IDisposable
         }
 
         return _scores.AsMemory(0, n);
+    }
+
+    /// <summary>
+    /// Room for the k scores of every row, block by block, so that the product pass reads what the correlation pass
+    /// gathered; null when that would take more than <see cref="MaxGathered"/> values, and the product pass gathers again.
+    /// </summary>
+    internal double[]? Gathered(int k, int n)
+    {
+        var length = (long)k * ((n + ImanConover.GatheredBlockRows - 1) / ImanConover.GatheredBlockRows) * ImanConover.GatheredBlockRows;
+        return length <= MaxGathered ? _gathered = Reuse(_gathered, (int)length) : null;
     }
 
     /// <summary>Room for <paramref name="columns"/> columns of n radix keys, one after another.</summary>
@@ -57,6 +71,7 @@ internal sealed class ImanConoverWorkspace : IDisposable
         Return(ref _scores);
         _scoresLength = -1;
         Return(ref _keys);
+        Return(ref _gathered);
         foreach (var (pairs, counts) in _scratch)
         {
             var (p, c) = (pairs, counts);
