@@ -37,6 +37,9 @@ internal static class ImanConover
     /// <summary>Rows per block of the k×k products: 4096 rows × 15 columns of doubles fit in L2.</summary>
     private const int BlockRows = 4096;
 
+    /// <summary>Most radix keys made in one product pass (128 MiB): the columns' keys are made in groups of at most this many.</summary>
+    private const int MaxKeys = 1 << 25;
+
     /// <summary>Key bits per radix pass: two passes cover the 32-bit keys.</summary>
     internal const int RadixBits = 16;
 
@@ -138,22 +141,27 @@ internal static class ImanConover
         var gathered = workspace.Gathered(k, n);
         var transform = Transform(target, table, scoreOf, n, parallelism, gathered);
 
-        // All keys are made before any ranks are rewritten, because in the own-order mode the ranks are the
-        // score indices. There the first column's scores are only rescaled (T is upper triangular), so it keeps its ranks.
+        // Column j of S·T needs the scores of columns 0..j, so the columns are done in groups from the last down and a
+        // group's ranks (in the own-order mode, its score indices) are rewritten only after its keys are made. There
+        // the first column's scores are only rescaled (T is upper triangular), so it keeps its ranks. The group size
+        // depends only on n and k, and each column is ranked on its own, so the result does not depend on the thread count.
         var first = options.ShuffleSeed is null ? 1 : 0;
-        var keys = workspace.Keys(k - first, n);
-        ProductKeys(table, scoreOf, transform, first, n, keys, parallelism, gathered);
-
-        // The columns are ranked independently, each worker with its own scratch, so the result does not depend on the thread count.
-        var workers = Math.Min(k - first, parallelism < 1 ? Environment.ProcessorCount : parallelism);
+        var group = Math.Clamp(MaxKeys / n, 1, k - first);
+        var workers = Math.Min(group, parallelism < 1 ? Environment.ProcessorCount : parallelism);
+        var keys = workspace.Keys(group * n);
         var scratch = workspace.RadixScratch(workers, n);
-        FixedChunks.For(workers, parallelism, w =>
+        for (var end = k; end > first; end -= group)
         {
-            for (var j = first + w; j < k; j += workers)
+            var start = Math.Max(first, end - group);
+            ProductKeys(table, scoreOf, transform, start, end, keys, parallelism, gathered);
+            FixedChunks.For(workers, parallelism, w =>
             {
-                RankKeys(keys.AsSpan((j - first) * n, n), ranks[j].Span, scratch[w]);
-            }
-        });
+                for (var j = start + w; j < end; j += workers)
+                {
+                    RankKeys(keys.AsSpan((j - start) * n, n), ranks[j].Span, scratch[w]);
+                }
+            });
+        }
     }
 
     private static int[] Shuffled(int n, ulong seed)
@@ -169,31 +177,33 @@ internal static class ImanConover
     }
 
     /// <summary>
-    /// Columns <paramref name="first"/>..k−1 of S·T for every row, as radix keys (column j at (j − first)·n): the products of
-    /// <see cref="Transform"/>'s T with the rows' scores, in row blocks on all cores, rounded to single precision and turned
-    /// so that unsigned order is numeric order. Each block gathers its rows' scores once for all columns.
+    /// Columns <paramref name="start"/>..<paramref name="end"/>−1 of S·T for every row, as radix keys (column j at (j − start)·n):
+    /// the products of <see cref="Transform"/>'s T with the rows' scores, in row blocks on all cores, rounded to single
+    /// precision and turned so that unsigned order is numeric order. The scores are those <paramref name="gathered"/> holds,
+    /// or gathered again, once per block for all the columns.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ProductKeys(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, double[] t, int first, int n, uint[] keys, int parallelism, double[]? gathered)
+    private static void ProductKeys(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, double[] t, int start, int end, uint[] keys, int parallelism, double[]? gathered)
     {
         var k = scoreOf.Length;
+        var n = scoreOf[0].Length;
         var blocks = (n + BlockRows - 1) / BlockRows;
         FixedChunks.For(blocks, parallelism, b =>
         {
-            var start = b * BlockRows;
-            var length = Math.Min(BlockRows, n - start);
+            var row = b * BlockRows;
+            var length = Math.Min(BlockRows, n - row);
             var buffer = gathered ?? ArrayPool<double>.Shared.Rent(k * BlockRows);
             var block = gathered is null ? buffer.AsSpan(0, k * BlockRows) : buffer.AsSpan(b * k * BlockRows, k * BlockRows);
             try
             {
-                for (var l = 0; gathered is null && l < k; l++)
+                for (var l = 0; gathered is null && l < end; l++)
                 {
-                    Gather(table.Span, scoreOf[l].Span.Slice(start, length), block.Slice(l * BlockRows, length));
+                    Gather(table.Span, scoreOf[l].Span.Slice(row, length), block.Slice(l * BlockRows, length));
                 }
 
-                for (var j = first; j < k; j++)
+                for (var j = start; j < end; j++)
                 {
-                    ColumnKeys(block, t, j, k, keys.AsSpan(((j - first) * n) + start, length));
+                    ColumnKeys(block, t, j, k, keys.AsSpan(((j - start) * n) + row, length));
                 }
             }
             finally

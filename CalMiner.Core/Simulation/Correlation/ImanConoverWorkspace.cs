@@ -47,8 +47,8 @@ internal sealed class ImanConoverWorkspace : IDisposable
         return length <= MaxGathered ? _gathered = Reuse(_gathered, (int)length) : null;
     }
 
-    /// <summary>Room for <paramref name="columns"/> columns of n radix keys, one after another.</summary>
-    internal uint[] Keys(int columns, int n) => _keys = Reuse(_keys, columns * n);
+    /// <summary>Room for <paramref name="length"/> radix keys.</summary>
+    internal uint[] Keys(int length) => _keys = Reuse(_keys, length);
 
     /// <summary>Radix sort scratch for n keys for each of <paramref name="workers"/> workers.</summary>
     internal RadixScratch[] RadixScratch(int workers, int n)
@@ -72,11 +72,10 @@ internal sealed class ImanConoverWorkspace : IDisposable
         _scoresLength = -1;
         Return(ref _keys);
         Return(ref _gathered);
-        foreach (var (pairs, counts) in _scratch)
+        foreach (var scratch in _scratch)
         {
-            var (p, c) = (pairs, counts);
-            Return(ref p);
-            Return(ref c);
+            ArrayPool<ulong>.Shared.Return(scratch.Pairs);
+            ArrayPool<int>.Shared.Return(scratch.Counts);
         }
 
         _scratch = [];
