@@ -35,7 +35,7 @@ namespace CalMiner.Simulation.Correlation;
 internal static class ImanConover
 {
     /// <summary>Rows per block of the k×k products: 4096 rows × 15 columns of doubles fit in L2.</summary>
-    private const int BlockRows = 4096;
+    internal const int BlockRows = 4096;
 
     /// <summary>Most radix keys made in one product pass (128 MiB): the columns' keys are made in groups of at most this many.</summary>
     private const int MaxKeys = 1 << 25;
@@ -45,9 +45,6 @@ internal static class ImanConover
 
     /// <summary>Counts of both radix passes.</summary>
     internal const int RadixBuckets = 2 << RadixBits;
-
-    /// <summary>Rows per block, for the workspace's gathered scores.</summary>
-    internal const int GatheredBlockRows = BlockRows;
 
     /// <summary>Reorders each column in place so its rank correlations approach <paramref name="target"/>.</summary>
     /// <param name="columns">k input columns, each n values in iteration order, reordered in place.</param>

@@ -43,7 +43,7 @@ internal sealed class ImanConoverWorkspace : IDisposable
     /// </summary>
     internal double[]? Gathered(int k, int n)
     {
-        var length = (long)k * ((n + ImanConover.GatheredBlockRows - 1) / ImanConover.GatheredBlockRows) * ImanConover.GatheredBlockRows;
+        var length = (long)k * ((n + ImanConover.BlockRows - 1) / ImanConover.BlockRows) * ImanConover.BlockRows;
         return length <= MaxGathered ? _gathered = Reuse(_gathered, (int)length) : null;
     }
 
