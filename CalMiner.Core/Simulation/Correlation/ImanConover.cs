@@ -179,7 +179,6 @@ internal static class ImanConover
     /// precision and turned so that unsigned order is numeric order. The scores are those <paramref name="gathered"/> holds,
     /// or gathered again, once per block for all the columns.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ProductKeys(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, double[] t, int start, int end, uint[] keys, int parallelism, double[]? gathered)
     {
         var k = scoreOf.Length;
