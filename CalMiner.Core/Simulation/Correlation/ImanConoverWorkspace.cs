@@ -4,8 +4,8 @@ using CalMiner.Simulation.Statistics;
 namespace CalMiner.Simulation.Correlation;
 
 /// <summary>
-/// Reusable memory of <see cref="ImanConover"/>: the score table of the last run length, the radix keys and the
-/// radix sort's scratch. Arrays come from the shared pool and go back on <see cref="Dispose"/>, so a run after
+/// Reusable memory of <see cref="ImanConover"/>: the score table of the last run length, the gathered scores, the
+/// radix keys and the radix sort's scratch. Arrays come from the shared pool and go back on <see cref="Dispose"/>, so a run after
 /// a run of the same size touches memory that is already mapped. Not thread-safe: one run at a time.
 /// </summary>
 internal sealed class ImanConoverWorkspace : IDisposable
