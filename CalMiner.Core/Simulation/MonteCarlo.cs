@@ -134,7 +134,8 @@ public static class MonteCarlo
                 _ranks[u] ??= Strata(u);
             }
 
-            ImanConover.Reorder([.. correlated.Select(u => (Memory<int>)_ranks[u])], prepared.Matrix, new ImanConoverWorkspace(), new ImanConoverOptions { MaxDegreeOfParallelism = threads });
+            using var workspace = new ImanConoverWorkspace();
+            ImanConover.Reorder([.. correlated.Select(u => (Memory<int>)_ranks[u])], prepared.Matrix, workspace, new ImanConoverOptions { MaxDegreeOfParallelism = threads });
             return prepared.Repaired;
         }
 
@@ -300,10 +301,11 @@ public static class MonteCarlo
             _samplers[u].Quantiles(destination, destination);
         }
 
+        /// <summary>An input's Latin Hypercube strata, filled in parallel; every element is written, so the array starts uninitialised.</summary>
         private int[] Strata(int u)
         {
-            var strata = new int[iterations];
-            _sampling.Strata(u, 0, strata);
+            var strata = GC.AllocateUninitializedArray<int>(iterations);
+            FixedChunks.For(FixedChunks.Count(iterations), threads, c => _sampling.Strata(u, c * FixedChunks.Size, strata.AsSpan(FixedChunks.Of(c, iterations))));
             return strata;
         }
 

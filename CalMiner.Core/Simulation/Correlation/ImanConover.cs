@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using CalMiner.Simulation.Sampling;
@@ -34,7 +35,16 @@ namespace CalMiner.Simulation.Correlation;
 internal static class ImanConover
 {
     /// <summary>Rows per block of the k×k products: 4096 rows × 15 columns of doubles fit in L2.</summary>
-    private const int BlockRows = 4096;
+    internal const int BlockRows = 4096;
+
+    /// <summary>Most radix keys made in one product pass (128 MiB): the columns' keys are made in groups of at most this many.</summary>
+    private const int MaxKeys = 1 << 25;
+
+    /// <summary>Key bits per radix pass: two passes cover the 32-bit keys.</summary>
+    internal const int RadixBits = 16;
+
+    /// <summary>Counts of both radix passes.</summary>
+    internal const int RadixBuckets = 2 << RadixBits;
 
     /// <summary>Reorders each column in place so its rank correlations approach <paramref name="target"/>.</summary>
     /// <param name="columns">k input columns, each n values in iteration order, reordered in place.</param>
@@ -119,23 +129,35 @@ internal static class ImanConover
         }
 
         var parallelism = options.MaxDegreeOfParallelism;
-        var table = workspace.Scores(n);
+        var table = workspace.Scores(n, parallelism);
 
         // The score of each iteration, as an index into the table: its own rank, or a shuffled one.
         ReadOnlyMemory<int>[] scoreOf = options.ShuffleSeed is { } seed
             ? [.. Enumerable.Range(0, k).Select(j => (ReadOnlyMemory<int>)Shuffled(n, seed + ((ulong)j * 0xD1B54A32D192ED03UL)))]
             : [.. ranks.Select(r => (ReadOnlyMemory<int>)r)];
-        var transform = Transform(target, table, scoreOf, n, parallelism);
+        var gathered = workspace.Gathered(k, n);
+        var transform = Transform(target, table, scoreOf, n, parallelism, gathered);
 
-        // Column j of S·T needs the scores of columns 0..j, so the columns are ranked from the last down and
-        // a column's own ranks are overwritten only after every column that needs them is done. In the
-        // own-order mode the first column's scores are only rescaled (T is upper triangular), so it keeps its ranks.
+        // Column j of S·T needs the scores of columns 0..j, so the columns are done in groups from the last down and a
+        // group's ranks (in the own-order mode, its score indices) are rewritten only after its keys are made. There
+        // the first column's scores are only rescaled (T is upper triangular), so it keeps its ranks. The group size
+        // depends only on n and k, and each column is ranked on its own, so the result does not depend on the thread count.
         var first = options.ShuffleSeed is null ? 1 : 0;
-        var (keys, order) = workspace.RadixScratch(n);
-        for (var j = k - 1; j >= first; j--)
+        var group = Math.Clamp(MaxKeys / n, 1, k - first);
+        var workers = Math.Min(group, parallelism < 1 ? Environment.ProcessorCount : parallelism);
+        var keys = workspace.Keys(group * n);
+        var scratch = workspace.RadixScratch(workers, n);
+        for (var end = k; end > first; end -= group)
         {
-            ProductKeys(table, scoreOf, transform, j, n, keys, parallelism);
-            RankKeys(keys, ranks[j].Span, order);
+            var start = Math.Max(first, end - group);
+            ProductKeys(table, scoreOf, transform, start, end, keys, parallelism, gathered);
+            FixedChunks.For(workers, parallelism, w =>
+            {
+                for (var j = start + w; j < end; j += workers)
+                {
+                    RankKeys(keys.AsSpan((j - start) * n, n), ranks[j].Span, scratch[w]);
+                }
+            });
         }
     }
 
@@ -152,59 +174,78 @@ internal static class ImanConover
     }
 
     /// <summary>
-    /// Column j of S·T for every row, as radix keys: the products of <see cref="Transform"/>'s T with the rows' scores, in
-    /// row blocks on all cores, rounded to single precision and turned so that unsigned order is numeric order.
+    /// Columns <paramref name="start"/>..<paramref name="end"/>−1 of S·T for every row, as radix keys (column j at (j − start)·n):
+    /// the products of <see cref="Transform"/>'s T with the rows' scores, in row blocks on all cores, rounded to single
+    /// precision and turned so that unsigned order is numeric order. The scores are those <paramref name="gathered"/> holds,
+    /// or gathered again, once per block for all the columns.
     /// </summary>
-    private static void ProductKeys(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, double[] t, int j, int n, uint[] keys, int parallelism)
+    private static void ProductKeys(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, double[] t, int start, int end, uint[] keys, int parallelism, double[]? gathered)
     {
         var k = scoreOf.Length;
+        var n = scoreOf[0].Length;
         var blocks = (n + BlockRows - 1) / BlockRows;
         FixedChunks.For(blocks, parallelism, b =>
         {
-            var start = b * BlockRows;
-            var length = Math.Min(BlockRows, n - start);
-            var buffer = ArrayPool<double>.Shared.Rent((j + 1) * BlockRows);
+            var row = b * BlockRows;
+            var length = Math.Min(BlockRows, n - row);
+            var buffer = gathered ?? ArrayPool<double>.Shared.Rent(k * BlockRows);
+            var block = gathered is null ? buffer.AsSpan(0, k * BlockRows) : buffer.AsSpan(b * k * BlockRows, k * BlockRows);
             try
             {
-                for (var l = 0; l <= j; l++)
+                for (var l = 0; gathered is null && l < end; l++)
                 {
-                    Gather(table.Span, scoreOf[l].Span.Slice(start, length), buffer.AsSpan(l * BlockRows, length));
+                    Gather(table.Span, scoreOf[l].Span.Slice(row, length), block.Slice(l * BlockRows, length));
                 }
 
-                ref var s = ref MemoryMarshal.GetArrayDataReference(buffer);
-                var diagonal = t[(j * k) + j];
-                var i = 0;
-                for (; i <= length - Vector256<double>.Count; i += Vector256<double>.Count)
+                for (var j = start; j < end; j++)
                 {
-                    var sum = Vector256.LoadUnsafe(ref s, (nuint)((j * BlockRows) + i)) * diagonal;
-                    for (var l = 0; l < j; l++)
-                    {
-                        sum += Vector256.LoadUnsafe(ref s, (nuint)((l * BlockRows) + i)) * t[(l * k) + j];
-                    }
-
-                    for (var lane = 0; lane < Vector256<double>.Count; lane++)
-                    {
-                        keys[start + i + lane] = RadixKey(sum.GetElement(lane));
-                    }
-                }
-
-                for (; i < length; i++)
-                {
-                    var sum = buffer[(j * BlockRows) + i] * diagonal;
-                    for (var l = 0; l < j; l++)
-                    {
-                        sum += buffer[(l * BlockRows) + i] * t[(l * k) + j];
-                    }
-
-                    keys[start + i] = RadixKey(sum);
+                    ColumnKeys(block, t, j, k, keys.AsSpan(((j - start) * n) + row, length));
                 }
             }
             finally
             {
-                ArrayPool<double>.Shared.Return(buffer);
+                if (gathered is null)
+                {
+                    ArrayPool<double>.Shared.Return(buffer);
+                }
             }
         });
     }
+
+    /// <summary>The keys of column j for one block of gathered scores (column l of the block at l·<see cref="BlockRows"/>).</summary>
+    private static void ColumnKeys(ReadOnlySpan<double> buffer, double[] t, int j, int k, Span<uint> keys)
+    {
+        ref var s = ref MemoryMarshal.GetReference(buffer);
+        ref var key = ref MemoryMarshal.GetReference(keys);
+        var length = keys.Length;
+        var diagonal = t[(j * k) + j];
+        var i = 0;
+        for (; i <= length - Vector256<float>.Count; i += Vector256<float>.Count)
+        {
+            var lower = Vector256.LoadUnsafe(ref s, (nuint)((j * BlockRows) + i)) * diagonal;
+            var upper = Vector256.LoadUnsafe(ref s, (nuint)((j * BlockRows) + i + Vector256<double>.Count)) * diagonal;
+            for (var l = 0; l < j; l++)
+            {
+                var c = t[(l * k) + j];
+                lower += Vector256.LoadUnsafe(ref s, (nuint)((l * BlockRows) + i)) * c;
+                upper += Vector256.LoadUnsafe(ref s, (nuint)((l * BlockRows) + i + Vector256<double>.Count)) * c;
+            }
+
+            RadixKeys(Vector256.Narrow(lower, upper)).StoreUnsafe(ref key, (nuint)i);
+        }
+
+        for (; i < length; i++)
+        {
+            var sum = buffer[(j * BlockRows) + i] * diagonal;
+            for (var l = 0; l < j; l++)
+            {
+                sum += buffer[(l * BlockRows) + i] * t[(l * k) + j];
+            }
+
+            keys[i] = RadixKey(sum);
+        }
+    }
+
     /// <summary>
     /// The target as Pearson correlations of normal scores, r = 2·sin(π·ρs/6), and its lower
     /// Cholesky factor. The conversion can leave a valid but nearly singular target a hair outside
@@ -239,51 +280,60 @@ internal static class ImanConover
         return (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
     }
 
-    /// <summary>
-    /// The rank of each key (the first n of <paramref name="keys"/>; the next n are scratch) by a stable
-    /// three-pass radix sort: scores closer than single precision (a few parts in 10⁸) are ranked in row
-    /// order, which changes no rank correlation measurably and costs three linear passes instead of a sort.
-    /// </summary>
-    private static void RankKeys(uint[] keys, Span<int> ranks, int[] order)
+    /// <summary><see cref="RadixKey"/> of eight scores already rounded to single precision: negatives flip all bits, the rest the sign bit.</summary>
+    private static Vector256<uint> RadixKeys(Vector256<float> scores)
     {
-        const int Bits = 11, Buckets = 1 << Bits, Mask = Buckets - 1;
-        var n = ranks.Length;
-        var key = keys.AsSpan(0, n);
-        var other = keys.AsSpan(n, n);
-        Span<int> histogram = new int[3 * Buckets];
-        foreach (var x in key)
+        var bits = (scores + Vector256<float>.Zero).AsInt32();
+        return (bits ^ ((bits >> 31) | Vector256.Create(int.MinValue))).AsUInt32();
+    }
+
+    /// <summary>
+    /// The rank of each key by a stable two-pass radix sort of (key, row) pairs on 16 bits at a time: scores closer
+    /// than single precision (a few parts in 10⁸) are ranked in row order, which changes no rank correlation
+    /// measurably and costs two linear passes instead of a sort.
+    /// </summary>
+    /// <param name="keys">The n keys.</param>
+    /// <param name="ranks">Receives each row's rank.</param>
+    /// <param name="scratch">n pairs and <see cref="RadixBuckets"/> counts.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RankKeys(ReadOnlySpan<uint> keys, Span<int> ranks, RadixScratch scratch)
+    {
+        const int Bits = RadixBits, Buckets = 1 << Bits, Mask = Buckets - 1;
+        var n = keys.Length;
+        var low = scratch.Counts.AsSpan(0, Buckets);
+        var high = scratch.Counts.AsSpan(Buckets, Buckets);
+        low.Clear();
+        high.Clear();
+        foreach (var x in keys)
         {
-            histogram[(int)(x & Mask)]++;
-            histogram[Buckets + (int)((x >> Bits) & Mask)]++;
-            histogram[(2 * Buckets) + (int)(x >> (2 * Bits))]++;
+            low[(int)(x & Mask)]++;
+            high[(int)(x >> Bits)]++;
         }
 
-        for (var pass = 0; pass < 3; pass++)
-        {
-            var start = 0;
-            foreach (ref var count in histogram.Slice(pass * Buckets, Buckets))
-            {
-                (count, start) = (start, start + count);
-            }
-        }
+        StartsOf(low);
+        StartsOf(high);
 
-        // Pass 1 from row order into (ranks as scratch, other), pass 2 into (order, key), pass 3 gives each row its rank.
+        // A pair is the key in the high half and the row in the low half, so each pass moves one value per row.
+        var pairs = scratch.Pairs.AsSpan(0, n);
         for (var i = 0; i < n; i++)
         {
-            var p = histogram[(int)(key[i] & Mask)]++;
-            (ranks[p], other[p]) = (i, key[i]);
+            var x = keys[i];
+            pairs[low[(int)(x & Mask)]++] = ((ulong)x << 32) | (uint)i;
         }
 
-        for (var q = 0; q < n; q++)
+        foreach (var pair in pairs)
         {
-            var p = histogram[Buckets + (int)((other[q] >> Bits) & Mask)]++;
-            (order[p], key[p]) = (ranks[q], other[q]);
+            ranks[(int)(uint)pair] = high[(int)(pair >> (32 + Bits))]++;
         }
+    }
 
-        var last = histogram.Slice(2 * Buckets, Buckets);
-        for (var q = 0; q < n; q++)
+    /// <summary>Turns bucket counts into the first position of each bucket.</summary>
+    private static void StartsOf(Span<int> counts)
+    {
+        var start = 0;
+        foreach (ref var count in counts)
         {
-            ranks[order[q]] = last[(int)(key[q] >> (2 * Bits))]++;
+            (count, start) = (start, start + count);
         }
     }
 
@@ -296,11 +346,11 @@ internal static class ImanConover
     }
 
     /// <summary>T = E⁻ᵀ·Pᵀ (upper triangular), from the scores' own correlation Q = E·Eᵀ and the target factor P.</summary>
-    private static double[] Transform(CorrelationMatrix target, ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, int n, int parallelism)
+    private static double[] Transform(CorrelationMatrix target, ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, int n, int parallelism, double[]? gathered)
     {
         var k = scoreOf.Length;
         var p = PearsonTargetFactor(target);
-        var q = ScoreCorrelation(table, scoreOf, n, parallelism);
+        var q = ScoreCorrelation(table, scoreOf, n, parallelism, gathered);
         var e = new double[k * k];
         var inverse = new double[k * k];
         var invertible = SmallMatrix.TryCholesky(q, k, e, 1e-12);
@@ -345,7 +395,7 @@ internal static class ImanConover
     /// to exactly 0, so Q = SᵀS / Σa². Row blocks run in parallel; their partial products are added
     /// in block order.
     /// </summary>
-    private static double[] ScoreCorrelation(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, int n, int parallelism)
+    private static double[] ScoreCorrelation(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, int n, int parallelism, double[]? gathered)
     {
         var k = scoreOf.Length;
         var blocks = (n + BlockRows - 1) / BlockRows;
@@ -353,35 +403,49 @@ internal static class ImanConover
         var partials = ArrayPool<double>.Shared.Rent(blocks * pairs);
         try
         {
-            FixedChunks.For(blocks, parallelism, b =>
+            // Work item 0, taken first, is the sum of squares of the table: a chain of dependent additions that
+            // overlaps the blocks instead of following them.
+            var sumOfSquares = 0.0;
+            FixedChunks.For(blocks + 1, parallelism, item =>
             {
+                if (item == 0)
+                {
+                    var sum = 0.0;
+                    foreach (var a in table.Span)
+                    {
+                        sum += a * a;
+                    }
+
+                    sumOfSquares = sum;
+                    return;
+                }
+
+                var b = item - 1;
                 var start = b * BlockRows;
                 var length = Math.Min(BlockRows, n - start);
                 var partial = partials.AsSpan(b * pairs, pairs);
-                var buffer = ArrayPool<double>.Shared.Rent(k * BlockRows);
+                var buffer = gathered ?? ArrayPool<double>.Shared.Rent(k * BlockRows);
+                var block = gathered is null ? buffer.AsSpan(0, k * BlockRows) : buffer.AsSpan(b * k * BlockRows, k * BlockRows);
                 try
                 {
                     for (var j = 0; j < k; j++)
                     {
-                        Gather(table.Span, scoreOf[j].Span.Slice(start, length), buffer.AsSpan(j * BlockRows, length));
-                        var x = buffer.AsSpan(j * BlockRows, length);
+                        var x = block.Slice(j * BlockRows, length);
+                        Gather(table.Span, scoreOf[j].Span.Slice(start, length), x);
                         for (var l = 0; l <= j; l++)
                         {
-                            partial[(j * k) + l] = Dot(x, buffer.AsSpan(l * BlockRows, length));
+                            partial[(j * k) + l] = Dot(x, block.Slice(l * BlockRows, length));
                         }
                     }
                 }
                 finally
                 {
-                    ArrayPool<double>.Shared.Return(buffer);
+                    if (gathered is null)
+                    {
+                        ArrayPool<double>.Shared.Return(buffer);
+                    }
                 }
             });
-
-            var sumOfSquares = 0.0;
-            foreach (var a in table.Span)
-            {
-                sumOfSquares += a * a;
-            }
 
             var q = new double[pairs];
             for (var b = 0; b < blocks; b++)

@@ -1,41 +1,106 @@
+using System.Buffers;
+using CalMiner.Simulation.Statistics;
+
 namespace CalMiner.Simulation.Correlation;
 
 /// <summary>
-/// Reusable memory of <see cref="ImanConover"/>: the score table of the last run length and the radix sort's
-/// scratch. Not thread-safe: one run at a time.
+/// Reusable memory of <see cref="ImanConover"/>: the score table of the last run length, the gathered scores, the
+/// radix keys and the radix sort's scratch. Arrays come from the shared pool and go back on <see cref="Dispose"/>, so a run after
+/// a run of the same size touches memory that is already mapped. Not thread-safe: one run at a time.
 /// </summary>
-internal sealed class ImanConoverWorkspace
+internal sealed class ImanConoverWorkspace : IDisposable
 {
-    private double[] _scores = [];
-    private int _scoresLength = -1;
-    private uint[] _keys = [];
-    private int[] _order = [];
+    /// <summary>Most gathered scores kept (128 MiB of doubles); larger runs gather twice rather than hold more memory.</summary>
+    private const int MaxGathered = 1 << 24;
 
-    /// <summary>Van der Waerden scores Φ⁻¹((r + 1)/(n + 1)), r = 0..n−1, computed once per n.</summary>
-    internal ReadOnlyMemory<double> Scores(int n)
+    private double[]? _scores;
+    private int _scoresLength = -1;
+    private uint[]? _keys;
+    private double[]? _gathered;
+    private RadixScratch[] _scratch = [];
+
+    /// <summary>Van der Waerden scores Φ⁻¹((r + 1)/(n + 1)), r = 0..n−1, computed once per n, in parallel.</summary>
+    internal ReadOnlyMemory<double> Scores(int n, int parallelism)
     {
         if (_scoresLength != n)
         {
-            if (_scores.Length < n)
+            var scores = _scores = Reuse(_scores, n);
+            var half = (n + 1) / 2;
+            FixedChunks.For(FixedChunks.Count(half), parallelism, c =>
             {
-                _scores = new double[n];
-            }
-
-            NormalScores.Fill(_scores.AsSpan(0, n));
+                var part = FixedChunks.Of(c, half);
+                NormalScores.Fill(scores.AsSpan(0, n), part.Start.Value, part.End.Value);
+            });
             _scoresLength = n;
         }
 
         return _scores.AsMemory(0, n);
     }
 
-    /// <summary>Keys (2n: the keys, then scratch) and an order column (n) for ranking n scores.</summary>
-    internal (uint[] Keys, int[] Order) RadixScratch(int n)
+    /// <summary>
+    /// Room for the k scores of every row, block by block, so that the product pass reads what the correlation pass
+    /// gathered; null when that would take more than <see cref="MaxGathered"/> values, and the product pass gathers again.
+    /// </summary>
+    internal double[]? Gathered(int k, int n)
     {
-        if (_order.Length < n)
+        var length = (long)k * ((n + ImanConover.BlockRows - 1) / ImanConover.BlockRows) * ImanConover.BlockRows;
+        return length <= MaxGathered ? _gathered = Reuse(_gathered, (int)length) : null;
+    }
+
+    /// <summary>Room for <paramref name="length"/> radix keys.</summary>
+    internal uint[] Keys(int length) => _keys = Reuse(_keys, length);
+
+    /// <summary>Radix sort scratch for n keys for each of <paramref name="workers"/> workers.</summary>
+    internal RadixScratch[] RadixScratch(int workers, int n)
+    {
+        if (_scratch.Length < workers)
         {
-            (_keys, _order) = (new uint[2 * n], new int[n]);
+            Array.Resize(ref _scratch, workers);
         }
 
-        return (_keys, _order);
+        for (var w = 0; w < workers; w++)
+        {
+            _scratch[w] = new RadixScratch(Reuse(_scratch[w].Pairs, n), Reuse(_scratch[w].Counts, ImanConover.RadixBuckets));
+        }
+
+        return _scratch[..workers];
+    }
+
+    public void Dispose()
+    {
+        Return(ref _scores);
+        _scoresLength = -1;
+        Return(ref _keys);
+        Return(ref _gathered);
+        foreach (var scratch in _scratch)
+        {
+            ArrayPool<ulong>.Shared.Return(scratch.Pairs);
+            ArrayPool<int>.Shared.Return(scratch.Counts);
+        }
+
+        _scratch = [];
+    }
+
+    private static T[] Reuse<T>(T[]? array, int length)
+    {
+        if (array is not null && array.Length >= length)
+        {
+            return array;
+        }
+
+        Return(ref array);
+        return ArrayPool<T>.Shared.Rent(length);
+    }
+
+    private static void Return<T>(ref T[]? array)
+    {
+        if (array is not null)
+        {
+            ArrayPool<T>.Shared.Return(array);
+            array = null;
+        }
     }
 }
+
+/// <summary>One worker's radix sort memory: (key, row) pairs and the bucket counts.</summary>
+internal readonly record struct RadixScratch(ulong[] Pairs, int[] Counts);
