@@ -309,11 +309,13 @@ public static class MonteCarlo
             var name = plan.ParameterNames[_uncertain[u]];
             if (evaluated == iterations && _samplers[u].StandardForm.Type is not (DistributionType.Discrete or DistributionType.Empirical))
             {
-                // A whole run of an input without tied values: each iteration's rank is known and any rank's value
-                // can be computed, so nothing is sorted and no column of values is made.
+                // A whole run of an input without tied values: each iteration's rank is known (held, or computed
+                // chunk by chunk from the strata) and any rank's value can be computed, so nothing is sorted and no
+                // column of values or ranks is made.
                 return new SensitivityInput(name, ReadOnlyMemory<double>.Empty)
                 {
-                    Ranks = _ranks[u] ?? Strata(u),
+                    Ranks = _ranks[u],
+                    RanksOf = _ranks[u] is null ? (first, destination) => _sampling.Strata(u, first, destination) : null,
                     ValueOfRank = rank => ValueOfRank(u, rank),
                     StandardDeviation = StandardDeviation(u),
                 };

@@ -51,20 +51,105 @@ internal static class BucketSort
     public static void MidRanks(ReadOnlySpan<double> values, Span<double> ranks, Span<double> sortedScratch, Span<int> orderScratch)
     {
         Sort(values, sortedScratch, orderScratch);
+        AssignMidRanks(sortedScratch, orderScratch, 0, ranks);
+    }
+
+    /// <summary>
+    /// <see cref="MidRanks(ReadOnlySpan{double}, Span{double}, Span{double}, Span{int})"/> on several threads: the
+    /// first level of buckets is counted and scattered chunk by chunk, each chunk to its own place in every bucket
+    /// (so the order is the sequential one), then the buckets are sorted and ranked in parallel. Equal values
+    /// always share a bucket, so a bucket's mid-ranks need only its start.
+    /// </summary>
+    public static void MidRanks(ReadOnlyMemory<double> values, double[] ranks, double[] sortedScratch, int[] orderScratch, int maxDegreeOfParallelism)
+    {
         var n = values.Length;
+        var chunks = FixedChunks.Count(n);
+        var (min, max) = Reductions.MinMax(values.Span);
+        var buckets = Math.Min(CoarseBuckets, n / 256);
+        var scale = buckets / (max - min);
+        if (chunks <= 1 || maxDegreeOfParallelism == 1 || !double.IsFinite(scale) || scale == 0)
+        {
+            MidRanks(values.Span, ranks.AsSpan(0, n), sortedScratch.AsSpan(0, n), orderScratch.AsSpan(0, n));
+            return;
+        }
+
+        var last = buckets - 1;
+        var places = ArrayPool<int>.Shared.Rent(chunks * buckets);
+        var ends = ArrayPool<int>.Shared.Rent(buckets);
+        try
+        {
+            FixedChunks.For(chunks, maxDegreeOfParallelism, chunk =>
+            {
+                var counts = places.AsSpan(chunk * buckets, buckets);
+                counts.Clear();
+                foreach (var x in values.Span[FixedChunks.Of(chunk, n)])
+                {
+                    counts[Math.Min((int)((x - min) * scale), last)]++;
+                }
+            });
+
+            // Each chunk's place in each bucket: buckets in order, and within a bucket the chunks in order.
+            var place = 0;
+            for (var b = 0; b < buckets; b++)
+            {
+                for (var chunk = 0; chunk < chunks; chunk++)
+                {
+                    ref var count = ref places[(chunk * buckets) + b];
+                    (count, place) = (place, place + count);
+                }
+
+                ends[b] = place;
+            }
+
+            FixedChunks.For(chunks, maxDegreeOfParallelism, chunk =>
+            {
+                var next = places.AsSpan(chunk * buckets, buckets);
+                var range = FixedChunks.Of(chunk, n);
+                var source = values.Span[range];
+                for (int i = 0, index = range.Start.Value; i < source.Length; i++, index++)
+                {
+                    var p = next[Math.Min((int)((source[i] - min) * scale), last)]++;
+                    sortedScratch[p] = source[i];
+                    orderScratch[p] = index;
+                }
+            });
+
+            // A few bucket groups a thread, so that threads finish together on skewed data.
+            var groups = Math.Min(buckets, 64);
+            FixedChunks.For(groups, maxDegreeOfParallelism, group =>
+            {
+                var (first, end) = ((int)((long)buckets * group / groups), (int)((long)buckets * (group + 1) / groups));
+                var begin = first == 0 ? 0 : ends[first - 1];
+                var sorted = sortedScratch.AsSpan(0, n);
+                var order = orderScratch.AsSpan(0, n);
+                SortBuckets(sorted, order, ends.AsSpan(first, end - first), begin, 1);
+                AssignMidRanks(sorted[begin..ends[end - 1]], order[begin..ends[end - 1]], begin, ranks);
+            });
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(places);
+            ArrayPool<int>.Shared.Return(ends);
+        }
+    }
+
+    /// <summary>Mid-ranks from sorted values and their indices; <paramref name="offset"/> is the rank of the first.</summary>
+    private static void AssignMidRanks(ReadOnlySpan<double> sorted, ReadOnlySpan<int> order, int offset, Span<double> ranks)
+    {
+        var n = sorted.Length;
         var start = 0;
         while (start < n)
         {
             var end = start + 1;
-            while (end < n && sortedScratch[end].Equals(sortedScratch[start]))
+            while (end < n && sorted[end].Equals(sorted[start]))
             {
                 end++;
             }
 
-            var rank = (start + end - 1) / 2.0;
+            var rank = offset + ((start + end - 1) / 2.0);
             for (var p = start; p < end; p++)
             {
-                ranks[orderScratch[p]] = rank;
+                ranks[order[p]] = rank;
             }
 
             start = end;
@@ -107,8 +192,6 @@ internal static class BucketSort
 
         var last = buckets - 1;
         int[]? rentedCounts = null;
-        double[]? scratchValues = null;
-        int[]? scratchOrder = null;
         try
         {
             var counts = buckets < StackCounts
@@ -121,10 +204,8 @@ internal static class BucketSort
                 counts[Math.Min((int)((x - min) * scale), last) + 1]++;
             }
 
-            var largest = 0;
             for (var b = 1; b <= buckets; b++)
             {
-                largest = Math.Max(largest, counts[b]);
                 counts[b] += counts[b - 1];
             }
 
@@ -140,17 +221,37 @@ internal static class BucketSort
                 }
             }
 
-            // One scratch for every large bucket of this level, rented once.
-            if (largest > InsertionSortLimit)
+            SortBuckets(sorted, order, counts[..buckets], 0, depth + 1);
+        }
+        finally
+        {
+            if (rentedCounts is not null)
             {
-                scratchValues = ArrayPool<double>.Shared.Rent(largest);
-                scratchOrder = withOrder ? ArrayPool<int>.Shared.Rent(largest) : null;
+                ArrayPool<int>.Shared.Return(rentedCounts);
             }
+        }
+    }
 
-            var begin = 0;
-            for (var b = 0; b < buckets; b++)
+    /// <summary>
+    /// Sorts each bucket of a scattered level in place: bucket b ends at <paramref name="ends"/>[b], the first
+    /// starts at <paramref name="begin"/>. A large bucket is bucketed again on its own range.
+    /// </summary>
+    private static void SortBuckets(Span<double> sorted, Span<int> order, ReadOnlySpan<int> ends, int begin, int depth)
+    {
+        var withOrder = !order.IsEmpty;
+        var largest = 0;
+        for (int b = 0, start = begin; b < ends.Length; start = ends[b], b++)
+        {
+            largest = Math.Max(largest, ends[b] - start);
+        }
+
+        // One scratch for every large bucket, rented once.
+        var scratchValues = largest > InsertionSortLimit ? ArrayPool<double>.Shared.Rent(largest) : null;
+        var scratchOrder = largest > InsertionSortLimit && withOrder ? ArrayPool<int>.Shared.Rent(largest) : null;
+        try
+        {
+            foreach (var end in ends)
             {
-                var end = counts[b];
                 var length = end - begin;
                 if (length > InsertionSortLimit)
                 {
@@ -158,7 +259,7 @@ internal static class BucketSort
                     var indices = withOrder ? order.Slice(begin, length) : [];
                     values.CopyTo(scratchValues);
                     indices.CopyTo(scratchOrder);
-                    SortCore(scratchValues.AsSpan(0, length), withOrder ? scratchOrder.AsSpan(0, length) : [], values, indices, depth + 1);
+                    SortCore(scratchValues.AsSpan(0, length), withOrder ? scratchOrder.AsSpan(0, length) : [], values, indices, depth);
                 }
                 else if (length > 1)
                 {
@@ -170,11 +271,6 @@ internal static class BucketSort
         }
         finally
         {
-            if (rentedCounts is not null)
-            {
-                ArrayPool<int>.Shared.Return(rentedCounts);
-            }
-
             if (scratchValues is not null)
             {
                 ArrayPool<double>.Shared.Return(scratchValues);

@@ -18,7 +18,13 @@ internal sealed record SensitivityInput(string Name, ReadOnlyMemory<double> Valu
     public ReadOnlyMemory<int> Ranks { get; init; }
 
     /// <summary>
-    /// With <see cref="Ranks"/> and without <see cref="Values"/>: the value of rank r, for a sampler that can
+    /// Instead of <see cref="Ranks"/>: writes the ranks of the iterations from <c>first</c> on, for a sampler
+    /// that computes them (Latin Hypercube strata), so that no column of ranks is kept.
+    /// </summary>
+    public RankFiller? RanksOf { get; init; }
+
+    /// <summary>
+    /// With <see cref="Ranks"/> or <see cref="RanksOf"/> and without <see cref="Values"/>: the value of rank r, for a sampler that can
     /// compute any one (the quantile of a stratum); then <see cref="StandardDeviation"/> is required too.
     /// </summary>
     public Func<int, double>? ValueOfRank { get; init; }
@@ -26,6 +32,9 @@ internal sealed record SensitivityInput(string Name, ReadOnlyMemory<double> Valu
     /// <summary>The values' sample standard deviation, when they are given by <see cref="ValueOfRank"/>.</summary>
     public double StandardDeviation { get; init; }
 }
+
+/// <summary>Writes the ranks of iterations first .. first + destination.Length − 1.</summary>
+internal delegate void RankFiller(int first, Span<int> destination);
 
 /// <summary>How one input drives the target.</summary>
 /// <param name="Name">The parameter's name.</param>
@@ -90,19 +99,27 @@ internal static class Sensitivity
         var tail = ArrayPool<int>.Shared.Rent(n);
         try
         {
-            MidRanks(target.Span, targetRanks.AsSpan(0, n));
+            MidRanks(target, targetRanks, parallelism);
             var tailCount = TailIterations(target, options, tail, parallelism);
             var correlations = new double[count];
+
+            // Inputs given by their values are ranked and analysed one at a time; inputs with known ranks wait
+            // for one pass over the iterations that serves them all.
+            var ranked = new SensitivityInput?[count];
             FixedChunks.For(count, parallelism, i =>
             {
                 var made = input(i);
-                correlations[i] = made.Ranks.IsEmpty
-                    ? SpearmanOfValues(targetRanks.AsSpan(0, n), made.Values.Span)
-                    : Spearman(targetRanks.AsSpan(0, n), made.Ranks.Span);
-                results[i] = made.ValueOfRank is { } valueOfRank
-                    ? TailOfRanks(made, valueOfRank, tail.AsSpan(0, tailCount))
-                    : Tail(made, tail.AsSpan(0, tailCount));
+                if (made.Ranks.IsEmpty && made.RanksOf is null)
+                {
+                    correlations[i] = SpearmanOfValues(targetRanks.AsSpan(0, n), made.Values.Span);
+                    results[i] = Tail(made, tail.AsSpan(0, tailCount));
+                }
+                else
+                {
+                    ranked[i] = made;
+                }
             });
+            AnalyseRanked(targetRanks, n, ranked, tail.AsMemory(0, tailCount), correlations, results, parallelism);
 
             var contributions = new double[count];
             ContributionToVariance(correlations, contributions);
@@ -129,6 +146,22 @@ internal static class Sensitivity
         try
         {
             BucketSort.MidRanks(values, ranks, sorted.AsSpan(0, n), order.AsSpan(0, n));
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(sorted);
+            ArrayPool<int>.Shared.Return(order);
+        }
+    }
+
+    /// <summary>Mid-ranks of values without NaN into <paramref name="ranks"/> (at least as long), on several threads.</summary>
+    private static void MidRanks(ReadOnlyMemory<double> values, double[] ranks, int parallelism)
+    {
+        var sorted = ArrayPool<double>.Shared.Rent(values.Length);
+        var order = ArrayPool<int>.Shared.Rent(values.Length);
+        try
+        {
+            BucketSort.MidRanks(values, ranks, sorted, order, parallelism);
         }
         finally
         {
@@ -168,23 +201,6 @@ internal static class Sensitivity
         return sab / Math.Sqrt(saa * sbb);
     }
 
-    /// <summary>Spearman's ρ of mid-ranks against ranks that form a permutation of 0..n−1 (e.g. Latin Hypercube strata).</summary>
-    public static double Spearman(ReadOnlySpan<double> ranksA, ReadOnlySpan<int> ranksB)
-    {
-        var centre = (ranksA.Length - 1) / 2.0;
-        double sab = 0, saa = 0, sbb = 0;
-        for (var i = 0; i < ranksA.Length; i++)
-        {
-            var x = ranksA[i] - centre;
-            var y = ranksB[i] - centre;
-            sab += x * y;
-            saa += x * x;
-            sbb += y * y;
-        }
-
-        return sab / Math.Sqrt(saa * sbb);
-    }
-
     /// <summary>
     /// Contribution to variance: 100·sign(ρᵢ)·ρᵢ²/Σρ², all 0 when every ρ is 0. NaN correlations
     /// (constant inputs) contribute nothing.
@@ -205,6 +221,143 @@ internal static class Sensitivity
             var rho = rankCorrelations[i];
             destination[i] = total == 0 || double.IsNaN(rho) ? 0 : 100 * Math.Sign(rho) * rho * rho / total;
         }
+    }
+
+    /// <summary>
+    /// Spearman's ρ of every input with known ranks in one pass over the iterations, chunk by chunk (computed
+    /// ranks are made once a chunk, for every input), keeping the ranks of the tail iterations for the tail
+    /// medians. Each chunk's sums are added in chunk order, so ρ does not depend on the thread count.
+    /// </summary>
+    private static void AnalyseRanked(double[] targetRanks, int n, SensitivityInput?[] inputs, ReadOnlyMemory<int> tail, double[] correlations, InputSensitivity[] results, int parallelism)
+    {
+        int[] ranked = [.. Enumerable.Range(0, inputs.Length).Where(i => inputs[i] is not null)];
+        if (ranked.Length == 0)
+        {
+            return;
+        }
+
+        var chunks = FixedChunks.Count(n);
+        var stride = 1 + (2 * ranked.Length);
+        var sums = ArrayPool<double>.Shared.Rent(chunks * stride);
+        var tailRanks = ArrayPool<int>.Shared.Rent(Math.Max(1, tail.Length * ranked.Length));
+        var centre = (n - 1) / 2.0;
+        try
+        {
+            FixedChunks.For(chunks, parallelism, chunk =>
+            {
+                var range = FixedChunks.Of(chunk, n);
+                var (start, length) = range.GetOffsetAndLength(n);
+                var a = targetRanks.AsSpan(start, length);
+                var tailIndices = tail.Span;
+                var firstTail = LowerBound(tailIndices, start);
+                var inChunk = tailIndices[firstTail..LowerBound(tailIndices, start + length)];
+                var partial = sums.AsSpan(chunk * stride, stride);
+                partial[0] = SquaredDeviations(a, centre);
+                var scratch = ArrayPool<int>.Shared.Rent(length);
+                try
+                {
+                    for (var k = 0; k < ranked.Length; k++)
+                    {
+                        var made = inputs[ranked[k]]!;
+                        ReadOnlySpan<int> b = made.Ranks.IsEmpty ? scratch.AsSpan(0, length) : made.Ranks.Span.Slice(start, length);
+                        made.RanksOf?.Invoke(start, scratch.AsSpan(0, length));
+                        (partial[1 + (2 * k)], partial[2 + (2 * k)]) = Products(a, b, centre);
+                        var kept = tailRanks.AsSpan((k * tail.Length) + firstTail, inChunk.Length);
+                        for (var t = 0; t < inChunk.Length; t++)
+                        {
+                            kept[t] = b[inChunk[t] - start];
+                        }
+                    }
+                }
+                finally
+                {
+                    ArrayPool<int>.Shared.Return(scratch);
+                }
+            });
+
+            for (var k = 0; k < ranked.Length; k++)
+            {
+                double aa = 0, ab = 0, bb = 0;
+                for (var chunk = 0; chunk < chunks; chunk++)
+                {
+                    aa += sums[chunk * stride];
+                    ab += sums[(chunk * stride) + 1 + (2 * k)];
+                    bb += sums[(chunk * stride) + 2 + (2 * k)];
+                }
+
+                correlations[ranked[k]] = ab / Math.Sqrt(aa * bb);
+            }
+
+            FixedChunks.For(ranked.Length, parallelism, k =>
+            {
+                var made = inputs[ranked[k]]!;
+                results[ranked[k]] = made.ValueOfRank is { } valueOfRank
+                    ? TailOfRanks(made, n, valueOfRank, tailRanks.AsSpan(k * tail.Length, tail.Length))
+                    : Tail(made, tail.Span);
+            });
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(sums);
+            ArrayPool<int>.Shared.Return(tailRanks);
+        }
+    }
+
+    /// <summary>Σ (a − centre)².</summary>
+    private static double SquaredDeviations(ReadOnlySpan<double> a, double centre)
+    {
+        ref var x0 = ref MemoryMarshal.GetReference(a);
+        var c = Vector256.Create(centre);
+        var aa = Vector256<double>.Zero;
+        var i = 0;
+        for (; i <= a.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+        {
+            var x = Vector256.LoadUnsafe(ref x0, (nuint)i) - c;
+            aa += x * x;
+        }
+
+        var sum = Sum(aa);
+        for (; i < a.Length; i++)
+        {
+            sum += (a[i] - centre) * (a[i] - centre);
+        }
+
+        return sum;
+    }
+
+    /// <summary>Σ (a − centre)(b − centre) and Σ (b − centre)².</summary>
+    private static (double Products, double Squares) Products(ReadOnlySpan<double> a, ReadOnlySpan<int> b, double centre)
+    {
+        ref var x0 = ref MemoryMarshal.GetReference(a);
+        ref var y0 = ref MemoryMarshal.GetReference(b);
+        var c = Vector256.Create(centre);
+        Vector256<double> ab = default, bb = default;
+        var i = 0;
+        for (; i <= a.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+        {
+            var x = Vector256.LoadUnsafe(ref x0, (nuint)i) - c;
+            var y = Vector256.ConvertToDouble(Vector256.WidenLower(Vector128.LoadUnsafe(ref y0, (nuint)i).ToVector256Unsafe())) - c;
+            ab += x * y;
+            bb += y * y;
+        }
+
+        double sab = Sum(ab), sbb = Sum(bb);
+        for (; i < a.Length; i++)
+        {
+            var x = a[i] - centre;
+            var y = b[i] - centre;
+            sab += x * y;
+            sbb += y * y;
+        }
+
+        return (sab, sbb);
+    }
+
+    /// <summary>The first position in ascending <paramref name="sorted"/> whose value is ≥ <paramref name="value"/>.</summary>
+    private static int LowerBound(ReadOnlySpan<int> sorted, int value)
+    {
+        var found = sorted.BinarySearch(value);
+        return found >= 0 ? found : ~found;
     }
 
     private static double SpearmanOfValues(ReadOnlySpan<double> targetRanks, ReadOnlySpan<double> values)
@@ -277,24 +430,23 @@ internal static class Sensitivity
     /// <see cref="Tail"/> from ranks: the value of each rank only grows with the rank, so a median of values
     /// is the value of the median rank, and the tail's ranks are selected by marking them in a bitmap.
     /// </summary>
-    private static InputSensitivity TailOfRanks(SensitivityInput input, Func<int, double> valueOfRank, ReadOnlySpan<int> tail)
+    private static InputSensitivity TailOfRanks(SensitivityInput input, int n, Func<int, double> valueOfRank, ReadOnlySpan<int> tailRanks)
     {
-        var ranks = input.Ranks.Span;
-        var median = PercentileOfRanks(ranks.Length, 0.5, k => valueOfRank(k));
+        var median = PercentileOfRanks(n, 0.5, k => valueOfRank(k));
         var tailMedian = double.NaN;
-        if (!tail.IsEmpty)
+        if (!tailRanks.IsEmpty)
         {
-            var words = (ranks.Length + 63) / 64;
+            var words = (n + 63) / 64;
             var marks = ArrayPool<ulong>.Shared.Rent(words);
             try
             {
                 Array.Clear(marks, 0, words);
-                foreach (var i in tail)
+                foreach (var rank in tailRanks)
                 {
-                    marks[ranks[i] >> 6] |= 1UL << ranks[i];
+                    marks[rank >> 6] |= 1UL << rank;
                 }
 
-                tailMedian = PercentileOfRanks(tail.Length, 0.5, k => valueOfRank(MarkedRank(marks.AsSpan(0, words), k)));
+                tailMedian = PercentileOfRanks(tailRanks.Length, 0.5, k => valueOfRank(MarkedRank(marks.AsSpan(0, words), k)));
             }
             finally
             {
