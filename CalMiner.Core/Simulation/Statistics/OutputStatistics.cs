@@ -24,9 +24,6 @@ internal static class OutputStatistics
         }
 
         var mean = moments.Sum / present;
-        var standardDeviation = present > 1
-            ? Math.Sqrt(SumOfSquaredDeviations(values, mean, parallelism) / (present - 1))
-            : double.NaN;
 
         // Every probability whose percentile is reported: the standard ones, the tail, the CDF points.
         var standard = Percentile.Standard;
@@ -61,7 +58,8 @@ internal static class OutputStatistics
             var selected = orderStatistics.AsSpan(0, rankCount);
 
             var histogram = new int[options.HistogramBins];
-            SelectAndCount(values, moments, wanted, selected, histogram, parallelism);
+            var squares = SelectAndCount(values, moments, mean, wanted, selected, histogram, parallelism);
+            var standardDeviation = present > 1 ? Math.Sqrt(squares / (present - 1)) : double.NaN;
 
             var percentiles = new double[standard.Length];
             for (var i = 0; i < standard.Length; i++)
@@ -176,16 +174,17 @@ internal static class OutputStatistics
 
     /// <summary>
     /// Selects the wanted order statistics and fills the histogram from one bucket count: the fine
-    /// grid has a whole number of buckets per histogram bin, so a bin is a sum of fine buckets.
+    /// grid has a whole number of buckets per histogram bin, so a bin is a sum of fine buckets. Returns
+    /// Σ (x − mean)², taken in the counting pass.
     /// </summary>
-    private static void SelectAndCount(ReadOnlyMemory<double> values, in RangeMoments moments, ReadOnlySpan<int> ranks, Span<double> selected, int[] histogram, int parallelism)
+    private static double SelectAndCount(ReadOnlyMemory<double> values, in RangeMoments moments, double mean, ReadOnlySpan<int> ranks, Span<double> selected, int[] histogram, int parallelism)
     {
         var bins = histogram.Length;
         if (moments.Min == moments.Max)
         {
             selected.Fill(moments.Min);
             histogram[0] = (int)moments.Present;
-            return;
+            return SumOfSquaredDeviations(values, mean, parallelism);
         }
 
         var perBin = Math.Clamp(OrderStatistics.BucketCount((int)moments.Present) / bins, 1, Math.Max(1, (1 << 16) / bins));
@@ -200,14 +199,14 @@ internal static class OutputStatistics
                 coarse.CountInto(values, histogram, parallelism);
             }
 
-            return;
+            return SumOfSquaredDeviations(values, mean, parallelism);
         }
 
         var counts = ArrayPool<int>.Shared.Rent(grid.Count);
         try
         {
             var fine = counts.AsSpan(0, grid.Count);
-            grid.CountInto(values, fine, parallelism);
+            var squares = grid.CountIntoWithSquares(values, fine, mean, parallelism);
             for (var b = 0; b < bins; b++)
             {
                 var sum = 0;
@@ -220,6 +219,7 @@ internal static class OutputStatistics
             }
 
             OrderStatistics.SelectFromCounts(values, grid, fine, ranks, selected, 0, parallelism);
+            return squares;
         }
         finally
         {
