@@ -57,10 +57,10 @@ internal static class BucketSort
     /// <summary>
     /// <see cref="MidRanks(ReadOnlySpan{double}, Span{double}, Span{double}, Span{int})"/> on several threads: the
     /// first level of buckets is counted and scattered chunk by chunk, each chunk to its own place in every bucket
-    /// (so the order is the sequential one), then the buckets are sorted and ranked in parallel. Equal values
-    /// always share a bucket, so a bucket's mid-ranks need only its start.
+    /// (so the order is the sequential one), then the buckets are ranked in parallel. Equal values always
+    /// share a bucket, so a bucket's mid-ranks need only its start. <paramref name="scratch"/> is left unsorted.
     /// </summary>
-    public static void MidRanks(ReadOnlyMemory<double> values, double[] ranks, double[] sortedScratch, int[] orderScratch, int maxDegreeOfParallelism)
+    public static void MidRanks(ReadOnlyMemory<double> values, double[] ranks, double[] scratch, int[] orderScratch, int maxDegreeOfParallelism)
     {
         var n = values.Length;
         var chunks = FixedChunks.Count(n);
@@ -69,7 +69,7 @@ internal static class BucketSort
         var scale = buckets / (max - min);
         if (chunks <= 1 || maxDegreeOfParallelism == 1 || !double.IsFinite(scale) || scale == 0)
         {
-            MidRanks(values.Span, ranks.AsSpan(0, n), sortedScratch.AsSpan(0, n), orderScratch.AsSpan(0, n));
+            MidRanks(values.Span, ranks.AsSpan(0, n), scratch.AsSpan(0, n), orderScratch.AsSpan(0, n));
             return;
         }
 
@@ -109,7 +109,7 @@ internal static class BucketSort
                 for (int i = 0, index = range.Start.Value; i < source.Length; i++, index++)
                 {
                     var p = next[Math.Min((int)((source[i] - min) * scale), last)]++;
-                    sortedScratch[p] = source[i];
+                    scratch[p] = source[i];
                     orderScratch[p] = index;
                 }
             });
@@ -119,11 +119,24 @@ internal static class BucketSort
             FixedChunks.For(groups, maxDegreeOfParallelism, group =>
             {
                 var (first, end) = ((int)((long)buckets * group / groups), (int)((long)buckets * (group + 1) / groups));
-                var begin = first == 0 ? 0 : ends[first - 1];
-                var sorted = sortedScratch.AsSpan(0, n);
-                var order = orderScratch.AsSpan(0, n);
-                SortBuckets(sorted, order, ends.AsSpan(first, end - first), begin, 1);
-                AssignMidRanks(sorted[begin..ends[end - 1]], order[begin..ends[end - 1]], begin, ranks);
+                var largest = 0;
+                for (int b = first, begin = first == 0 ? 0 : ends[first - 1]; b < end; begin = ends[b], b++)
+                {
+                    largest = Math.Max(largest, ends[b] - begin);
+                }
+
+                var work = ArrayPool<int>.Shared.Rent((4 * largest) + 1);
+                try
+                {
+                    for (int b = first, begin = first == 0 ? 0 : ends[first - 1]; b < end; begin = ends[b], b++)
+                    {
+                        MidRanksOfBucket(scratch.AsSpan(begin, ends[b] - begin), orderScratch.AsSpan(begin, ends[b] - begin), begin, ranks, work);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<int>.Shared.Return(work);
+                }
             });
         }
         finally
@@ -131,6 +144,93 @@ internal static class BucketSort
             ArrayPool<int>.Shared.Return(places);
             ArrayPool<int>.Shared.Return(ends);
         }
+    }
+
+    /// <summary>
+    /// Mid-ranks of one bucket (its values, their indices, the rank of its first place) without sorting it: the
+    /// values are counted into about two sub-buckets a value, so most are alone in theirs and their rank is the
+    /// number of values in the sub-buckets below; the few that share one are compared with each other. A bucket
+    /// whose values crowd into a few sub-buckets (skewed data) is sorted instead. <c>work</c> holds at least
+    /// 4 × the bucket's length + 1 integers.
+    /// </summary>
+    private static void MidRanksOfBucket(Span<double> values, Span<int> indices, int offset, Span<double> ranks, Span<int> work)
+    {
+        var k = values.Length;
+        if (k == 0)
+        {
+            return;
+        }
+
+        var (min, max) = Reductions.MinMax(values);
+        var subBuckets = 2 * k;
+        var scale = subBuckets / (max - min);
+        if (min == max || !double.IsFinite(scale))
+        {
+            SortAndAssign(values, indices, offset, ranks, min == max);
+            return;
+        }
+
+        var last = subBuckets - 1;
+        var ends = work[..(subBuckets + 1)];
+        var sub = work.Slice(subBuckets + 1, k);
+        var members = work.Slice(subBuckets + 1 + k, k);
+        ends.Clear();
+        for (var j = 0; j < k; j++)
+        {
+            sub[j] = Math.Min((int)((values[j] - min) * scale), last);
+            ends[sub[j] + 1]++;
+        }
+
+        var crowd = 0;
+        for (var s = 1; s <= subBuckets; s++)
+        {
+            crowd = Math.Max(crowd, ends[s]);
+            ends[s] += ends[s - 1];
+        }
+
+        if (crowd > InsertionSortLimit)
+        {
+            SortAndAssign(values, indices, offset, ranks, false);
+            return;
+        }
+
+        // ends[s] is where sub-bucket s starts; placing its members moves it to where it ends.
+        for (var j = 0; j < k; j++)
+        {
+            members[ends[sub[j]]++] = j;
+        }
+
+        for (var j = 0; j < k; j++)
+        {
+            var s = sub[j];
+            var begin = s == 0 ? 0 : ends[s - 1];
+            double rank = begin;
+            if (ends[s] - begin > 1)
+            {
+                var x = values[j];
+                int below = 0, equal = 0;
+                foreach (var m in members[begin..ends[s]])
+                {
+                    below += values[m] < x ? 1 : 0;
+                    equal += values[m] == x ? 1 : 0;
+                }
+
+                rank += below + ((equal - 1) / 2.0);
+            }
+
+            ranks[indices[j]] = offset + rank;
+        }
+    }
+
+    /// <summary>Mid-ranks of a bucket by sorting it in place (or, when all its values are equal, at once).</summary>
+    private static void SortAndAssign(Span<double> values, Span<int> indices, int offset, Span<double> ranks, bool equal)
+    {
+        if (!equal)
+        {
+            ComparisonSort(values, indices);
+        }
+
+        AssignMidRanks(values, indices, offset, ranks);
     }
 
     /// <summary>Mid-ranks from sorted values and their indices; <paramref name="offset"/> is the rank of the first.</summary>

@@ -99,8 +99,7 @@ internal static class Sensitivity
         var tail = ArrayPool<int>.Shared.Rent(n);
         try
         {
-            MidRanks(target, targetRanks, parallelism);
-            var tailCount = TailIterations(target, options, tail, parallelism);
+            var tailCount = RankAndTail(target, targetRanks, tail, options, parallelism);
             var correlations = new double[count];
 
             // Inputs given by their values are ranked and analysed one at a time; inputs with known ranks wait
@@ -154,20 +153,38 @@ internal static class Sensitivity
         }
     }
 
-    /// <summary>Mid-ranks of values without NaN into <paramref name="ranks"/> (at least as long), on several threads.</summary>
-    private static void MidRanks(ReadOnlyMemory<double> values, double[] ranks, int parallelism)
+    /// <summary>
+    /// The target's mid-ranks, and the indices of the tail iterations (target ≤ its P10, or ≥ its P90 for the
+    /// upper tail) in ascending order; returns their number.
+    /// </summary>
+    private static int RankAndTail(ReadOnlyMemory<double> target, double[] ranks, int[] tail, SensitivityOptions options, int parallelism)
     {
-        var sorted = ArrayPool<double>.Shared.Rent(values.Length);
-        var order = ArrayPool<int>.Shared.Rent(values.Length);
+        var n = target.Length;
+        var scratch = ArrayPool<double>.Shared.Rent(n);
+        var order = ArrayPool<int>.Shared.Rent(n);
         try
         {
-            BucketSort.MidRanks(values, ranks, sorted, order, parallelism);
+            BucketSort.MidRanks(target, ranks, scratch, order, parallelism);
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(sorted);
+            ArrayPool<double>.Shared.Return(scratch);
             ArrayPool<int>.Shared.Return(order);
         }
+
+        var bound = Percentile(target, OutputStatistics.Moments(target, parallelism), options.UpperTail ? 1 - options.TailProbability : options.TailProbability, parallelism);
+
+        // Every index is written and only the tail's are kept, so the loop has no branch to mispredict.
+        var count = 0;
+        var span = target.Span;
+        var upper = options.UpperTail;
+        for (var i = 0; i < span.Length; i++)
+        {
+            tail[count] = i;
+            count += (upper ? span[i] >= bound : span[i] <= bound) ? 1 : 0;
+        }
+
+        return count;
     }
 
     /// <summary>Spearman's ρ: the Pearson correlation of two rank vectors (0-based ranks, mean (n − 1)/2); NaN when either is constant.</summary>
@@ -372,24 +389,6 @@ internal static class Sensitivity
         {
             ArrayPool<double>.Shared.Return(ranks);
         }
-    }
-
-    /// <summary>Indices of the tail iterations (target ≤ its P10, or ≥ its P90 for the upper tail), ascending.</summary>
-    private static int TailIterations(ReadOnlyMemory<double> target, SensitivityOptions options, int[] tail, int parallelism)
-    {
-        var moments = OutputStatistics.Moments(target, parallelism);
-        var bound = Percentile(target, moments, options.UpperTail ? 1 - options.TailProbability : options.TailProbability, parallelism);
-        var count = 0;
-        var span = target.Span;
-        for (var i = 0; i < span.Length; i++)
-        {
-            if (options.UpperTail ? span[i] >= bound : span[i] <= bound)
-            {
-                tail[count++] = i;
-            }
-        }
-
-        return count;
     }
 
     private static InputSensitivity Tail(SensitivityInput input, ReadOnlySpan<int> tail)
