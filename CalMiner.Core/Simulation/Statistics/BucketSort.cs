@@ -58,9 +58,11 @@ internal static class BucketSort
     /// <see cref="MidRanks(ReadOnlySpan{double}, Span{double}, Span{double}, Span{int})"/> on several threads: the
     /// first level of buckets is counted and scattered chunk by chunk, each chunk to its own place in every bucket
     /// (so the order is the sequential one), then the buckets are ranked in parallel. Equal values always
-    /// share a bucket, so a bucket's mid-ranks need only its start. <paramref name="scratch"/> is left unsorted.
+    /// share a bucket, so a bucket's mid-ranks need only its start. The order statistics at a few sorted
+    /// <paramref name="positions"/> come too, each from its bucket alone.
     /// </summary>
-    public static void MidRanks(ReadOnlyMemory<double> values, double[] ranks, double[] scratch, int[] orderScratch, int maxDegreeOfParallelism)
+    public static void MidRanks(
+        ReadOnlyMemory<double> values, double[] ranks, double[] scratch, int[] orderScratch, int maxDegreeOfParallelism, ReadOnlySpan<int> positions, Span<double> orderStatistics)
     {
         var n = values.Length;
         var chunks = FixedChunks.Count(n);
@@ -70,6 +72,11 @@ internal static class BucketSort
         if (chunks <= 1 || maxDegreeOfParallelism == 1 || !double.IsFinite(scale) || scale == 0)
         {
             MidRanks(values.Span, ranks.AsSpan(0, n), scratch.AsSpan(0, n), orderScratch.AsSpan(0, n));
+            for (var i = 0; i < positions.Length; i++)
+            {
+                orderStatistics[i] = scratch[positions[i]];
+            }
+
             return;
         }
 
@@ -138,6 +145,11 @@ internal static class BucketSort
                     ArrayPool<int>.Shared.Return(work);
                 }
             });
+
+            for (var i = 0; i < positions.Length; i++)
+            {
+                orderStatistics[i] = OrderStatistic(scratch, ends.AsSpan(0, buckets), positions[i]);
+            }
         }
         finally
         {
@@ -231,6 +243,31 @@ internal static class BucketSort
         }
 
         AssignMidRanks(values, indices, offset, ranks);
+    }
+
+    /// <summary>The value at a sorted position, from the scattered buckets: the bucket that holds it, sorted on its own.</summary>
+    private static double OrderStatistic(double[] scattered, ReadOnlySpan<int> ends, int position)
+    {
+        var found = ends.BinarySearch(position);
+        var bucket = found >= 0 ? found + 1 : ~found;
+        while (ends[bucket] <= position)
+        {
+            bucket++;
+        }
+
+        var begin = bucket == 0 ? 0 : ends[bucket - 1];
+        var copy = ArrayPool<double>.Shared.Rent(ends[bucket] - begin);
+        try
+        {
+            var values = copy.AsSpan(0, ends[bucket] - begin);
+            scattered.AsSpan(begin, values.Length).CopyTo(values);
+            values.Sort();
+            return values[position - begin];
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(copy);
+        }
     }
 
     /// <summary>Mid-ranks from sorted values and their indices; <paramref name="offset"/> is the rank of the first.</summary>

@@ -155,16 +155,19 @@ internal static class Sensitivity
 
     /// <summary>
     /// The target's mid-ranks, and the indices of the tail iterations (target ≤ its P10, or ≥ its P90 for the
-    /// upper tail) in ascending order; returns their number.
+    /// upper tail) in ascending order, with the bound's order statistics found by the ranking; returns their number.
     /// </summary>
     private static int RankAndTail(ReadOnlyMemory<double> target, double[] ranks, int[] tail, SensitivityOptions options, int parallelism)
     {
         var n = target.Length;
+        Statistics.Percentile.Position(n, options.UpperTail ? 1 - options.TailProbability : options.TailProbability, out var lower, out var fraction);
+        Span<int> positions = [lower, Math.Min(lower + 1, n - 1)];
+        Span<double> selected = stackalloc double[2];
         var scratch = ArrayPool<double>.Shared.Rent(n);
         var order = ArrayPool<int>.Shared.Rent(n);
         try
         {
-            BucketSort.MidRanks(target, ranks, scratch, order, parallelism);
+            BucketSort.MidRanks(target, ranks, scratch, order, parallelism, positions, selected);
         }
         finally
         {
@@ -172,7 +175,7 @@ internal static class Sensitivity
             ArrayPool<int>.Shared.Return(order);
         }
 
-        var bound = Percentile(target, OutputStatistics.Moments(target, parallelism), options.UpperTail ? 1 - options.TailProbability : options.TailProbability, parallelism);
+        var bound = Statistics.Percentile.Interpolate(selected[0], selected[1], fraction);
 
         // Every index is written and only the tail's are kept, so the loop has no branch to mispredict.
         var count = 0;
