@@ -203,10 +203,12 @@ internal static class OutputStatistics
         }
 
         var counts = ArrayPool<int>.Shared.Rent(grid.Count);
+        var buckets = ArrayPool<ushort>.Shared.Rent(values.Length);
         try
         {
             var fine = counts.AsSpan(0, grid.Count);
-            var squares = grid.CountIntoWithSquares(values, fine, mean, parallelism);
+            var kept = buckets.AsMemory(0, values.Length);
+            var squares = grid.CountIntoWithSquares(values, fine, mean, kept, parallelism);
             for (var b = 0; b < bins; b++)
             {
                 var sum = 0;
@@ -218,12 +220,13 @@ internal static class OutputStatistics
                 histogram[b] = sum;
             }
 
-            OrderStatistics.SelectFromCounts(values, grid, fine, ranks, selected, 0, parallelism);
+            OrderStatistics.SelectFromCounts(values, grid, fine, kept, ranks, selected, 0, parallelism);
             return squares;
         }
         finally
         {
             ArrayPool<int>.Shared.Return(counts);
+            ArrayPool<ushort>.Shared.Return(buckets);
         }
     }
 
