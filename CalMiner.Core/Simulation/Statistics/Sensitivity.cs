@@ -179,17 +179,40 @@ internal static class Sensitivity
 
         var bound = Statistics.Percentile.Interpolate(selected[0], selected[1], fraction);
 
-        // Every index is written and only the tail's are kept, so the loop has no branch to mispredict.
-        var count = 0;
-        var span = target.Span;
+        // Each chunk keeps its tail at its own start, then the chunks close up in order. Every index is
+        // written and only the tail's are kept, so the loop has no branch to mispredict.
+        var chunks = FixedChunks.Count(n);
+        var kept = ArrayPool<int>.Shared.Rent(chunks);
         var upper = options.UpperTail;
-        for (var i = 0; i < span.Length; i++)
+        try
         {
-            tail[count] = i;
-            count += (upper ? span[i] >= bound : span[i] <= bound) ? 1 : 0;
-        }
+            FixedChunks.For(chunks, parallelism, chunk =>
+            {
+                var (start, length) = FixedChunks.Of(chunk, n).GetOffsetAndLength(n);
+                var span = target.Span.Slice(start, length);
+                var count = 0;
+                for (var i = 0; i < span.Length; i++)
+                {
+                    tail[start + count] = start + i;
+                    count += (upper ? span[i] >= bound : span[i] <= bound) ? 1 : 0;
+                }
 
-        return count;
+                kept[chunk] = count;
+            });
+
+            var total = 0;
+            for (var chunk = 0; chunk < chunks; chunk++)
+            {
+                Array.Copy(tail, chunk * FixedChunks.Size, tail, total, kept[chunk]);
+                total += kept[chunk];
+            }
+
+            return total;
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(kept);
+        }
     }
 
     /// <summary>Spearman's ρ: the Pearson correlation of two rank vectors (0-based ranks, mean (n − 1)/2); NaN when either is constant.</summary>
