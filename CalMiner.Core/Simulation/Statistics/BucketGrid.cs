@@ -29,9 +29,6 @@ internal readonly struct BucketGrid
     /// <summary>False when the range is empty, infinite or too small to divide: use a comparison sort then.</summary>
     public bool IsUsable => double.IsFinite(Scale) && Scale > 0;
 
-    /// <summary>The bucket of a present value within the grid's range.</summary>
-    public int Index(double x) => Math.Min((int)((x - Min) * Scale), Count - 1);
-
     /// <summary>
     /// Counts the present values in each bucket. Chunks run in parallel with a histogram per
     /// worker; integer counts add up to the same totals in any order, so the result is exact.
