@@ -56,10 +56,10 @@ internal static class BucketSort
 
     /// <summary>
     /// <see cref="MidRanks(ReadOnlySpan{double}, Span{double}, Span{double}, Span{int})"/> on several threads: the
-    /// first level of buckets is counted and scattered chunk by chunk, each chunk to its own place in every bucket
-    /// (so the order is the sequential one), then the buckets are ranked in parallel. Equal values always
-    /// share a bucket, so a bucket's mid-ranks need only its start. The order statistics at a few sorted
-    /// <paramref name="positions"/> come too, each from its bucket alone.
+    /// first level of buckets is counted and scattered chunk by chunk, each chunk to its own places in every
+    /// bucket, then the buckets are ranked in parallel. Equal values always share a bucket, so a bucket's
+    /// mid-ranks need only its start, and they do not depend on the thread count. The order statistics at a
+    /// few sorted <paramref name="positions"/> come too, each from its bucket alone.
     /// </summary>
     public static void MidRanks(
         ReadOnlyMemory<double> values, double[] ranks, double[] scratch, int[] orderScratch, int maxDegreeOfParallelism, ReadOnlySpan<int> positions, Span<double> orderStatistics)
