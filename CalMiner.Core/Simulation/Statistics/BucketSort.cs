@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace CalMiner.Simulation.Statistics;
 
@@ -80,20 +81,12 @@ internal static class BucketSort
             return;
         }
 
-        var last = buckets - 1;
         var places = ArrayPool<int>.Shared.Rent(chunks * buckets);
         var ends = ArrayPool<int>.Shared.Rent(buckets);
         try
         {
             FixedChunks.For(chunks, maxDegreeOfParallelism, chunk =>
-            {
-                var counts = places.AsSpan(chunk * buckets, buckets);
-                counts.Clear();
-                foreach (var x in values.Span[FixedChunks.Of(chunk, n)])
-                {
-                    counts[Math.Min((int)((x - min) * scale), last)]++;
-                }
-            });
+                Count(values.Span[FixedChunks.Of(chunk, n)], min, scale, places.AsSpan(chunk * buckets, buckets)));
 
             // Each chunk's place in each bucket: buckets in order, and within a bucket the chunks in order.
             var place = 0;
@@ -110,15 +103,8 @@ internal static class BucketSort
 
             FixedChunks.For(chunks, maxDegreeOfParallelism, chunk =>
             {
-                var next = places.AsSpan(chunk * buckets, buckets);
                 var range = FixedChunks.Of(chunk, n);
-                var source = values.Span[range];
-                for (int i = 0, index = range.Start.Value; i < source.Length; i++, index++)
-                {
-                    var p = next[Math.Min((int)((source[i] - min) * scale), last)]++;
-                    scratch[p] = source[i];
-                    orderScratch[p] = index;
-                }
+                Scatter(values.Span[range], range.Start.Value, min, scale, places.AsSpan(chunk * buckets, buckets), scratch, orderScratch);
             });
 
             // A few bucket groups a thread, so that threads finish together on skewed data.
@@ -165,6 +151,7 @@ internal static class BucketSort
     /// whose values crowd into a few sub-buckets (skewed data) is sorted instead. <c>work</c> holds at least
     /// 4 × the bucket's length + 1 integers.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MidRanksOfBucket(Span<double> values, Span<int> indices, int offset, Span<double> ranks, Span<int> work)
     {
         var k = values.Length;
@@ -245,6 +232,30 @@ internal static class BucketSort
         AssignMidRanks(values, indices, offset, ranks);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Count(ReadOnlySpan<double> values, double min, double scale, Span<int> counts)
+    {
+        counts.Clear();
+        var last = counts.Length - 1;
+        foreach (var x in values)
+        {
+            counts[Math.Min((int)((x - min) * scale), last)]++;
+        }
+    }
+
+    /// <summary>Moves each value, and its index (from <paramref name="first"/> on), to the next place of its bucket.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Scatter(ReadOnlySpan<double> values, int first, double min, double scale, Span<int> next, double[] scattered, int[] indices)
+    {
+        var last = next.Length - 1;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var p = next[Math.Min((int)((values[i] - min) * scale), last)]++;
+            scattered[p] = values[i];
+            indices[p] = first + i;
+        }
+    }
+
     /// <summary>The value at a sorted position, from the scattered buckets: the bucket that holds it, sorted on its own.</summary>
     private static double OrderStatistic(double[] scattered, ReadOnlySpan<int> ends, int position)
     {
@@ -271,6 +282,7 @@ internal static class BucketSort
     }
 
     /// <summary>Mid-ranks from sorted values and their indices; <paramref name="offset"/> is the rank of the first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AssignMidRanks(ReadOnlySpan<double> sorted, ReadOnlySpan<int> order, int offset, Span<double> ranks)
     {
         var n = sorted.Length;
@@ -298,6 +310,7 @@ internal static class BucketSort
     /// <param name="sorted">Destination of the values.</param>
     /// <param name="order">Destination of the indices, or empty when they are not wanted.</param>
     /// <param name="depth">Levels of bucketing above this one.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SortCore(ReadOnlySpan<double> source, ReadOnlySpan<int> sourceIndex, Span<double> sorted, Span<int> order, int depth)
     {
         var n = source.Length;
@@ -442,6 +455,7 @@ internal static class BucketSort
     }
 
     /// <summary>Stable: an element moves only past strictly greater ones.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void InsertionSort(Span<double> values, Span<int> order)
     {
         var withOrder = !order.IsEmpty;

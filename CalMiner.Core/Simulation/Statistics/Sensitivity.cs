@@ -179,8 +179,7 @@ internal static class Sensitivity
 
         var bound = Statistics.Percentile.Interpolate(selected[0], selected[1], fraction);
 
-        // Each chunk keeps its tail at its own start, then the chunks close up in order. Every index is
-        // written and only the tail's are kept, so the loop has no branch to mispredict.
+        // Each chunk keeps its tail at its own start, then the chunks close up in order.
         var chunks = FixedChunks.Count(n);
         var kept = ArrayPool<int>.Shared.Rent(chunks);
         var upper = options.UpperTail;
@@ -189,15 +188,7 @@ internal static class Sensitivity
             FixedChunks.For(chunks, parallelism, chunk =>
             {
                 var (start, length) = FixedChunks.Of(chunk, n).GetOffsetAndLength(n);
-                var span = target.Span.Slice(start, length);
-                var count = 0;
-                for (var i = 0; i < span.Length; i++)
-                {
-                    tail[start + count] = start + i;
-                    count += (upper ? span[i] >= bound : span[i] <= bound) ? 1 : 0;
-                }
-
-                kept[chunk] = count;
+                kept[chunk] = KeepTail(target.Span.Slice(start, length), start, bound, upper, tail.AsSpan(start, length));
             });
 
             var total = 0;
@@ -215,7 +206,25 @@ internal static class Sensitivity
         }
     }
 
+    /// <summary>
+    /// Writes the indices (from <paramref name="first"/> on) of the values in the tail to the start of <paramref name="kept"/>;
+    /// returns their number. Every index is written and only the tail's are kept, so there is no branch to mispredict.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int KeepTail(ReadOnlySpan<double> values, int first, double bound, bool upper, Span<int> kept)
+    {
+        var count = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            kept[count] = first + i;
+            count += (upper ? values[i] >= bound : values[i] <= bound) ? 1 : 0;
+        }
+
+        return count;
+    }
+
     /// <summary>Spearman's ρ: the Pearson correlation of two rank vectors (0-based ranks, mean (n − 1)/2); NaN when either is constant.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Spearman(ReadOnlySpan<double> ranksA, ReadOnlySpan<double> ranksB)
     {
         var centre = (ranksA.Length - 1) / 2.0;
@@ -349,6 +358,7 @@ internal static class Sensitivity
     }
 
     /// <summary>Σ (a − centre)².</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double SquaredDeviations(ReadOnlySpan<double> a, double centre)
     {
         ref var x0 = ref MemoryMarshal.GetReference(a);
@@ -371,6 +381,7 @@ internal static class Sensitivity
     }
 
     /// <summary>Σ (a − centre)(b − centre) and Σ (b − centre)².</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double Products, double Squares) Products(ReadOnlySpan<double> a, ReadOnlySpan<int> b, double centre)
     {
         ref var x0 = ref MemoryMarshal.GetReference(a);
