@@ -107,7 +107,13 @@ internal static class BucketSort
                 Scatter(values.Span[range], range.Start.Value, min, scale, places.AsSpan(chunk * buckets, buckets), scratch, orderScratch);
             });
 
-            // A few bucket groups a thread, so that threads finish together on skewed data.
+            for (var i = 0; i < positions.Length; i++)
+            {
+                orderStatistics[i] = OrderStatistic(scratch, ends.AsSpan(0, buckets), positions[i]);
+            }
+
+            // A few bucket groups a thread, so that threads finish together on skewed data. Each bucket's values
+            // are replaced by their mid-ranks in place, so these writes stay in cache.
             var groups = Math.Min(buckets, 64);
             FixedChunks.For(groups, maxDegreeOfParallelism, group =>
             {
@@ -119,23 +125,28 @@ internal static class BucketSort
                 }
 
                 var work = ArrayPool<int>.Shared.Rent((4 * largest) + 1);
+                var bucketRanks = ArrayPool<double>.Shared.Rent(Math.Max(1, largest));
                 try
                 {
                     for (int b = first, begin = first == 0 ? 0 : ends[first - 1]; b < end; begin = ends[b], b++)
                     {
-                        MidRanksOfBucket(scratch.AsSpan(begin, ends[b] - begin), orderScratch.AsSpan(begin, ends[b] - begin), begin, ranks, work);
+                        var values = scratch.AsSpan(begin, ends[b] - begin);
+                        MidRanksOfBucket(values, orderScratch.AsSpan(begin, values.Length), begin, bucketRanks, work);
+                        bucketRanks.AsSpan(0, values.Length).CopyTo(values);
                     }
                 }
                 finally
                 {
                     ArrayPool<int>.Shared.Return(work);
+                    ArrayPool<double>.Shared.Return(bucketRanks);
                 }
             });
 
-            for (var i = 0; i < positions.Length; i++)
+            // Each chunk takes the ranks of its own values from every bucket, so its writes stay in its own part.
+            FixedChunks.For(chunks, maxDegreeOfParallelism, chunk =>
             {
-                orderStatistics[i] = OrderStatistic(scratch, ends.AsSpan(0, buckets), positions[i]);
-            }
+                Unscatter(scratch, orderScratch, ends.AsSpan(0, buckets), places.AsSpan(chunk * buckets, buckets), chunk == 0 ? [] : places.AsSpan((chunk - 1) * buckets, buckets), ranks);
+            });
         }
         finally
         {
@@ -148,8 +159,9 @@ internal static class BucketSort
     /// Mid-ranks of one bucket (its values, their indices, the rank of its first place) without sorting it: the
     /// values are counted into about two sub-buckets a value, so most are alone in theirs and their rank is the
     /// number of values in the sub-buckets below; the few that share one are compared with each other. A bucket
-    /// whose values crowd into a few sub-buckets (skewed data) is sorted instead. <c>work</c> holds at least
-    /// 4 × the bucket's length + 1 integers.
+    /// whose values crowd into a few sub-buckets (skewed data) is sorted instead, its values and indices together.
+    /// <c>ranks</c>[j] gets the mid-rank of the value at place j; <c>work</c> holds at least 4 × the bucket's
+    /// length + 1 integers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MidRanksOfBucket(Span<double> values, Span<int> indices, int offset, Span<double> ranks, Span<int> work)
@@ -217,7 +229,7 @@ internal static class BucketSort
                 rank += below + ((equal - 1) / 2.0);
             }
 
-            ranks[indices[j]] = offset + rank;
+            ranks[j] = offset + rank;
         }
     }
 
@@ -229,7 +241,35 @@ internal static class BucketSort
             ComparisonSort(values, indices);
         }
 
-        AssignMidRanks(values, indices, offset, ranks);
+        var start = 0;
+        while (start < values.Length)
+        {
+            var end = start + 1;
+            while (end < values.Length && values[end].Equals(values[start]))
+            {
+                end++;
+            }
+
+            ranks[start..end].Fill(offset + ((start + end - 1) / 2.0));
+            start = end;
+        }
+    }
+
+    /// <summary>
+    /// Moves mid-ranks from their scattered places to their iterations, for one chunk's places: in bucket b from
+    /// the end of the previous chunk's (<paramref name="previousEnds"/>, empty for the first chunk) to <paramref name="chunkEnds"/>[b].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Unscatter(double[] scattered, int[] indices, ReadOnlySpan<int> bucketEnds, ReadOnlySpan<int> chunkEnds, ReadOnlySpan<int> previousEnds, double[] ranks)
+    {
+        for (var b = 0; b < chunkEnds.Length; b++)
+        {
+            var start = !previousEnds.IsEmpty ? previousEnds[b] : b == 0 ? 0 : bucketEnds[b - 1];
+            for (var p = start; p < chunkEnds[b]; p++)
+            {
+                ranks[indices[p]] = scattered[p];
+            }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
