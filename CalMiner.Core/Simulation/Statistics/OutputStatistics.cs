@@ -3,9 +3,10 @@ using System.Buffers;
 namespace CalMiner.Simulation.Statistics;
 
 /// <summary>
-/// Summary statistics of one output column in four streaming passes (moments; squared deviations;
-/// a bucket histogram that also locates every wanted order statistic; the CVaR tail sum) plus a
-/// gather of the few buckets that hold the order statistics. No sort of the column.
+/// Summary statistics of one output column in three streaming passes (moments; a bucket histogram
+/// that also locates every wanted order statistic, sums the squared deviations and keeps each
+/// value's bucket; the CVaR tail sum) plus a gather of the few buckets that hold the order
+/// statistics, which reads only the kept buckets. No sort of the column.
 /// </summary>
 internal static class OutputStatistics
 {
