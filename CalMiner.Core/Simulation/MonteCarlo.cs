@@ -182,14 +182,14 @@ public static class MonteCarlo
         {
             cancellation.ThrowIfCancellationRequested();
             progress?.Report(new SimulationProgress("summarising", evaluated, asked));
-            var statistics = new StatisticsOptions { MaxDegreeOfParallelism = threads };
-            var distributions = _outputs!.Named.ToDictionary(
-                o => o.Name,
-                o =>
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    return Distribution(OutputStatistics.Compute(o.Values.AsMemory(0, evaluated), statistics));
-                });
+
+            // One column a thread: a column's passes are too short to share between threads well, and a summary
+            // is the same on any number of threads.
+            var named = _outputs!.Named.ToArray();
+            var summaries = new OutputSummary[named.Length];
+            var oneThread = new StatisticsOptions { MaxDegreeOfParallelism = 1 };
+            Parallel.For(0, named.Length, _parallel, c => summaries[c] = OutputStatistics.Compute(named[c].Values.AsMemory(0, evaluated), oneThread));
+            var distributions = Enumerable.Range(0, named.Length).ToDictionary(c => named[c].Name, c => Distribution(summaries[c]));
             cancellation.ThrowIfCancellationRequested();
 
             var samples = _inputSamples is { } inputs
