@@ -208,7 +208,8 @@ internal static class OutputStatistics
         try
         {
             var fine = counts.AsSpan(0, grid.Count);
-            var kept = buckets.AsMemory(0, values.Length);
+            // A bucket fits two bytes unless there are more histogram bins than that.
+            var kept = grid.Count <= 1 << 16 ? buckets.AsMemory(0, values.Length) : Memory<ushort>.Empty;
             var squares = grid.CountIntoWithSquares(values, fine, mean, kept, parallelism);
             for (var b = 0; b < bins; b++)
             {
