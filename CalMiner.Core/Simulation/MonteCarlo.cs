@@ -183,14 +183,14 @@ public static class MonteCarlo
         {
             cancellation.ThrowIfCancellationRequested();
             progress?.Report(new SimulationProgress("summarising", evaluated, asked));
-            var statistics = new StatisticsOptions { MaxDegreeOfParallelism = threads };
-            var distributions = _outputs!.Named.ToDictionary(
-                o => o.Name,
-                o =>
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    return Distribution(OutputStatistics.Compute(o.Values.AsMemory(0, evaluated), statistics));
-                });
+
+            // One column a thread: a column's passes are too short to share between threads well, and a summary
+            // is the same on any number of threads.
+            var named = _outputs!.Named.ToArray();
+            var summaries = new OutputSummary[named.Length];
+            var oneThread = new StatisticsOptions { MaxDegreeOfParallelism = 1 };
+            Parallel.For(0, named.Length, _parallel, c => summaries[c] = OutputStatistics.Compute(named[c].Values.AsMemory(0, evaluated), oneThread));
+            var distributions = Enumerable.Range(0, named.Length).ToDictionary(c => named[c].Name, c => Distribution(summaries[c]));
             cancellation.ThrowIfCancellationRequested();
 
             var samples = _inputSamples is { } inputs
@@ -314,11 +314,13 @@ public static class MonteCarlo
             var name = plan.ParameterNames[_uncertain[u]];
             if (evaluated == iterations && _samplers[u].StandardForm.Type is not (DistributionType.Discrete or DistributionType.Empirical))
             {
-                // A whole run of an input without tied values: each iteration's rank is known and any rank's value
-                // can be computed, so nothing is sorted and no column of values is made.
+                // A whole run of an input without tied values: each iteration's rank is known (held, or computed
+                // chunk by chunk from the strata) and any rank's value can be computed, so nothing is sorted and no
+                // column of values or ranks is made.
                 return new SensitivityInput(name, ReadOnlyMemory<double>.Empty)
                 {
-                    Ranks = _ranks[u] ?? Strata(u),
+                    Ranks = _ranks[u],
+                    RanksOf = _ranks[u] is null ? (first, destination) => _sampling.Strata(u, first, destination) : null,
                     ValueOfRank = rank => ValueOfRank(u, rank),
                     StandardDeviation = StandardDeviation(u),
                 };

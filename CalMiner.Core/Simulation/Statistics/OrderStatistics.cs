@@ -1,4 +1,8 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace CalMiner.Simulation.Statistics;
 
@@ -49,7 +53,7 @@ internal static class OrderStatistics
         try
         {
             grid.CountInto(values, counts.AsSpan(0, grid.Count), maxDegreeOfParallelism);
-            SelectFromCounts(values, grid, counts.AsSpan(0, grid.Count), ranks, results, 0, maxDegreeOfParallelism);
+            SelectFromCounts(values, grid, counts.AsSpan(0, grid.Count), ReadOnlyMemory<ushort>.Empty, ranks, results, 0, maxDegreeOfParallelism);
         }
         finally
         {
@@ -62,12 +66,14 @@ internal static class OrderStatistics
 
     /// <summary>
     /// Selection from a histogram already counted on <paramref name="grid"/> (the summary statistics
-    /// count one for the histogram anyway and reuse it).
+    /// count one for the histogram anyway and reuse it), and from each value's bucket when the count
+    /// kept them (else empty).
     /// </summary>
     public static void SelectFromCounts(
         ReadOnlyMemory<double> values,
         BucketGrid grid,
         ReadOnlySpan<int> counts,
+        ReadOnlyMemory<ushort> buckets,
         ReadOnlySpan<int> ranks,
         Span<double> results,
         int depth,
@@ -118,7 +124,7 @@ internal static class OrderStatistics
 
             gathered = ArrayPool<double>.Shared.Rent(total);
             Array.Copy(slotStart, slotFill, slots);
-            Gather(values, grid, slotOf, slotFill, gathered, maxDegreeOfParallelism);
+            Gather(values, grid, buckets, slotOf, slotFill, gathered, maxDegreeOfParallelism);
 
             for (int r = 0, s = 0; r < ranks.Length; s++)
             {
@@ -151,41 +157,100 @@ internal static class OrderStatistics
     /// parallel and claim places with an atomic increment, so the order inside a slot varies from
     /// run to run; an order statistic does not depend on that order.
     /// </summary>
-    private static void Gather(ReadOnlyMemory<double> values, BucketGrid grid, int[] slotOf, int[] slotFill, double[] gathered, int maxDegreeOfParallelism)
+    private static void Gather(ReadOnlyMemory<double> values, BucketGrid grid, ReadOnlyMemory<ushort> buckets, int[] slotOf, int[] slotFill, double[] gathered, int maxDegreeOfParallelism)
     {
-        var chunks = FixedChunks.Count(values.Length);
-        if (chunks <= 1 || maxDegreeOfParallelism == 1)
+        // The wanted buckets as a bitmap small enough for L1, so the test of a value that is not wanted is cheap.
+        var words = (grid.Count + 63) / 64;
+        var wanted = ArrayPool<ulong>.Shared.Rent(words);
+        try
         {
-            foreach (var x in values.Span)
+            Array.Clear(wanted, 0, words);
+            for (var b = 0; b < grid.Count; b++)
             {
-                if (!double.IsNaN(x))
+                if (slotOf[b] >= 0)
                 {
-                    var slot = slotOf[grid.Index(x)];
-                    if (slot >= 0)
-                    {
-                        gathered[slotFill[slot]++] = x;
-                    }
+                    wanted[b >> 6] |= 1UL << b;
                 }
             }
 
-            return;
+            var chunks = FixedChunks.Count(values.Length);
+            var shared = chunks > 1 && maxDegreeOfParallelism != 1;
+            FixedChunks.For(chunks, shared ? maxDegreeOfParallelism : 1, chunk =>
+            {
+                var range = FixedChunks.Of(chunk, values.Length);
+                if (buckets.IsEmpty)
+                {
+                    GatherRange(values.Span[range], grid, wanted, slotOf, slotFill, gathered, shared);
+                }
+                else
+                {
+                    GatherKept(values.Span[range], buckets.Span[range], wanted, slotOf, slotFill, gathered, shared);
+                }
+            });
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(wanted);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GatherRange(ReadOnlySpan<double> values, BucketGrid grid, ulong[] wanted, int[] slotOf, int[] slotFill, double[] gathered, bool shared)
+    {
+        var i = 0;
+        if (Avx.IsSupported)
+        {
+            ref var start = ref MemoryMarshal.GetReference(values);
+            for (; i <= values.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                // A NaN's bucket is negative: it reads bucket 0's word and is dropped below.
+                var index = grid.Indices(Vector256.LoadUnsafe(ref start, (nuint)i));
+                var word = Vector128.Max(index, Vector128<int>.Zero) >>> 6;
+                var hits = (wanted[word.GetElement(0)] >> index.GetElement(0))
+                    | (wanted[word.GetElement(1)] >> index.GetElement(1))
+                    | (wanted[word.GetElement(2)] >> index.GetElement(2))
+                    | (wanted[word.GetElement(3)] >> index.GetElement(3));
+                if ((hits & 1) != 0)
+                {
+                    for (var lane = 0; lane < Vector256<double>.Count; lane++)
+                    {
+                        var bucket = index.GetElement(lane);
+                        if (bucket >= 0 && slotOf[bucket] >= 0)
+                        {
+                            Add(values[i + lane], slotOf[bucket], slotFill, gathered, shared);
+                        }
+                    }
+                }
+            }
         }
 
-        FixedChunks.For(chunks, maxDegreeOfParallelism, chunk =>
+        var (min, scale, last) = (grid.Min, grid.Scale, grid.Count - 1);
+        for (; i < values.Length; i++)
         {
-            foreach (var x in values.Span[FixedChunks.Of(chunk, values.Length)])
+            var x = values[i];
+            if (!double.IsNaN(x) && slotOf[Math.Min((int)((x - min) * scale), last)] is var slot and >= 0)
             {
-                if (!double.IsNaN(x))
-                {
-                    var slot = slotOf[grid.Index(x)];
-                    if (slot >= 0)
-                    {
-                        gathered[Interlocked.Increment(ref slotFill[slot]) - 1] = x;
-                    }
-                }
+                Add(x, slot, slotFill, gathered, shared);
             }
-        });
+        }
     }
+
+    /// <summary>The gather with each value's bucket kept by the count: a quarter of the memory to read, and no bucket to compute.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GatherKept(ReadOnlySpan<double> values, ReadOnlySpan<ushort> buckets, ulong[] wanted, int[] slotOf, int[] slotFill, double[] gathered, bool shared)
+    {
+        for (var i = 0; i < buckets.Length; i++)
+        {
+            int bucket = buckets[i];
+            if ((wanted[bucket >> 6] & (1UL << bucket)) != 0 && !double.IsNaN(values[i]))
+            {
+                Add(values[i], slotOf[bucket], slotFill, gathered, shared);
+            }
+        }
+    }
+
+    private static void Add(double x, int slot, int[] slotFill, double[] gathered, bool shared) =>
+        gathered[shared ? Interlocked.Increment(ref slotFill[slot]) - 1 : slotFill[slot]++] = x;
 
     /// <summary>Selection within the gathered values of one bucket (reordered in place).</summary>
     private static void SelectInSlice(Memory<double> values, ReadOnlySpan<int> ranks, Span<double> results, int depth)
@@ -217,7 +282,7 @@ internal static class OrderStatistics
             var bucketCounts = counts.AsSpan(0, grid.Count);
             bucketCounts.Clear();
             grid.CountRange(span, bucketCounts);
-            SelectFromCounts(values, grid, bucketCounts, ranks, results, depth, 1);
+            SelectFromCounts(values, grid, bucketCounts, ReadOnlyMemory<ushort>.Empty, ranks, results, depth, 1);
         }
         finally
         {

@@ -3,9 +3,10 @@ using System.Buffers;
 namespace CalMiner.Simulation.Statistics;
 
 /// <summary>
-/// Summary statistics of one output column in four streaming passes (moments; squared deviations;
-/// a bucket histogram that also locates every wanted order statistic; the CVaR tail sum) plus a
-/// gather of the few buckets that hold the order statistics. No sort of the column.
+/// Summary statistics of one output column in three streaming passes (moments; a bucket histogram
+/// that also locates every wanted order statistic, sums the squared deviations and keeps each
+/// value's bucket; the CVaR tail sum) plus a gather of the few buckets that hold the order
+/// statistics, which reads only the kept buckets. No sort of the column.
 /// </summary>
 internal static class OutputStatistics
 {
@@ -24,9 +25,6 @@ internal static class OutputStatistics
         }
 
         var mean = moments.Sum / present;
-        var standardDeviation = present > 1
-            ? Math.Sqrt(SumOfSquaredDeviations(values, mean, parallelism) / (present - 1))
-            : double.NaN;
 
         // Every probability whose percentile is reported: the standard ones, the tail, the CDF points.
         var standard = Percentile.Standard;
@@ -61,7 +59,8 @@ internal static class OutputStatistics
             var selected = orderStatistics.AsSpan(0, rankCount);
 
             var histogram = new int[options.HistogramBins];
-            SelectAndCount(values, moments, wanted, selected, histogram, parallelism);
+            var squares = SelectAndCount(values, moments, mean, wanted, selected, histogram, parallelism);
+            var standardDeviation = present > 1 ? Math.Sqrt(squares / (present - 1)) : double.NaN;
 
             var percentiles = new double[standard.Length];
             for (var i = 0; i < standard.Length; i++)
@@ -176,16 +175,17 @@ internal static class OutputStatistics
 
     /// <summary>
     /// Selects the wanted order statistics and fills the histogram from one bucket count: the fine
-    /// grid has a whole number of buckets per histogram bin, so a bin is a sum of fine buckets.
+    /// grid has a whole number of buckets per histogram bin, so a bin is a sum of fine buckets. Returns
+    /// Σ (x − mean)², taken in the counting pass.
     /// </summary>
-    private static void SelectAndCount(ReadOnlyMemory<double> values, in RangeMoments moments, ReadOnlySpan<int> ranks, Span<double> selected, int[] histogram, int parallelism)
+    private static double SelectAndCount(ReadOnlyMemory<double> values, in RangeMoments moments, double mean, ReadOnlySpan<int> ranks, Span<double> selected, int[] histogram, int parallelism)
     {
         var bins = histogram.Length;
         if (moments.Min == moments.Max)
         {
             selected.Fill(moments.Min);
             histogram[0] = (int)moments.Present;
-            return;
+            return SumOfSquaredDeviations(values, mean, parallelism);
         }
 
         var perBin = Math.Clamp(OrderStatistics.BucketCount((int)moments.Present) / bins, 1, Math.Max(1, (1 << 16) / bins));
@@ -200,14 +200,17 @@ internal static class OutputStatistics
                 coarse.CountInto(values, histogram, parallelism);
             }
 
-            return;
+            return SumOfSquaredDeviations(values, mean, parallelism);
         }
 
         var counts = ArrayPool<int>.Shared.Rent(grid.Count);
+        var buckets = ArrayPool<ushort>.Shared.Rent(values.Length);
         try
         {
             var fine = counts.AsSpan(0, grid.Count);
-            grid.CountInto(values, fine, parallelism);
+            // A bucket fits two bytes unless there are more histogram bins than that.
+            var kept = grid.Count <= 1 << 16 ? buckets.AsMemory(0, values.Length) : Memory<ushort>.Empty;
+            var squares = grid.CountIntoWithSquares(values, fine, mean, kept, parallelism);
             for (var b = 0; b < bins; b++)
             {
                 var sum = 0;
@@ -219,11 +222,13 @@ internal static class OutputStatistics
                 histogram[b] = sum;
             }
 
-            OrderStatistics.SelectFromCounts(values, grid, fine, ranks, selected, 0, parallelism);
+            OrderStatistics.SelectFromCounts(values, grid, fine, kept, ranks, selected, 0, parallelism);
+            return squares;
         }
         finally
         {
             ArrayPool<int>.Shared.Return(counts);
+            ArrayPool<ushort>.Shared.Return(buckets);
         }
     }
 

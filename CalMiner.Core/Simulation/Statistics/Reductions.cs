@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -28,10 +29,12 @@ internal struct RangeMoments
 /// <summary>
 /// Vectorised reductions over one range of values. They always use <see cref="Vector256{T}"/> lanes in
 /// the same order (never the widest vector of the machine), so a sum is the same on every machine.
-/// NaN marks an absent value and is skipped.
+/// NaN marks an absent value and is skipped. They are compiled optimised from the first call: a run calls
+/// each only a few times, too few for tiered compilation to reach them in time.
 /// </summary>
 internal static class Reductions
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static RangeMoments Moments(ReadOnlySpan<double> values)
     {
         ref var start = ref MemoryMarshal.GetReference(values);
@@ -82,6 +85,7 @@ internal static class Reductions
     }
 
     /// <summary>Σ (x − mean)² over the present values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double SumOfSquaredDeviations(ReadOnlySpan<double> values, double mean)
     {
         ref var start = ref MemoryMarshal.GetReference(values);
@@ -109,6 +113,7 @@ internal static class Reductions
     }
 
     /// <summary>Sum and number of the values ≤ <paramref name="threshold"/> (NaN is never counted).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double SumAtMost(ReadOnlySpan<double> values, double threshold, out long count)
     {
         ref var start = ref MemoryMarshal.GetReference(values);
@@ -140,6 +145,7 @@ internal static class Reductions
     }
 
     /// <summary>Smallest and largest value; NaN if any value is NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double Min, double Max) MinMax(ReadOnlySpan<double> values)
     {
         ref var start = ref MemoryMarshal.GetReference(values);

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace CalMiner.Simulation.Statistics;
 
@@ -18,7 +20,13 @@ internal sealed record SensitivityInput(string Name, ReadOnlyMemory<double> Valu
     public ReadOnlyMemory<int> Ranks { get; init; }
 
     /// <summary>
-    /// With <see cref="Ranks"/> and without <see cref="Values"/>: the value of rank r, for a sampler that can
+    /// Instead of <see cref="Ranks"/>: writes the ranks of the iterations from <c>first</c> on, for a sampler
+    /// that computes them (Latin Hypercube strata), so that no column of ranks is kept.
+    /// </summary>
+    public RankFiller? RanksOf { get; init; }
+
+    /// <summary>
+    /// With <see cref="Ranks"/> or <see cref="RanksOf"/> and without <see cref="Values"/>: the value of rank r, for a sampler that can
     /// compute any one (the quantile of a stratum); then <see cref="StandardDeviation"/> is required too.
     /// </summary>
     public Func<int, double>? ValueOfRank { get; init; }
@@ -26,6 +34,9 @@ internal sealed record SensitivityInput(string Name, ReadOnlyMemory<double> Valu
     /// <summary>The values' sample standard deviation, when they are given by <see cref="ValueOfRank"/>.</summary>
     public double StandardDeviation { get; init; }
 }
+
+/// <summary>Writes the ranks of iterations first .. first + destination.Length − 1.</summary>
+internal delegate void RankFiller(int first, Span<int> destination);
 
 /// <summary>How one input drives the target.</summary>
 /// <param name="Name">The parameter's name.</param>
@@ -90,19 +101,26 @@ internal static class Sensitivity
         var tail = ArrayPool<int>.Shared.Rent(n);
         try
         {
-            MidRanks(target.Span, targetRanks.AsSpan(0, n));
-            var tailCount = TailIterations(target, options, tail, parallelism);
+            var tailCount = RankAndTail(target, targetRanks, tail, options, parallelism);
             var correlations = new double[count];
+
+            // Inputs given by their values are ranked and analysed one at a time; inputs with known ranks wait
+            // for one pass over the iterations that serves them all.
+            var ranked = new SensitivityInput?[count];
             FixedChunks.For(count, parallelism, i =>
             {
                 var made = input(i);
-                correlations[i] = made.Ranks.IsEmpty
-                    ? SpearmanOfValues(targetRanks.AsSpan(0, n), made.Values.Span)
-                    : Spearman(targetRanks.AsSpan(0, n), made.Ranks.Span);
-                results[i] = made.ValueOfRank is { } valueOfRank
-                    ? TailOfRanks(made, valueOfRank, tail.AsSpan(0, tailCount))
-                    : Tail(made, tail.AsSpan(0, tailCount));
+                if (made.Ranks.IsEmpty && made.RanksOf is null)
+                {
+                    correlations[i] = SpearmanOfValues(targetRanks.AsSpan(0, n), made.Values.Span);
+                    results[i] = Tail(made, tail.AsSpan(0, tailCount));
+                }
+                else
+                {
+                    ranked[i] = made;
+                }
             });
+            AnalyseRanked(targetRanks, n, ranked, tail.AsMemory(0, tailCount), correlations, results, parallelism);
 
             var contributions = new double[count];
             ContributionToVariance(correlations, contributions);
@@ -137,7 +155,76 @@ internal static class Sensitivity
         }
     }
 
+    /// <summary>
+    /// The target's mid-ranks, and the indices of the tail iterations (target ≤ its P10, or ≥ its P90 for the
+    /// upper tail) in ascending order, with the bound's order statistics found by the ranking; returns their number.
+    /// </summary>
+    private static int RankAndTail(ReadOnlyMemory<double> target, double[] ranks, int[] tail, SensitivityOptions options, int parallelism)
+    {
+        var n = target.Length;
+        Statistics.Percentile.Position(n, options.UpperTail ? 1 - options.TailProbability : options.TailProbability, out var lower, out var fraction);
+        Span<int> positions = [lower, Math.Min(lower + 1, n - 1)];
+        Span<double> selected = stackalloc double[2];
+        var scratch = ArrayPool<double>.Shared.Rent(n);
+        var order = ArrayPool<int>.Shared.Rent(n);
+        try
+        {
+            BucketSort.MidRanks(target, ranks, scratch, order, parallelism, positions, selected);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(scratch);
+            ArrayPool<int>.Shared.Return(order);
+        }
+
+        var bound = Statistics.Percentile.Interpolate(selected[0], selected[1], fraction);
+
+        // Each chunk keeps its tail at its own start, then the chunks close up in order.
+        var chunks = FixedChunks.Count(n);
+        var kept = ArrayPool<int>.Shared.Rent(chunks);
+        var upper = options.UpperTail;
+        try
+        {
+            FixedChunks.For(chunks, parallelism, chunk =>
+            {
+                var (start, length) = FixedChunks.Of(chunk, n).GetOffsetAndLength(n);
+                kept[chunk] = KeepTail(target.Span.Slice(start, length), start, bound, upper, tail.AsSpan(start, length));
+            });
+
+            var total = 0;
+            for (var chunk = 0; chunk < chunks; chunk++)
+            {
+                Array.Copy(tail, chunk * FixedChunks.Size, tail, total, kept[chunk]);
+                total += kept[chunk];
+            }
+
+            return total;
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(kept);
+        }
+    }
+
+    /// <summary>
+    /// Writes the indices (from <paramref name="first"/> on) of the values in the tail to the start of <paramref name="kept"/>;
+    /// returns their number. Every index is written and only the tail's are kept, so there is no branch to mispredict.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int KeepTail(ReadOnlySpan<double> values, int first, double bound, bool upper, Span<int> kept)
+    {
+        var count = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            kept[count] = first + i;
+            count += (upper ? values[i] >= bound : values[i] <= bound) ? 1 : 0;
+        }
+
+        return count;
+    }
+
     /// <summary>Spearman's ρ: the Pearson correlation of two rank vectors (0-based ranks, mean (n − 1)/2); NaN when either is constant.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Spearman(ReadOnlySpan<double> ranksA, ReadOnlySpan<double> ranksB)
     {
         var centre = (ranksA.Length - 1) / 2.0;
@@ -157,23 +244,6 @@ internal static class Sensitivity
 
         double sab = Sum(ab), saa = Sum(aa), sbb = Sum(bb);
         for (; i < ranksA.Length; i++)
-        {
-            var x = ranksA[i] - centre;
-            var y = ranksB[i] - centre;
-            sab += x * y;
-            saa += x * x;
-            sbb += y * y;
-        }
-
-        return sab / Math.Sqrt(saa * sbb);
-    }
-
-    /// <summary>Spearman's ρ of mid-ranks against ranks that form a permutation of 0..n−1 (e.g. Latin Hypercube strata).</summary>
-    public static double Spearman(ReadOnlySpan<double> ranksA, ReadOnlySpan<int> ranksB)
-    {
-        var centre = (ranksA.Length - 1) / 2.0;
-        double sab = 0, saa = 0, sbb = 0;
-        for (var i = 0; i < ranksA.Length; i++)
         {
             var x = ranksA[i] - centre;
             var y = ranksB[i] - centre;
@@ -207,6 +277,151 @@ internal static class Sensitivity
         }
     }
 
+    /// <summary>
+    /// Spearman's ρ of every input with known ranks in one pass over the iterations, chunk by chunk (computed
+    /// ranks are made once a chunk, for every input), keeping the ranks of the tail iterations for the tail
+    /// medians. Each chunk's sums are added in chunk order, so ρ does not depend on the thread count.
+    /// </summary>
+    private static void AnalyseRanked(double[] targetRanks, int n, SensitivityInput?[] inputs, ReadOnlyMemory<int> tail, double[] correlations, InputSensitivity[] results, int parallelism)
+    {
+        int[] ranked = [.. Enumerable.Range(0, inputs.Length).Where(i => inputs[i] is not null)];
+        if (ranked.Length == 0)
+        {
+            return;
+        }
+
+        var chunks = FixedChunks.Count(n);
+        var stride = 1 + (2 * ranked.Length);
+        var sums = ArrayPool<double>.Shared.Rent(chunks * stride);
+        var tailRanks = ArrayPool<int>.Shared.Rent(Math.Max(1, tail.Length * ranked.Length));
+        var centre = (n - 1) / 2.0;
+        try
+        {
+            FixedChunks.For(chunks, parallelism, chunk =>
+            {
+                var range = FixedChunks.Of(chunk, n);
+                var (start, length) = range.GetOffsetAndLength(n);
+                var a = targetRanks.AsSpan(start, length);
+                var tailIndices = tail.Span;
+                var firstTail = LowerBound(tailIndices, start);
+                var inChunk = tailIndices[firstTail..LowerBound(tailIndices, start + length)];
+                var partial = sums.AsSpan(chunk * stride, stride);
+                partial[0] = SquaredDeviations(a, centre);
+                var scratch = ArrayPool<int>.Shared.Rent(length);
+                try
+                {
+                    for (var k = 0; k < ranked.Length; k++)
+                    {
+                        var made = inputs[ranked[k]]!;
+                        ReadOnlySpan<int> b = made.Ranks.IsEmpty ? scratch.AsSpan(0, length) : made.Ranks.Span.Slice(start, length);
+                        made.RanksOf?.Invoke(start, scratch.AsSpan(0, length));
+                        (partial[1 + (2 * k)], partial[2 + (2 * k)]) = Products(a, b, centre);
+                        var kept = tailRanks.AsSpan((k * tail.Length) + firstTail, inChunk.Length);
+                        for (var t = 0; t < inChunk.Length; t++)
+                        {
+                            kept[t] = b[inChunk[t] - start];
+                        }
+                    }
+                }
+                finally
+                {
+                    ArrayPool<int>.Shared.Return(scratch);
+                }
+            });
+
+            for (var k = 0; k < ranked.Length; k++)
+            {
+                double aa = 0, ab = 0, bb = 0;
+                for (var chunk = 0; chunk < chunks; chunk++)
+                {
+                    aa += sums[chunk * stride];
+                    ab += sums[(chunk * stride) + 1 + (2 * k)];
+                    bb += sums[(chunk * stride) + 2 + (2 * k)];
+                }
+
+                correlations[ranked[k]] = ab / Math.Sqrt(aa * bb);
+            }
+
+            FixedChunks.For(ranked.Length, parallelism, k =>
+            {
+                var made = inputs[ranked[k]]!;
+                results[ranked[k]] = made.ValueOfRank is { } valueOfRank
+                    ? TailOfRanks(made, n, valueOfRank, tailRanks.AsSpan(k * tail.Length, tail.Length))
+                    : Tail(made, tail.Span);
+            });
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(sums);
+            ArrayPool<int>.Shared.Return(tailRanks);
+        }
+    }
+
+    /// <summary>Σ (a − centre)².</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double SquaredDeviations(ReadOnlySpan<double> a, double centre)
+    {
+        ref var x0 = ref MemoryMarshal.GetReference(a);
+        var c = Vector256.Create(centre);
+        var aa = Vector256<double>.Zero;
+        var i = 0;
+        for (; i <= a.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+        {
+            var x = Vector256.LoadUnsafe(ref x0, (nuint)i) - c;
+            aa += x * x;
+        }
+
+        var sum = Sum(aa);
+        for (; i < a.Length; i++)
+        {
+            sum += (a[i] - centre) * (a[i] - centre);
+        }
+
+        return sum;
+    }
+
+    /// <summary>Σ (a − centre)(b − centre) and Σ (b − centre)².</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (double Products, double Squares) Products(ReadOnlySpan<double> a, ReadOnlySpan<int> b, double centre)
+    {
+        ref var x0 = ref MemoryMarshal.GetReference(a);
+        ref var y0 = ref MemoryMarshal.GetReference(b);
+        var c = Vector256.Create(centre);
+        Vector256<double> ab = default, bb = default;
+        var i = 0;
+        for (; i <= a.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+        {
+            var x = Vector256.LoadUnsafe(ref x0, (nuint)i) - c;
+            var y = ToDouble(Vector128.LoadUnsafe(ref y0, (nuint)i)) - c;
+            ab += x * y;
+            bb += y * y;
+        }
+
+        double sab = Sum(ab), sbb = Sum(bb);
+        for (; i < a.Length; i++)
+        {
+            var x = a[i] - centre;
+            var y = b[i] - centre;
+            sab += x * y;
+            sbb += y * y;
+        }
+
+        return (sab, sbb);
+    }
+
+    /// <summary>Four integers as doubles: one instruction with AVX, the portable widening elsewhere; both exact.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> ToDouble(Vector128<int> values) => Avx.IsSupported
+        ? Avx.ConvertToVector256Double(values)
+        : Vector256.ConvertToDouble(Vector256.WidenLower(values.ToVector256Unsafe()));
+
+    /// <summary>The first position in ascending <paramref name="sorted"/> whose value is ≥ <paramref name="value"/>.</summary>
+    private static int LowerBound(ReadOnlySpan<int> sorted, int value)
+    {
+        var found = sorted.BinarySearch(value);
+        return found >= 0 ? found : ~found;
+    }
+
     private static double SpearmanOfValues(ReadOnlySpan<double> targetRanks, ReadOnlySpan<double> values)
     {
         var ranks = ArrayPool<double>.Shared.Rent(values.Length);
@@ -219,24 +434,6 @@ internal static class Sensitivity
         {
             ArrayPool<double>.Shared.Return(ranks);
         }
-    }
-
-    /// <summary>Indices of the tail iterations (target ≤ its P10, or ≥ its P90 for the upper tail), ascending.</summary>
-    private static int TailIterations(ReadOnlyMemory<double> target, SensitivityOptions options, int[] tail, int parallelism)
-    {
-        var moments = OutputStatistics.Moments(target, parallelism);
-        var bound = Percentile(target, moments, options.UpperTail ? 1 - options.TailProbability : options.TailProbability, parallelism);
-        var count = 0;
-        var span = target.Span;
-        for (var i = 0; i < span.Length; i++)
-        {
-            if (options.UpperTail ? span[i] >= bound : span[i] <= bound)
-            {
-                tail[count++] = i;
-            }
-        }
-
-        return count;
     }
 
     private static InputSensitivity Tail(SensitivityInput input, ReadOnlySpan<int> tail)
@@ -277,24 +474,23 @@ internal static class Sensitivity
     /// <see cref="Tail"/> from ranks: the value of each rank only grows with the rank, so a median of values
     /// is the value of the median rank, and the tail's ranks are selected by marking them in a bitmap.
     /// </summary>
-    private static InputSensitivity TailOfRanks(SensitivityInput input, Func<int, double> valueOfRank, ReadOnlySpan<int> tail)
+    private static InputSensitivity TailOfRanks(SensitivityInput input, int n, Func<int, double> valueOfRank, ReadOnlySpan<int> tailRanks)
     {
-        var ranks = input.Ranks.Span;
-        var median = PercentileOfRanks(ranks.Length, 0.5, k => valueOfRank(k));
+        var median = PercentileOfRanks(n, 0.5, k => valueOfRank(k));
         var tailMedian = double.NaN;
-        if (!tail.IsEmpty)
+        if (!tailRanks.IsEmpty)
         {
-            var words = (ranks.Length + 63) / 64;
+            var words = (n + 63) / 64;
             var marks = ArrayPool<ulong>.Shared.Rent(words);
             try
             {
                 Array.Clear(marks, 0, words);
-                foreach (var i in tail)
+                foreach (var rank in tailRanks)
                 {
-                    marks[ranks[i] >> 6] |= 1UL << ranks[i];
+                    marks[rank >> 6] |= 1UL << rank;
                 }
 
-                tailMedian = PercentileOfRanks(tail.Length, 0.5, k => valueOfRank(MarkedRank(marks.AsSpan(0, words), k)));
+                tailMedian = PercentileOfRanks(tailRanks.Length, 0.5, k => valueOfRank(MarkedRank(marks.AsSpan(0, words), k)));
             }
             finally
             {

@@ -57,4 +57,11 @@ public class RankingStatisticsBenchmarks
         BucketSort.MidRanks(_values, _midRanks, _keys, _order);
         return _midRanks;
     }
+
+    [Benchmark(Description = "mid-ranks (Spearman): all cores, buckets ranked unsorted")]
+    public double[] ParallelMidRanks()
+    {
+        BucketSort.MidRanks(_values, _midRanks, _keys, _order, -1, [], []);
+        return _midRanks;
+    }
 }
