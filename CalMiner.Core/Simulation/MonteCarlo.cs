@@ -78,6 +78,9 @@ public static class MonteCarlo
         // correlation); null for Latin Hypercube strata, which are computed when needed.
         private int[]?[] _ranks = [];
 
+        // Latin Hypercube strata held for the rank correlation, from the shared pool (fresh memory costs page faults every run).
+        private List<int[]> _pooledStrata = [];
+
         // Monte Carlo only: each input's uniforms in ascending order, the uniform of each rank.
         private double[]?[] _sortedUniforms = [];
 
@@ -135,7 +138,7 @@ public static class MonteCarlo
             }
 
             using var workspace = new ImanConoverWorkspace();
-            ImanConover.Reorder([.. correlated.Select(u => (Memory<int>)_ranks[u])], prepared.Matrix, workspace, new ImanConoverOptions { MaxDegreeOfParallelism = threads });
+            ImanConover.Reorder([.. correlated.Select(u => _ranks[u].AsMemory(0, iterations))], prepared.Matrix, workspace, new ImanConoverOptions { MaxDegreeOfParallelism = threads });
             return prepared.Repaired;
         }
 
@@ -214,6 +217,8 @@ public static class MonteCarlo
             var points = new ConvergencePoint[checkpoints.Length];
             Statistics.Convergence.RunningMean(npv, checkpoints, points, 0.95, threads);
             ArrayPool<double>.Shared.Return(npvColumn);
+            _pooledStrata.ForEach(strata => ArrayPool<int>.Shared.Return(strata));
+            (_ranks, _pooledStrata) = ([], []);
 
             return new SimulationResult
             {
@@ -302,9 +307,11 @@ public static class MonteCarlo
         }
 
         /// <summary>An input's Latin Hypercube strata, filled in parallel; every element is written, so the array starts uninitialised.</summary>
+        /// <summary>The strata of input <paramref name="u"/> in iteration order, in an array of the pool that the run gives back when it ends.</summary>
         private int[] Strata(int u)
         {
-            var strata = GC.AllocateUninitializedArray<int>(iterations);
+            var strata = ArrayPool<int>.Shared.Rent(iterations);
+            _pooledStrata.Add(strata);
             FixedChunks.For(FixedChunks.Count(iterations), threads, c => _sampling.Strata(u, c * FixedChunks.Size, strata.AsSpan(FixedChunks.Of(c, iterations))));
             return strata;
         }
@@ -319,7 +326,7 @@ public static class MonteCarlo
                 // column of values or ranks is made.
                 return new SensitivityInput(name, ReadOnlyMemory<double>.Empty)
                 {
-                    Ranks = _ranks[u],
+                    Ranks = _ranks[u]?.AsMemory(0, iterations) ?? default,
                     RanksOf = _ranks[u] is null ? (first, destination) => _sampling.Strata(u, first, destination) : null,
                     ValueOfRank = rank => ValueOfRank(u, rank),
                     StandardDeviation = StandardDeviation(u),
