@@ -37,8 +37,11 @@ internal static class ImanConover
     /// <summary>Rows per block of the k×k products: 4096 rows × 15 columns of doubles fit in L2.</summary>
     internal const int BlockRows = 4096;
 
-    /// <summary>Most radix keys made in one product pass (128 MiB): the columns' keys are made in groups of at most this many.</summary>
-    private const int MaxKeys = 1 << 25;
+    /// <summary>Most radix keys made in one product pass (32 MiB): the columns' keys are made in groups of at most this many.</summary>
+    private const int MaxKeys = 1 << 23;
+
+    /// <summary>Above this many rows a column's radix sort needs 64 MiB of pairs, and columns are ranked one at a time so that large runs stay small.</summary>
+    private const int MaxParallelRankRows = 1 << 23;
 
     /// <summary>Key bits per radix pass: two passes cover the 32-bit keys.</summary>
     internal const int RadixBits = 16;
@@ -144,7 +147,7 @@ internal static class ImanConover
         // depends only on n and k, and each column is ranked on its own, so the result does not depend on the thread count.
         var first = options.ShuffleSeed is null ? 1 : 0;
         var group = Math.Clamp(MaxKeys / n, 1, k - first);
-        var workers = Math.Min(group, parallelism < 1 ? Environment.ProcessorCount : parallelism);
+        var workers = n > MaxParallelRankRows ? 1 : Math.Min(group, parallelism < 1 ? Environment.ProcessorCount : parallelism);
         var keys = workspace.Keys(group * n);
         var scratch = workspace.RadixScratch(workers, n);
         for (var end = k; end > first; end -= group)
