@@ -147,7 +147,7 @@ public static class MonteCarlo
         {
             _outputs = new OutputColumns(_padded);
             _inputSamples = keepSamples ? [.. _uncertain.Select(_ => new double[iterations])] : null;
-            var kernel = new ModelKernel(plan);
+            var kernel = ModelKernel.For(plan);
             var metric = rule is null ? (ConvergenceMetric?)null : ConvergenceMetric.Parse(rule.Metric);
             var checkpoints = rule is null ? [iterations] : Statistics.Convergence.Checkpoints(iterations);
             var done = 0;

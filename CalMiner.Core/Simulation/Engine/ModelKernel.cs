@@ -6,8 +6,9 @@ using CalMiner.Scenarios;
 namespace CalMiner.Simulation.Engine;
 
 /// <summary>
-/// The cash-flow model of <see cref="CashFlowCalculator"/> evaluated four iterations at a time in
-/// <see cref="Vector256{T}"/> lanes, the period loop running with every running total in registers.
+/// The cash-flow model of <see cref="CashFlowCalculator"/> evaluated several iterations at a time in vector
+/// lanes (<see cref="ILanes{T}"/>: eight where the machine has 512-bit vectors, else four), the period loop
+/// running with every running total in registers.
 /// Each lane performs exactly the scalar model's operations in the scalar model's order (no fused
 /// multiply-adds), so every iteration's outputs equal the scalar model run on its inputs, bit for bit.
 /// </summary>
@@ -16,32 +17,33 @@ namespace CalMiner.Simulation.Engine;
 /// constant after the parameters) and each period lists only the fleets, capital spends and depreciation that
 /// touch it, so the period loop reads registers and never asks what an input is bound to.
 /// </remarks>
-internal sealed class ModelKernel
+internal abstract class ModelKernel
 {
-    public const int Lanes = 4;
+    /// <summary>What every lane width divides: iterations are evaluated in multiples of this.</summary>
+    public const int Lanes = 8;
 
     /// <summary>Groups of lanes evaluated before their IRRs are solved together.</summary>
-    private const int Groups = 4;
+    private protected const int Groups = 4;
 
-    private readonly ScenarioPlan _plan;
-    private readonly PeriodTerms[] _periods;
+    private protected readonly ScenarioPlan _plan;
+    private protected readonly PeriodTerms[] _periods;
 
     // Each register's value when no column is given: the parameters' base values, then the plan's constants.
-    private readonly double[] _registerValues;
-    private readonly int _grade, _throughput, _opexFactor, _mining, _processing, _generalAndAdmin, _carbonPrice;
-    private readonly int _initialFactor, _sustainingFactor, _taxRate;
-    private readonly ProductTerms[] _products;
-    private readonly RoyaltyTerms[] _royalties;
-    private readonly ConsumableTerms[] _consumables;
-    private readonly CapitalTerms[] _capital;
+    private protected readonly double[] _registerValues;
+    private protected readonly int _grade, _throughput, _opexFactor, _mining, _processing, _generalAndAdmin, _carbonPrice;
+    private protected readonly int _initialFactor, _sustainingFactor, _taxRate;
+    private protected readonly ProductTerms[] _products;
+    private protected readonly RoyaltyTerms[] _royalties;
+    private protected readonly ConsumableTerms[] _consumables;
+    private protected readonly CapitalTerms[] _capital;
 
     // What each period draws from, as ranges in PeriodTerms.
-    private readonly (double Hours, int CostPerHour)[] _fleets;
-    private readonly int[] _spends;
-    private readonly (int Item, double Share)[] _depreciation;
+    private protected readonly (double Hours, int CostPerHour)[] _fleets;
+    private protected readonly int[] _spends;
+    private protected readonly (int Item, double Share)[] _depreciation;
 
     /// <param name="plan">The compiled scenario.</param>
-    public ModelKernel(ScenarioPlan plan)
+    private protected ModelKernel(ScenarioPlan plan)
     {
         _plan = plan;
         var document = plan.Document;
@@ -108,9 +110,9 @@ internal sealed class ModelKernel
     }
 
     /// <summary>Every period's entries in one list; period t's are [start[t], start[t + 1]).</summary>
-    private static T[] Flatten<T>(int periods, Func<int, IEnumerable<T>> entries, out int[] start)
+    private static TEntry[] Flatten<TEntry>(int periods, Func<int, IEnumerable<TEntry>> entries, out int[] start)
     {
-        var all = new List<T>();
+        var all = new List<TEntry>();
         start = new int[periods + 1];
         for (var t = 0; t < periods; t++)
         {
@@ -122,37 +124,77 @@ internal sealed class ModelKernel
         return [.. all];
     }
 
+    /// <summary>The kernel for this machine: 512-bit lanes where they are accelerated, else 256-bit.</summary>
+    public static ModelKernel For(ScenarioPlan plan) =>
+        Vector512.IsHardwareAccelerated ? new ModelKernel<Lanes8>(plan) : new ModelKernel<Lanes4>(plan);
+
     /// <summary>Evaluates iterations [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>); <paramref name="count"/> is a multiple of <see cref="Lanes"/>.</summary>
     /// <param name="inputs">Per parameter of the plan, its sampled values from iteration <paramref name="start"/> on (at least <paramref name="count"/>), or null to hold its base value.</param>
     /// <param name="start">First iteration, a multiple of <see cref="Lanes"/>.</param>
     /// <param name="count">Number of iterations.</param>
     /// <param name="outputs">Where the outputs of each iteration go.</param>
     /// <param name="scratch">This thread's working memory, from <see cref="NewScratch"/>.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Evaluate(double[]?[] inputs, int start, int count, OutputColumns outputs, Scratch scratch)
+    public abstract void Evaluate(double[]?[] inputs, int start, int count, OutputColumns outputs, Scratch scratch);
+
+    /// <summary>Working memory for one thread's calls of <see cref="Evaluate"/>.</summary>
+    public Scratch NewScratch() => new(_plan.Periods);
+
+    /// <summary>One thread's working memory: the cash flows of a block of groups of lanes, and the IRR searches waiting.</summary>
+    public sealed class Scratch(int periods)
     {
-        Span<Vector256<double>> registers = stackalloc Vector256<double>[_registerValues.Length];
+        public double[] CashFlows { get; } = new double[Groups * Lanes * periods];
+
+        public IrrSearchBatch Searches { get; } = new(periods);
+    }
+
+    /// <summary>A period's schedule, equipment capital, discount factors, and its ranges of the fleet, spend and depreciation lists.</summary>
+    private protected readonly record struct PeriodTerms(
+        double OreMined, double OreProcessed, double Waste, bool Operating,
+        double EquipmentInitial, double EquipmentSustaining, double EquipmentInitialDepreciation, double EquipmentSustainingDepreciation,
+        double Discount, double PreTaxDiscount,
+        (int Start, int End) Fleets, (int Start, int End) Spends, (int Start, int End) Depreciation);
+
+    private protected readonly record struct ProductTerms(double[] Grade, double PayableUnits, int Recovery, int Payability, int Price, int SellingCost);
+
+    private protected readonly record struct RoyaltyTerms(int Rate, bool OnNsr);
+
+    private protected readonly record struct ConsumableTerms(ConsumableDriver Driver, int Rate, int Price, double Co2eTonnesPerUnit);
+
+    /// <summary>A capital item: the registers of its amount and of its factor (the category's, or 1 for closure).</summary>
+    private protected readonly record struct CapitalTerms(CapitalCategory Category, int Amount, double WithContingency, int Factor);
+}
+
+/// <summary>The kernel in lanes of <typeparamref name="T"/>.</summary>
+/// <typeparam name="T">The lanes: <see cref="Lanes4"/> or <see cref="Lanes8"/>.</typeparam>
+internal sealed class ModelKernel<T>(ScenarioPlan plan) : ModelKernel(plan)
+    where T : unmanaged, ILanes<T>
+{
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void Evaluate(double[]?[] inputs, int start, int count, OutputColumns outputs, Scratch scratch)
+    {
+        Span<T> registers = stackalloc T[_registerValues.Length];
         for (var r = 0; r < registers.Length; r++)
         {
-            registers[r] = Vector256.Create(_registerValues[r]);
+            registers[r] = T.Create(_registerValues[r]);
         }
 
-        Span<Vector256<double>> amounts = stackalloc Vector256<double>[_capital.Length];
+        Span<T> amounts = stackalloc T[_capital.Length];
         var sampled = Enumerable.Range(0, inputs.Length).Where(j => inputs[j] is not null).ToArray();
         var flows = scratch.CashFlows;
-        var length = _plan.Periods * Lanes;
+        var length = _plan.Periods * T.Count;
         Span<SignChanges> signs = stackalloc SignChanges[Groups];
-        Span<double> irr = stackalloc double[Groups * Lanes];
+        Span<double> irr = stackalloc double[Groups * T.Count];
 
         // Several groups of lanes at a time, so that the IRR's Newton steps run independent chains of Horner's rule.
-        for (var block = 0; block < count; block += Groups * Lanes)
+        for (var block = 0; block < count; block += Groups * T.Count)
         {
-            var groups = Math.Min(Groups, (count - block) / Lanes);
+            var groups = Math.Min(Groups, (count - block) / T.Count);
             for (var g = 0; g < Groups; g++)
             {
                 if (g < groups)
                 {
-                    var first = block + (g * Lanes);
+                    var first = block + (g * T.Count);
                     signs[g] = EvaluateLanes(Load(registers, sampled, inputs, first), amounts, flows.AsSpan(g * length, length), outputs, start + first);
                 }
                 else
@@ -164,27 +206,25 @@ internal sealed class ModelKernel
             }
 
             Irr(flows, signs, groups, irr, searches: scratch.Searches, block);
-            irr[..(groups * Lanes)].CopyTo(outputs.IrrAfterTax.AsSpan(start + block));
+            irr[..(groups * T.Count)].CopyTo(outputs.IrrAfterTax.AsSpan(start + block));
         }
 
         scratch.Searches.Solve(outputs.IrrAfterTax.AsSpan(start, count));
     }
 
-    /// <summary>Working memory for one thread's calls of <see cref="Evaluate"/>.</summary>
-    public Scratch NewScratch() => new(_plan.Periods);
 
-    private static ReadOnlySpan<Vector256<double>> Load(Span<Vector256<double>> registers, int[] sampled, double[]?[] inputs, int index)
+    private static ReadOnlySpan<T> Load(Span<T> registers, int[] sampled, double[]?[] inputs, int index)
     {
         foreach (var j in sampled)
         {
-            registers[j] = Vector256.LoadUnsafe(ref inputs[j]![index]);
+            registers[j] = T.Load(ref inputs[j]![index]);
         }
 
         return registers;
     }
 
     /// <summary>
-    /// The IRR of <see cref="Groups"/> groups of lanes of cash flows (each period-major, <see cref="Lanes"/> values per period), by
+    /// The IRR of <see cref="ModelKernel.Groups"/> groups of lanes of cash flows (each period-major, <c>T.Count</c> values per period), by
     /// the steps of <see cref="CashFlowMath.Irr"/>: Newton's method from 10 % in all lanes at once, then the first-root check;
     /// a lane where that does not settle it is queued for the <see cref="IrrSearch"/> the scalar model would go on to.
     /// </summary>
@@ -196,27 +236,27 @@ internal sealed class ModelKernel
     private void Irr(double[] flows, ReadOnlySpan<SignChanges> signs, int groups, Span<double> irr, IrrSearchBatch searches, int block)
     {
         var periods = _plan.Periods;
-        var length = periods * Lanes;
-        var zero = Vector256<double>.Zero;
+        var length = periods * T.Count;
+        var zero = T.Zero;
         ReadOnlySpan<double> f0 = flows.AsSpan(0, length), f1 = flows.AsSpan(length, length);
         ReadOnlySpan<double> f2 = flows.AsSpan(2 * length, length), f3 = flows.AsSpan(3 * length, length);
-        Vector256<double> active0 = Solvable(signs[0]), active1 = Solvable(signs[1]), active2 = Solvable(signs[2]), active3 = Solvable(signs[3]);
-        Vector256<double> converged0 = zero, converged1 = zero, converged2 = zero, converged3 = zero;
-        var x0 = Vector256.Create(CashFlowMath.NewtonStart);
-        Vector256<double> x1 = x0, x2 = x0, x3 = x0;
-        for (var i = 0; i < CashFlowMath.NewtonIterations && (active0 | active1 | active2 | active3) != zero; i++)
+        T active0 = Solvable(signs[0]), active1 = Solvable(signs[1]), active2 = Solvable(signs[2]), active3 = Solvable(signs[3]);
+        T converged0 = zero, converged1 = zero, converged2 = zero, converged3 = zero;
+        var x0 = T.Create(CashFlowMath.NewtonStart);
+        T x1 = x0, x2 = x0, x3 = x0;
+        for (var i = 0; i < CashFlowMath.NewtonIterations && T.Any(active0 | active1 | active2 | active3); i++)
         {
-            Vector256<double> p0 = zero, slope0 = zero, p1 = zero, slope1 = zero, p2 = zero, slope2 = zero, p3 = zero, slope3 = zero;
-            for (var t = length - Lanes; t >= 0; t -= Lanes)
+            T p0 = zero, slope0 = zero, p1 = zero, slope1 = zero, p2 = zero, slope2 = zero, p3 = zero, slope3 = zero;
+            for (var t = length - T.Count; t >= 0; t -= T.Count)
             {
                 slope0 = slope0 * x0 + p0;
-                p0 = p0 * x0 + Vector256.LoadUnsafe(in f0[t]);
+                p0 = p0 * x0 + T.Load(in f0[t]);
                 slope1 = slope1 * x1 + p1;
-                p1 = p1 * x1 + Vector256.LoadUnsafe(in f1[t]);
+                p1 = p1 * x1 + T.Load(in f1[t]);
                 slope2 = slope2 * x2 + p2;
-                p2 = p2 * x2 + Vector256.LoadUnsafe(in f2[t]);
+                p2 = p2 * x2 + T.Load(in f2[t]);
                 slope3 = slope3 * x3 + p3;
-                p3 = p3 * x3 + Vector256.LoadUnsafe(in f3[t]);
+                p3 = p3 * x3 + T.Load(in f3[t]);
             }
 
             NewtonStep(ref x0, ref active0, ref converged0, p0, slope0);
@@ -225,26 +265,26 @@ internal sealed class ModelKernel
             NewtonStep(ref x3, ref active3, ref converged3, p3, slope3);
         }
 
-        ReadOnlySpan<Vector256<double>> roots = [x0, x1, x2, x3];
-        ReadOnlySpan<Vector256<double>> converged = [converged0, converged1, converged2, converged3];
+        ReadOnlySpan<T> roots = [x0, x1, x2, x3];
+        ReadOnlySpan<T> converged = [converged0, converged1, converged2, converged3];
         for (var g = 0; g < groups; g++)
         {
-            Finish(flows.AsSpan(g * length, length), signs[g], roots[g], converged[g], irr.Slice(g * Lanes, Lanes), searches, block + (g * Lanes));
+            Finish(flows.AsSpan(g * length, length), signs[g], roots[g], converged[g], irr.Slice(g * T.Count, T.Count), searches, block + (g * T.Count));
         }
     }
 
-    /// <summary>Lanes whose flows change sign once or twice: Newton's method tries those first.</summary>
-    private static Vector256<double> Solvable(SignChanges signs) =>
-        Vector256.Equals(signs.Count, Vector256.Create(1.0)) | Vector256.Equals(signs.Count, Vector256.Create(2.0));
+    /// <summary>T.Count whose flows change sign once or twice: Newton's method tries those first.</summary>
+    private static T Solvable(SignChanges signs) =>
+        T.Equal(signs.Count, T.Create(1.0)) | T.Equal(signs.Count, T.Create(2.0));
 
     /// <summary>One step of <see cref="CashFlowMath.Newton"/> in the lanes still active.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void NewtonStep(ref Vector256<double> x, ref Vector256<double> active, ref Vector256<double> converged, Vector256<double> p, Vector256<double> slope)
+    private static void NewtonStep(ref T x, ref T active, ref T converged, T p, T slope)
     {
         var next = x - p / slope;
-        var bad = ~(Vector256.GreaterThan(next, Vector256<double>.Zero) & Vector256.LessThan(next, Vector256.Create(double.PositiveInfinity)));
-        var settled = Vector256.LessThanOrEqual(Vector256.Abs(next - x), Vector256.Create(1e-15) * next) & ~bad;
-        x = Vector256.ConditionalSelect(active & ~bad, next, x);
+        var bad = ~(T.GreaterThan(next, T.Zero) & T.LessThan(next, T.Create(double.PositiveInfinity)));
+        var settled = T.LessThanOrEqual(T.Abs(next - x), T.Create(1e-15) * next) & ~bad;
+        x = T.Select(active & ~bad, next, x);
         converged |= active & settled;
         active &= ~(bad | settled);
     }
@@ -253,57 +293,57 @@ internal sealed class ModelKernel
     /// <see cref="CashFlowMath.IsFirstRoot"/> in every lane where Newton's method settled (in range, and for two sign changes
     /// the slope leaves the lowest coefficient's sign); the other lanes with sign changes are queued for the search.
     /// </summary>
-    private static void Finish(ReadOnlySpan<double> cashFlows, SignChanges signs, Vector256<double> x, Vector256<double> converged, Span<double> irr, IrrSearchBatch searches, int group)
+    private static void Finish(ReadOnlySpan<double> cashFlows, SignChanges signs, T x, T converged, Span<double> irr, IrrSearchBatch searches, int group)
     {
-        var zero = Vector256<double>.Zero;
-        var periods = cashFlows.Length / Lanes;
+        var zero = T.Zero;
+        var periods = cashFlows.Length / T.Count;
         var slope = zero;
         var p = zero;
         for (var t = periods - 1; t >= 0; t--)
         {
             slope = slope * x + p;
-            p = p * x + Vector256.LoadUnsafe(in cashFlows[t * Lanes]);
+            p = p * x + T.Load(in cashFlows[t * T.Count]);
         }
 
-        var leaves = (Vector256.LessThan(signs.Lowest, zero) & Vector256.GreaterThan(slope, zero))
-            | (Vector256.GreaterThan(signs.Lowest, zero) & Vector256.LessThan(slope, zero));
+        var leaves = (T.LessThan(signs.Lowest, zero) & T.GreaterThan(slope, zero))
+            | (T.GreaterThan(signs.Lowest, zero) & T.LessThan(slope, zero));
         var first = converged
-            & Vector256.GreaterThanOrEqual(x, Vector256.Create(CashFlowMath.MinX)) & Vector256.LessThan(x, Vector256.Create(CashFlowMath.MaxX))
-            & (Vector256.Equals(signs.Count, Vector256.Create(1.0)) | leaves);
-        var none = Vector256.Equals(signs.Count, zero);
-        Vector256.ConditionalSelect(first, Vector256.Create(1.0) / x - Vector256.Create(1.0), Vector256.Create(double.NaN)).StoreUnsafe(ref irr[0]);
-        if ((first | none) == Vector256<double>.AllBitsSet)
+            & T.GreaterThanOrEqual(x, T.Create(CashFlowMath.MinX)) & T.LessThan(x, T.Create(CashFlowMath.MaxX))
+            & (T.Equal(signs.Count, T.Create(1.0)) | leaves);
+        var none = T.Equal(signs.Count, zero);
+        T.Select(first, T.Create(1.0) / x - T.Create(1.0), T.Create(double.NaN)).Store(ref irr[0]);
+        if (T.All(first | none))
         {
             return;
         }
 
         Span<double> flows = stackalloc double[periods];
-        for (var lane = 0; lane < Lanes; lane++)
+        for (var lane = 0; lane < T.Count; lane++)
         {
-            if (first.GetElement(lane) == 0 && none.GetElement(lane) == 0)
+            if (first[lane] == 0 && none[lane] == 0)
             {
                 for (var t = 0; t < periods; t++)
                 {
-                    flows[t] = cashFlows[(t * Lanes) + lane];
+                    flows[t] = cashFlows[(t * T.Count) + lane];
                 }
 
-                searches.Add(flows, (int)signs.Count.GetElement(lane), group + lane);
+                searches.Add(flows, (int)signs.Count[lane], group + lane);
             }
         }
     }
 
-    /// <param name="registers">Every register's value in each lane; see <see cref="_registerValues"/>.</param>
+    /// <param name="registers">Every register's value in each lane; see <see cref="ModelKernel._registerValues"/>.</param>
     /// <param name="amounts">Scratch for the capital items' amounts.</param>
     /// <param name="cashFlows">Where the lanes' after-tax cash flows go.</param>
     /// <param name="outputs">The output columns.</param>
     /// <param name="i">Iteration of the first lane, its index in <paramref name="outputs"/>.</param>
     /// <returns>The sign changes of the after-tax cash flows, as <see cref="CashFlowMath.SignChanges"/> counts them.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private SignChanges EvaluateLanes(ReadOnlySpan<Vector256<double>> registers, Span<Vector256<double>> amounts, Span<double> cashFlows, OutputColumns outputs, int i)
+    private SignChanges EvaluateLanes(ReadOnlySpan<T> registers, Span<T> amounts, Span<double> cashFlows, OutputColumns outputs, int i)
     {
         var plan = _plan;
-        var zero = Vector256<double>.Zero;
-        var one = Vector256.Create(1.0);
+        var zero = T.Zero;
+        var one = T.Create(1.0);
         var grade = registers[_grade];
         var throughput = registers[_throughput];
         var opexFactor = registers[_opexFactor];
@@ -319,32 +359,32 @@ internal sealed class ModelKernel
         var items = _capital;
         for (var c = 0; c < items.Length; c++)
         {
-            amounts[c] = registers[items[c].Amount] * Vector256.Create(items[c].WithContingency) * registers[items[c].Factor];
+            amounts[c] = registers[items[c].Amount] * T.Create(items[c].WithContingency) * registers[items[c].Factor];
         }
 
         var products = _products;
         var primary = plan.PrimaryIndex;
-        Vector256<double> losses = zero, previousWorkingCapital = zero, npvAfterTax = zero, npvPreTax = zero;
-        Vector256<double> totalOpex = zero, totalPrimaryGross = zero, totalPrimarySelling = zero, totalNsr = zero;
-        Vector256<double> totalRoyalties = zero, totalSustaining = zero, totalPrimaryPayable = zero;
-        Vector256<double> cumulative = zero, minimum = zero, payback = zero, found = zero, everNegative = zero;
-        Vector256<double> signChanges = zero, lastNonZero = zero, firstNonZero = zero;
-        var finite = Vector256<double>.AllBitsSet;
-        var receivable = Vector256.Create(plan.ReceivableFraction);
-        var payable = Vector256.Create(plan.PayableFraction);
+        T losses = zero, previousWorkingCapital = zero, npvAfterTax = zero, npvPreTax = zero;
+        T totalOpex = zero, totalPrimaryGross = zero, totalPrimarySelling = zero, totalNsr = zero;
+        T totalRoyalties = zero, totalSustaining = zero, totalPrimaryPayable = zero;
+        T cumulative = zero, minimum = zero, payback = zero, found = zero, everNegative = zero;
+        T signChanges = zero, lastNonZero = zero, firstNonZero = zero;
+        var finite = ~zero;
+        var receivable = T.Create(plan.ReceivableFraction);
+        var payable = T.Create(plan.PayableFraction);
         var last = plan.Periods - 1;
         for (var t = 0; t <= last; t++)
         {
             ref readonly var period = ref _periods[t];
-            var oreMined = Vector256.Create(period.OreMined) * throughput;
-            var oreProcessed = Vector256.Create(period.OreProcessed) * throughput;
-            var waste = Vector256.Create(period.Waste);
+            var oreMined = T.Create(period.OreMined) * throughput;
+            var oreProcessed = T.Create(period.OreProcessed) * throughput;
+            var waste = T.Create(period.Waste);
 
-            Vector256<double> gross = zero, selling = zero, primaryGross = zero, primarySelling = zero, primaryPayable = zero;
+            T gross = zero, selling = zero, primaryGross = zero, primarySelling = zero, primaryPayable = zero;
             for (var k = 0; k < products.Length; k++)
             {
                 ref readonly var product = ref products[k];
-                var contained = oreProcessed * Vector256.Create(product.Grade[t]) * grade * Vector256.Create(product.PayableUnits);
+                var contained = oreProcessed * T.Create(product.Grade[t]) * grade * T.Create(product.PayableUnits);
                 var recovered = contained * registers[product.Recovery];
                 var paid = recovered * registers[product.Payability];
                 var productGross = paid * registers[product.Price];
@@ -365,7 +405,7 @@ internal sealed class ModelKernel
             }
 
             var operating = period.Operating;
-            Vector256<double> consumables = zero, co2e = zero;
+            T consumables = zero, co2e = zero;
             foreach (var consumable in _consumables)
             {
                 var driver = consumable.Driver switch
@@ -376,13 +416,13 @@ internal sealed class ModelKernel
                 };
                 var quantity = registers[consumable.Rate] * driver;
                 consumables += quantity * registers[consumable.Price];
-                co2e += quantity * Vector256.Create(consumable.Co2eTonnesPerUnit);
+                co2e += quantity * T.Create(consumable.Co2eTonnesPerUnit);
             }
 
             var equipment = zero;
             for (var f = period.Fleets.Start; f < period.Fleets.End; f++)
             {
-                equipment += Vector256.Create(_fleets[f].Hours) * registers[_fleets[f].CostPerHour];
+                equipment += T.Create(_fleets[f].Hours) * registers[_fleets[f].CostPerHour];
             }
 
             var opex = (oreMined + waste) * mining * opexFactor
@@ -392,11 +432,11 @@ internal sealed class ModelKernel
                 + co2e * carbonPrice * opexFactor
                 + equipment * opexFactor;
 
-            var initial = Vector256.Create(period.EquipmentInitial) * initialFactor;
-            var sustaining = Vector256.Create(period.EquipmentSustaining) * sustainingFactor;
+            var initial = T.Create(period.EquipmentInitial) * initialFactor;
+            var sustaining = T.Create(period.EquipmentSustaining) * sustainingFactor;
             var closure = zero;
-            var depreciation = Vector256.Create(period.EquipmentInitialDepreciation) * initialFactor
-                + Vector256.Create(period.EquipmentSustainingDepreciation) * sustainingFactor;
+            var depreciation = T.Create(period.EquipmentInitialDepreciation) * initialFactor
+                + T.Create(period.EquipmentSustainingDepreciation) * sustainingFactor;
             for (var s = period.Spends.Start; s < period.Spends.End; s++)
             {
                 var c = _spends[s];
@@ -410,7 +450,7 @@ internal sealed class ModelKernel
 
             for (var d = period.Depreciation.Start; d < period.Depreciation.End; d++)
             {
-                depreciation += amounts[_depreciation[d].Item] * Vector256.Create(_depreciation[d].Share);
+                depreciation += amounts[_depreciation[d].Item] * T.Create(_depreciation[d].Share);
             }
 
             var capital = initial + sustaining + closure;
@@ -421,38 +461,38 @@ internal sealed class ModelKernel
             var lossesUsed = zero;
             if (plan.LossCarryForward)
             {
-                var loss = Vector256.LessThan(taxable, zero);
-                lossesUsed = Vector256.ConditionalSelect(loss, zero, Vector256.Min(losses, taxable));
-                losses = Vector256.ConditionalSelect(loss, losses - taxable, losses - lossesUsed);
+                var loss = T.LessThan(taxable, zero);
+                lossesUsed = T.Select(loss, zero, T.Min(losses, taxable));
+                losses = T.Select(loss, losses - taxable, losses - lossesUsed);
             }
 
-            var tax = taxRate * Vector256.Max(zero, taxable - lossesUsed);
+            var tax = taxRate * T.Max(zero, taxable - lossesUsed);
             var workingCapital = t == last ? zero : nsr * receivable - opex * payable;
             var workingCapitalChange = previousWorkingCapital - workingCapital;
             previousWorkingCapital = workingCapital;
             var preTax = ebitda - capital + workingCapitalChange;
             var afterTax = preTax - tax;
-            npvAfterTax += afterTax * Vector256.Create(period.Discount);
-            npvPreTax += preTax * Vector256.Create(period.PreTaxDiscount);
-            afterTax.StoreUnsafe(ref cashFlows[t * Lanes]);
+            npvAfterTax += afterTax * T.Create(period.Discount);
+            npvPreTax += preTax * T.Create(period.PreTaxDiscount);
+            afterTax.Store(ref cashFlows[t * T.Count]);
 
             // Payback and peak funding as CashFlowMath.Payback and CashFlowCalculator.PeakFunding find them.
             var previous = cumulative;
             cumulative += afterTax;
-            var turned = ~found & Vector256.LessThan(previous, zero) & Vector256.GreaterThanOrEqual(cumulative, zero);
-            payback = Vector256.ConditionalSelect(turned, Vector256.Create((double)t) + (-previous / afterTax), payback);
+            var turned = ~found & T.LessThan(previous, zero) & T.GreaterThanOrEqual(cumulative, zero);
+            payback = T.Select(turned, T.Create((double)t) + (-previous / afterTax), payback);
             found |= turned;
-            everNegative |= Vector256.LessThan(cumulative, zero);
-            finite &= Vector256.Equals(afterTax - afterTax, zero);
-            minimum = Vector256.Min(minimum, cumulative);
+            everNegative |= T.LessThan(cumulative, zero);
+            finite &= T.Equal(afterTax - afterTax, zero);
+            minimum = T.Min(minimum, cumulative);
 
             // The sign changes of the non-zero flows, and the first of them, as CashFlowMath.SignChanges counts them: a
             // change is a non-zero flow whose sign bit differs from the last non-zero flow's.
-            var nonZero = ~Vector256.Equals(afterTax, zero);
-            var flipped = Vector256.LessThan((afterTax ^ lastNonZero).AsInt64(), Vector256<long>.Zero).AsDouble();
-            signChanges += nonZero & flipped & ~Vector256.Equals(lastNonZero, zero) & one;
-            lastNonZero = Vector256.ConditionalSelect(nonZero, afterTax, lastNonZero);
-            firstNonZero = Vector256.ConditionalSelect(Vector256.Equals(firstNonZero, zero), afterTax, firstNonZero);
+            var nonZero = ~T.Equal(afterTax, zero);
+            var flipped = T.SignsDiffer(afterTax, lastNonZero);
+            signChanges += nonZero & flipped & ~T.Equal(lastNonZero, zero) & one;
+            lastNonZero = T.Select(nonZero, afterTax, lastNonZero);
+            firstNonZero = T.Select(T.Equal(firstNonZero, zero), afterTax, firstNonZero);
 
             totalOpex += opex;
             totalPrimaryGross += primaryGross;
@@ -463,49 +503,25 @@ internal sealed class ModelKernel
             totalPrimaryPayable += primaryPayable;
         }
 
-        var nan = Vector256.Create(double.NaN);
-        payback = Vector256.ConditionalSelect(found, payback, Vector256.ConditionalSelect(everNegative, nan, zero));
-        Vector256.ConditionalSelect(finite, payback, nan).StoreUnsafe(ref outputs.PaybackYears[i]);
-        (-minimum).StoreUnsafe(ref outputs.PeakFunding[i]);
-        npvAfterTax.StoreUnsafe(ref outputs.NpvAfterTax[i]);
-        npvPreTax.StoreUnsafe(ref outputs.NpvPreTax[i]);
+        var nan = T.Create(double.NaN);
+        payback = T.Select(found, payback, T.Select(everNegative, nan, zero));
+        T.Select(finite, payback, nan).Store(ref outputs.PaybackYears[i]);
+        (-minimum).Store(ref outputs.PeakFunding[i]);
+        npvAfterTax.Store(ref outputs.NpvAfterTax[i]);
+        npvPreTax.Store(ref outputs.NpvPreTax[i]);
 
         // C1 and AISC per payable primary unit, absent (NaN) without primary production.
         var byProductNsr = totalNsr - (totalPrimaryGross - totalPrimarySelling);
-        var some = Vector256.GreaterThan(totalPrimaryPayable, zero);
-        var cashCost = Vector256.ConditionalSelect(some, (totalOpex + totalPrimarySelling - byProductNsr) / totalPrimaryPayable, nan);
+        var some = T.GreaterThan(totalPrimaryPayable, zero);
+        var cashCost = T.Select(some, (totalOpex + totalPrimarySelling - byProductNsr) / totalPrimaryPayable, nan);
         var aisc = cashCost + (totalRoyalties + totalSustaining) / totalPrimaryPayable;
-        cashCost.StoreUnsafe(ref outputs.CashCostPerUnit[i]);
-        aisc.StoreUnsafe(ref outputs.AiscPerUnit[i]);
+        cashCost.Store(ref outputs.CashCostPerUnit[i]);
+        aisc.Store(ref outputs.AiscPerUnit[i]);
 
         // A flow that is not finite leaves no rate to find (CashFlowMath.SignChanges gives 0).
         return new SignChanges(signChanges & finite, firstNonZero);
     }
 
-    /// <summary>One thread's working memory: the cash flows of a block of groups of lanes, and the IRR searches waiting.</summary>
-    public sealed class Scratch(int periods)
-    {
-        public double[] CashFlows { get; } = new double[Groups * Lanes * periods];
-
-        public IrrSearchBatch Searches { get; } = new(periods);
-    }
-
     /// <summary>Per lane, how often the non-zero after-tax flows change sign, and the first of them (the lowest coefficient of P; 0 if none).</summary>
-    private readonly record struct SignChanges(Vector256<double> Count, Vector256<double> Lowest);
-
-    /// <summary>A period's schedule, equipment capital, discount factors, and its ranges of the fleet, spend and depreciation lists.</summary>
-    private readonly record struct PeriodTerms(
-        double OreMined, double OreProcessed, double Waste, bool Operating,
-        double EquipmentInitial, double EquipmentSustaining, double EquipmentInitialDepreciation, double EquipmentSustainingDepreciation,
-        double Discount, double PreTaxDiscount,
-        (int Start, int End) Fleets, (int Start, int End) Spends, (int Start, int End) Depreciation);
-
-    private readonly record struct ProductTerms(double[] Grade, double PayableUnits, int Recovery, int Payability, int Price, int SellingCost);
-
-    private readonly record struct RoyaltyTerms(int Rate, bool OnNsr);
-
-    private readonly record struct ConsumableTerms(ConsumableDriver Driver, int Rate, int Price, double Co2eTonnesPerUnit);
-
-    /// <summary>A capital item: the registers of its amount and of its factor (the category's, or 1 for closure).</summary>
-    private readonly record struct CapitalTerms(CapitalCategory Category, int Amount, double WithContingency, int Factor);
+    private readonly record struct SignChanges(T Count, T Lowest);
 }

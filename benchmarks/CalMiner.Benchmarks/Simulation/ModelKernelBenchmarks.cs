@@ -31,7 +31,7 @@ public class ModelKernelBenchmarks
 
         _parameterRows = [.. Enumerable.Range(0, Iterations).Select(i => columns.Select(c => c![i]).ToArray())];
         _columns = columns;
-        _kernel = new ModelKernel(_plan);
+        _kernel = ModelKernel.For(_plan);
         _outputs = new OutputColumns(_padded);
         _scratch = _kernel.NewScratch();
     }

@@ -10,11 +10,23 @@ namespace CalMiner.Core.Tests.Simulation;
 [Properties(Arbitrary = [typeof(ScenarioArbitraries)], MaxTest = 60)]
 public sealed class ModelKernelTests
 {
+    // Both lane widths run, whatever the machine (512-bit lanes are emulated where they are not accelerated), and agree bit for bit.
     private static OutputColumns Run(ScenarioPlan plan, double[]?[] columns, int iterations)
     {
         var padded = (iterations + ModelKernel.Lanes - 1) / ModelKernel.Lanes * ModelKernel.Lanes;
+        var four = Evaluate(new ModelKernel<Lanes4>(plan), columns, padded);
+        var eight = Evaluate(new ModelKernel<Lanes8>(plan), columns, padded);
+        foreach (var ((name, expected), (_, actual)) in four.Named.Zip(eight.Named))
+        {
+            Assert.True(expected.AsSpan(0, padded).SequenceEqual(actual.AsSpan(0, padded)), $"{name} differs between 4 and 8 lanes");
+        }
+
+        return four;
+    }
+
+    private static OutputColumns Evaluate(ModelKernel kernel, double[]?[] columns, int padded)
+    {
         var outputs = new OutputColumns(padded);
-        var kernel = new ModelKernel(plan);
         kernel.Evaluate(columns, 0, padded, outputs, kernel.NewScratch());
         return outputs;
     }
@@ -100,7 +112,7 @@ public sealed class ModelKernelTests
         var random = new Random(11);
         var columns = new double[]?[plan.ParameterNames.Length];
         var price = Array.IndexOf(plan.ParameterNames, "goldPrice");
-        columns[price] = [.. Enumerable.Range(0, 204).Select(_ => plan.BaseValues[price] * (0.6 + 0.9 * random.NextDouble()))];
+        columns[price] = [.. Enumerable.Range(0, 208).Select(_ => plan.BaseValues[price] * (0.6 + 0.9 * random.NextDouble()))];
 
         var outputs = Run(plan, columns, iterations);
 
