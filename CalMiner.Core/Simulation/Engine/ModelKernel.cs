@@ -205,13 +205,12 @@ internal sealed class ModelKernel<T>(ScenarioPlan plan) : ModelKernel(plan)
                 }
             }
 
-            Irr(flows, signs, groups, irr, searches: scratch.Searches, block);
+            Irr(flows, signs, groups, irr, scratch.Searches, block);
             irr[..(groups * T.Count)].CopyTo(outputs.IrrAfterTax.AsSpan(start + block));
         }
 
         scratch.Searches.Solve(outputs.IrrAfterTax.AsSpan(start, count));
     }
-
 
     private static ReadOnlySpan<T> Load(Span<T> registers, int[] sampled, double[]?[] inputs, int index)
     {
