@@ -67,7 +67,9 @@ internal static class CashFlowMath
         {
             if (search.NeedsBounds)
             {
-                search.TakeBounds(KeepsSign(cashFlows, search.BoundsLow, search.BoundsHigh, search.Sign));
+                var (positiveA, negativeA) = Parts(cashFlows, search.BoundsLow);
+                var (positiveB, negativeB) = Parts(cashFlows, search.BoundsHigh);
+                search.TakeBounds(positiveA, negativeA, positiveB, negativeB);
             }
             else
             {
@@ -109,32 +111,17 @@ internal static class CashFlowMath
         x >= MinX && x < MaxX
         && (signChanges == 1 || Math.Sign(PolynomialAndSlope(c, x).Slope) == -lowestSign);
 
-    /// <summary>
-    /// Whether P has the given sign, and no root, everywhere in [a, b] (0 &lt; a &lt; b), with room for the
-    /// rounding of Horner's rule, so that P evaluated at any point there has that sign too. The positive and the
-    /// negative terms of P each grow with x, so P(x) ≥ P₊(a) − P₋(b) and P(x) ≤ P₊(b) − P₋(a).
-    /// </summary>
-    private static bool KeepsSign(ReadOnlySpan<double> c, double a, double b, int sign)
+    /// <summary>P's positive and negative parts at x: P₊(x) = Σ max(cᵢ, 0)·xⁱ and P₋(x) = Σ max(−cᵢ, 0)·xⁱ, by Horner's rule.</summary>
+    internal static (double Positive, double Negative) Parts(ReadOnlySpan<double> c, double x)
     {
-        double positiveA = 0, negativeA = 0, positiveB = 0, negativeB = 0;
+        double positive = 0, negative = 0;
         for (var i = c.Length - 1; i >= 0; i--)
         {
-            double positive = Math.Max(c[i], 0), negative = Math.Max(-c[i], 0);
-            positiveA = positiveA * a + positive;
-            negativeA = negativeA * a + negative;
-            positiveB = positiveB * b + positive;
-            negativeB = negativeB * b + negative;
+            positive = positive * x + Math.Max(c[i], 0);
+            negative = negative * x + Math.Max(-c[i], 0);
         }
 
-        return KeepsSign(positiveA, negativeA, positiveB, negativeB, sign);
-    }
-
-    /// <summary><see cref="KeepsSign(ReadOnlySpan{double}, double, double, int)"/> from P₊ and P₋ at both ends.</summary>
-    internal static bool KeepsSign(double positiveA, double negativeA, double positiveB, double negativeB, int sign)
-    {
-        // Horner's rule errs by less than 2n·2⁻⁵³ of Σ|cᵢ|xⁱ; 1e-12 of it covers any realistic number of periods.
-        var margin = 1e-12 * (positiveB + negativeB);
-        return sign > 0 ? positiveA - negativeB > margin : negativeA - positiveB > margin;
+        return (positive, negative);
     }
 
     public static double Payback(ReadOnlySpan<double> cashFlows)

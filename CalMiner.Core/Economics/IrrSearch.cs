@@ -63,16 +63,14 @@ internal struct IrrSearch
     public double Rate { get; private set; }
 
     /// <summary>
-    /// Whether the search next asks if P keeps the sign <see cref="Sign"/> on all of [<see cref="BoundsLow"/>,
-    /// <see cref="BoundsHigh"/>] (answered through <see cref="TakeBounds"/>); otherwise it asks for P at <see cref="Point"/>.
+    /// Whether the search next asks for P's positive and negative parts at <see cref="BoundsLow"/> and
+    /// <see cref="BoundsHigh"/> (answered through <see cref="TakeBounds"/>); otherwise it asks for P at <see cref="Point"/>.
     /// </summary>
     public readonly bool NeedsBounds => _step == Step.ScanBounds;
 
     public readonly double BoundsLow => Grid[_low];
 
     public readonly double BoundsHigh => Grid[_far];
-
-    public readonly int Sign => _sign;
 
     /// <summary>Where the search next needs P, unless it <see cref="NeedsBounds"/>.</summary>
     public double Point { get; private set; }
@@ -147,10 +145,39 @@ internal struct IrrSearch
         }
     }
 
-    /// <summary>Tells the search whether P keeps its sign on the interval it asked about.</summary>
-    public void TakeBounds(bool keepsSign)
+    /// <summary>
+    /// Gives the search P's positive and negative parts (see <see cref="CashFlowMath.Parts"/>) at both ends of the
+    /// interval it asked about, [a, b]. Both parts grow with x, so on [a, b] P ≥ P₊(a) − P₋(x) and P ≤ P₊(x) − P₋(a):
+    /// when the part against the sign cannot catch up by b, P keeps its sign on all of [a, b]. Otherwise that part,
+    /// being convex (its coefficients are ≥ 0), stays under its chord, which still proves the sign up to where the
+    /// chord catches up; the scan moves there and tries a quarter of the jump.
+    /// </summary>
+    public void TakeBounds(double positiveA, double negativeA, double positiveB, double negativeB)
     {
-        (_low, _jump) = keepsSign ? (_far, _jump * 2) : (_low, _jump / 2);
+        // Horner's rule errs by less than 2n·2⁻⁵³ of Σ|cᵢ|xⁱ; 1e-12 of it covers any realistic number of periods.
+        var margin = 1e-12 * (positiveB + negativeB);
+        var (lead, against, againstAtB) = _sign > 0 ? (positiveA, negativeA, negativeB) : (negativeA, positiveA, positiveB);
+        if (lead - againstAtB > margin)
+        {
+            (_low, _jump) = (_far, _jump * 2);
+        }
+        else
+        {
+            // Twice the margin, for the rounding of the chord itself.
+            double a = Grid[_low], b = Grid[_far];
+            var reach = a + (b - a) * ((lead - against - 2 * margin) / (againstAtB - against));
+            var low = _low;
+            for (var step = _far - _low; step > 0; step /= 2)
+            {
+                while (low + step < _far && Grid[low + step] <= reach)
+                {
+                    low += step;
+                }
+            }
+
+            (_low, _jump) = (low, _jump / 4);
+        }
+
         Scan();
     }
 

@@ -74,7 +74,7 @@ internal sealed class IrrSearchBatch(int periods)
 
                 if (search.NeedsBounds)
                 {
-                    search.TakeBounds(CashFlowMath.KeepsSign(positiveA[slot], negativeA[slot], positiveB[slot], negativeB[slot], search.Sign));
+                    search.TakeBounds(positiveA[slot], negativeA[slot], positiveB[slot], negativeB[slot]);
                 }
                 else
                 {
