@@ -202,7 +202,7 @@ public static class MonteCarlo
                     _outputs.Named.ToDictionary(o => o.Name, o => o.Values[..evaluated]))
                 : null;
 
-            // Only the after-tax NPV is needed from here on: the other output columns may go before the analysis needs memory.
+            // Only the after-tax NPV is needed from here on: the other columns go back to the pool, where the analysis takes its work memory.
             var npvColumn = _outputs.NpvAfterTax;
             var npv = npvColumn.AsMemory(0, evaluated);
             _outputs.Return(keep: npvColumn);
