@@ -241,8 +241,9 @@ internal static class OrderStatistics
     {
         for (var i = 0; i < buckets.Length; i++)
         {
+            // A NaN's kept bucket is meaningless (the counting pass may leave it unwritten), so the value is tested first.
             int bucket = buckets[i];
-            if ((wanted[bucket >> 6] & (1UL << bucket)) != 0 && !double.IsNaN(values[i]))
+            if (!double.IsNaN(values[i]) && (wanted[bucket >> 6] & (1UL << bucket)) != 0)
             {
                 Add(values[i], slotOf[bucket], slotFill, gathered, shared);
             }

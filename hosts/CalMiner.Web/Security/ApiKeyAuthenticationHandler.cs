@@ -24,7 +24,17 @@ internal sealed class ApiKeyAuthenticationHandler(
 {
     public static readonly TimeSpan CacheDuration = TimeSpan.FromSeconds(30);
 
-    public static void Forget(IMemoryCache cache, long userId) => cache.Remove(UserKey(userId));
+    public static void Forget(IMemoryCache cache, long userId)
+    {
+        // Cancelled here rather than by the eviction callback, which the cache runs later on another thread: the
+        // next request must already find the user's keys expired.
+        if (cache.TryGetValue(UserKey(userId), out CancellationTokenSource? source))
+        {
+            source!.Cancel();
+        }
+
+        cache.Remove(UserKey(userId));
+    }
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {

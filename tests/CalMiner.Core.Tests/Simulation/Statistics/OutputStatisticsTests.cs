@@ -57,6 +57,20 @@ public class OutputStatisticsTests
     }
 
     [Fact]
+    public void Statistics_IgnoreTheWorkMemoryLeftInThePool_WhenTheLastValuesAreNaN()
+    {
+        // The values past the last whole vector are counted one by one; a NaN there leaves its bucket unwritten, so
+        // whatever the shared pool's memory held before must not be read as a bucket.
+        var poisoned = System.Buffers.ArrayPool<ushort>.Shared.Rent(100_003);
+        Array.Fill(poisoned, ushort.MaxValue);
+        System.Buffers.ArrayPool<ushort>.Shared.Return(poisoned);
+        var values = Reference.Data(100_003, 11, 1);
+        values[^1] = values[^2] = double.NaN;
+
+        AssertMatchesReference(values, OutputStatistics.Compute(values, OneThread));
+    }
+
+    [Fact]
     public void Statistics_AreNaN_WhenNoValueIsPresent()
     {
         var summary = OutputStatistics.Compute(new[] { double.NaN, double.NaN, double.NaN });
