@@ -75,11 +75,9 @@ public static class MonteCarlo
         private SamplingPlan _sampling = null!;
 
         // Per uncertain input, each iteration's rank when it is held (Monte Carlo, or reordered by the rank
-        // correlation); null for Latin Hypercube strata, which are computed when needed.
+        // correlation); null for Latin Hypercube strata, which are computed when needed. The arrays come from the
+        // shared pool (fresh memory costs page faults every run), may be longer than the run, and go back at its end.
         private int[]?[] _ranks = [];
-
-        // Latin Hypercube strata held for the rank correlation, from the shared pool (fresh memory costs page faults every run).
-        private List<int[]> _pooledStrata = [];
 
         // Monte Carlo only: each input's uniforms in ascending order, the uniform of each rank.
         private double[]?[] _sortedUniforms = [];
@@ -109,9 +107,9 @@ public static class MonteCarlo
             {
                 var uniforms = new double[iterations];
                 _sampling.Uniforms(u, 0, uniforms);
-                var (ranks, sorted) = (new int[iterations], new double[iterations]);
+                var (ranks, sorted) = (ArrayPool<int>.Shared.Rent(iterations), new double[iterations]);
                 var order = ArrayPool<int>.Shared.Rent(iterations);
-                BucketSort.Ranks(uniforms, ranks, sorted, order.AsSpan(0, iterations));
+                BucketSort.Ranks(uniforms, ranks.AsSpan(0, iterations), sorted, order.AsSpan(0, iterations));
                 ArrayPool<int>.Shared.Return(order);
                 (_ranks[u], _sortedUniforms[u]) = (ranks, sorted);
             });
@@ -217,8 +215,12 @@ public static class MonteCarlo
             var points = new ConvergencePoint[checkpoints.Length];
             Statistics.Convergence.RunningMean(npv, checkpoints, points, 0.95, threads);
             ArrayPool<double>.Shared.Return(npvColumn);
-            _pooledStrata.ForEach(strata => ArrayPool<int>.Shared.Return(strata));
-            (_ranks, _pooledStrata) = ([], []);
+            foreach (var ranks in _ranks.OfType<int[]>())
+            {
+                ArrayPool<int>.Shared.Return(ranks);
+            }
+
+            _ranks = [];
 
             return new SimulationResult
             {
@@ -306,12 +308,10 @@ public static class MonteCarlo
             _samplers[u].Quantiles(destination, destination);
         }
 
-        /// <summary>An input's Latin Hypercube strata, filled in parallel; every element is written, so the array starts uninitialised.</summary>
-        /// <summary>The strata of input <paramref name="u"/> in iteration order, in an array of the pool that the run gives back when it ends.</summary>
+        /// <summary>The strata of input <paramref name="u"/> in iteration order, filled in parallel into an array of the pool.</summary>
         private int[] Strata(int u)
         {
             var strata = ArrayPool<int>.Shared.Rent(iterations);
-            _pooledStrata.Add(strata);
             FixedChunks.For(FixedChunks.Count(iterations), threads, c => _sampling.Strata(u, c * FixedChunks.Size, strata.AsSpan(FixedChunks.Of(c, iterations))));
             return strata;
         }

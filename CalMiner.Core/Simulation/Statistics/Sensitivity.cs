@@ -306,7 +306,7 @@ internal static class Sensitivity
                 var firstTail = LowerBound(tailIndices, start);
                 var inChunk = tailIndices[firstTail..LowerBound(tailIndices, start + length)];
                 var partial = sums.AsSpan(chunk * stride, stride);
-                partial[0] = SquaredDeviations(a, centre);
+                partial[0] = Reductions.SumOfSquaredDeviations(a, centre);
                 var scratch = ArrayPool<int>.Shared.Rent(length);
                 try
                 {
@@ -355,29 +355,6 @@ internal static class Sensitivity
             ArrayPool<double>.Shared.Return(sums);
             ArrayPool<int>.Shared.Return(tailRanks);
         }
-    }
-
-    /// <summary>Σ (a − centre)².</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double SquaredDeviations(ReadOnlySpan<double> a, double centre)
-    {
-        ref var x0 = ref MemoryMarshal.GetReference(a);
-        var c = Vector256.Create(centre);
-        var aa = Vector256<double>.Zero;
-        var i = 0;
-        for (; i <= a.Length - Vector256<double>.Count; i += Vector256<double>.Count)
-        {
-            var x = Vector256.LoadUnsafe(ref x0, (nuint)i) - c;
-            aa += x * x;
-        }
-
-        var sum = Sum(aa);
-        for (; i < a.Length; i++)
-        {
-            sum += (a[i] - centre) * (a[i] - centre);
-        }
-
-        return sum;
     }
 
     /// <summary>Σ (a − centre)(b − centre) and Σ (b − centre)².</summary>
