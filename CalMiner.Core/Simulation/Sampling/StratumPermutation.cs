@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace CalMiner.Simulation.Sampling;
 
@@ -13,6 +14,9 @@ namespace CalMiner.Simulation.Sampling;
 /// </summary>
 internal readonly struct StratumPermutation
 {
+    /// <summary>Elements encrypted at a time: two stack buffers of this many hold the ones still walking.</summary>
+    private const int Block = 1024;
+
     private readonly int _n;
     private readonly int _halfBits;
     private readonly uint _mask;
@@ -45,33 +49,96 @@ internal readonly struct StratumPermutation
     }
 
     /// <summary>destination[i] = this[first + i].</summary>
+    /// <remarks>
+    /// Every element is encrypted once, then the ones outside 0..N−1 are gathered and encrypted again together until each
+    /// is inside (cycle walking). Walking them where they lie would keep a whole vector waiting for its slowest lane, and
+    /// above 2^23 strata, where two elements in five fall outside, make the permutation several times slower.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Fill(int first, Span<int> destination)
     {
-        ref var d = ref MemoryMarshal.GetReference(destination);
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        Span<uint> pending = stackalloc uint[Block];
+        Span<int> at = stackalloc int[Block];
+        for (var start = 0; start < destination.Length; start += Block)
         {
-            var n = Vector256.Create((uint)_n);
-            var step = Vector256.Create((uint)Vector256<uint>.Count);
-            var x0 = Vector256.Create(0u, 1, 2, 3, 4, 5, 6, 7) + Vector256.Create((uint)first);
-            for (; i <= destination.Length - Vector256<uint>.Count; i += Vector256<uint>.Count, x0 += step)
+            var block = MemoryMarshal.Cast<int, uint>(destination.Slice(start, Math.Min(Block, destination.Length - start)));
+            for (var i = 0; i < block.Length; i++)
             {
-                var x = Encrypt(x0);
+                block[i] = (uint)(first + start + i);
+            }
 
-                // Cycle walking: lanes outside 0..N−1 step on until they are inside, which happens in under two steps on average.
-                for (var outside = Vector256.GreaterThanOrEqual(x, n); outside != Vector256<uint>.Zero; outside = Vector256.GreaterThanOrEqual(x, n))
+            Encrypt(block);
+            for (var count = Outside(block, pending, at); count > 0;)
+            {
+                var walking = pending[..count];
+                Encrypt(walking);
+                count = 0;
+                for (var j = 0; j < walking.Length; j++)
                 {
-                    x = Vector256.ConditionalSelect(outside, Encrypt(x), x);
+                    var (x, i) = (walking[j], at[j]);
+                    block[i] = x;
+                    (pending[count], at[count]) = (x, i);
+                    count += x >= (uint)_n ? 1 : 0;
                 }
+            }
+        }
+    }
 
-                x.AsInt32().StoreUnsafe(ref d, (nuint)i);
+    /// <summary>Copies the values of <paramref name="block"/> outside 0..N−1, and where they are, to the front of <paramref name="values"/> and <paramref name="at"/>; returns how many.</summary>
+    private int Outside(ReadOnlySpan<uint> block, Span<uint> values, Span<int> at)
+    {
+        var count = 0;
+        var i = 0;
+        if (Avx512F.IsSupported)
+        {
+            // count ≤ i, so a whole vector stored at count stays inside the buffers.
+            ref var source = ref MemoryMarshal.GetReference(block);
+            ref var value = ref MemoryMarshal.GetReference(values);
+            ref var index = ref MemoryMarshal.GetReference(at);
+            var n = Vector512.Create((uint)_n);
+            for (; i <= block.Length - Vector512<uint>.Count; i += Vector512<uint>.Count)
+            {
+                var x = Vector512.LoadUnsafe(ref source, (nuint)i);
+                var outside = Vector512.GreaterThanOrEqual(x, n);
+                Avx512F.Compress(Vector512<uint>.Zero, outside, x).StoreUnsafe(ref value, (nuint)count);
+                Avx512F.Compress(Vector512<int>.Zero, outside.AsInt32(), Vector512<int>.Indices + Vector512.Create(i)).StoreUnsafe(ref index, (nuint)count);
+                count += BitOperations.PopCount(outside.ExtractMostSignificantBits());
             }
         }
 
-        for (; i < destination.Length; i++)
+        for (; i < block.Length; i++)
         {
-            Unsafe.Add(ref d, i) = this[first + i];
+            (values[count], at[count]) = (block[i], i);
+            count += block[i] >= (uint)_n ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    /// <summary>Encrypts every value in place.</summary>
+    private void Encrypt(Span<uint> values)
+    {
+        ref var v = ref MemoryMarshal.GetReference(values);
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= values.Length - Vector512<uint>.Count; i += Vector512<uint>.Count)
+            {
+                Encrypt(Vector512.LoadUnsafe(ref v, (nuint)i)).StoreUnsafe(ref v, (nuint)i);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= values.Length - Vector256<uint>.Count; i += Vector256<uint>.Count)
+            {
+                Encrypt(Vector256.LoadUnsafe(ref v, (nuint)i)).StoreUnsafe(ref v, (nuint)i);
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            values[i] = Encrypt(values[i]);
         }
     }
 
@@ -98,6 +165,18 @@ internal readonly struct StratumPermutation
         return (left << _halfBits) | right;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Vector512<uint> Encrypt(Vector512<uint> x)
+    {
+        var mask = Vector512.Create(_mask);
+        Vector512<uint> left = x >>> _halfBits, right = x & mask;
+        (left, right) = (right, left ^ (Mix(right ^ Vector512.Create(_k0)) & mask));
+        (left, right) = (right, left ^ (Mix(right ^ Vector512.Create(_k1)) & mask));
+        (left, right) = (right, left ^ (Mix(right ^ Vector512.Create(_k2)) & mask));
+        (left, right) = (right, left ^ (Mix(right ^ Vector512.Create(_k3)) & mask));
+        return (left << _halfBits) | right;
+    }
+
     // MurmurHash3's 32-bit finaliser: every input bit changes about half the output bits.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint Mix(uint h)
@@ -116,6 +195,16 @@ internal readonly struct StratumPermutation
         h *= Vector256.Create(0x85EBCA6Bu);
         h ^= h >>> 13;
         h *= Vector256.Create(0xC2B2AE35u);
+        return h ^ (h >>> 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<uint> Mix(Vector512<uint> h)
+    {
+        h ^= h >>> 16;
+        h *= Vector512.Create(0x85EBCA6Bu);
+        h ^= h >>> 13;
+        h *= Vector512.Create(0xC2B2AE35u);
         return h ^ (h >>> 16);
     }
 }
