@@ -34,22 +34,21 @@ internal readonly struct BucketGrid
     /// worker; integer counts add up to the same totals in any order, so the result is exact.
     /// </summary>
     public void CountInto(ReadOnlyMemory<double> values, Span<int> counts, int maxDegreeOfParallelism) =>
-        CountInto(values, counts, 0, false, Memory<ushort>.Empty, maxDegreeOfParallelism);
+        CountInto(values, counts, 0, false, maxDegreeOfParallelism);
 
     /// <summary>
     /// <see cref="CountInto(ReadOnlyMemory{double}, Span{int}, int)"/> and, in the same pass, Σ (x − mean)² of the
     /// present values, the same sum as <see cref="OutputStatistics.SumOfSquaredDeviations"/> (chunk partials added
-    /// in chunk order), and each value's bucket, so that a gather of a few buckets need not compute them again.
+    /// in chunk order).
     /// </summary>
     /// <param name="values">The values; NaN is not counted.</param>
     /// <param name="counts">The count of each bucket.</param>
     /// <param name="mean">The mean of the present values.</param>
-    /// <param name="buckets">Each value's bucket (any one for a NaN); the grid has at most 65 536 buckets.</param>
     /// <param name="maxDegreeOfParallelism">Most threads; −1 for all cores.</param>
-    public double CountIntoWithSquares(ReadOnlyMemory<double> values, Span<int> counts, double mean, Memory<ushort> buckets, int maxDegreeOfParallelism) =>
-        CountInto(values, counts, mean, true, buckets, maxDegreeOfParallelism);
+    public double CountIntoWithSquares(ReadOnlyMemory<double> values, Span<int> counts, double mean, int maxDegreeOfParallelism) =>
+        CountInto(values, counts, mean, true, maxDegreeOfParallelism);
 
-    private double CountInto(ReadOnlyMemory<double> values, Span<int> counts, double mean, bool squares, Memory<ushort> buckets, int maxDegreeOfParallelism)
+    private double CountInto(ReadOnlyMemory<double> values, Span<int> counts, double mean, bool squares, int maxDegreeOfParallelism)
     {
         counts.Clear();
         var chunks = FixedChunks.Count(values.Length);
@@ -63,7 +62,7 @@ internal readonly struct BucketGrid
             {
                 for (var chunk = 0; chunk < chunks; chunk++)
                 {
-                    partials[chunk] = CountRange(values.Span[FixedChunks.Of(chunk, values.Length)], counts, mean, squares, BucketsOf(buckets, chunk, values.Length));
+                    partials[chunk] = CountRange(values.Span[FixedChunks.Of(chunk, values.Length)], counts, mean, squares);
                 }
             }
             else
@@ -81,7 +80,7 @@ internal readonly struct BucketGrid
                     },
                     (chunk, _, local) =>
                     {
-                        partials[chunk] = grid.CountRange(values.Span[FixedChunks.Of(chunk, values.Length)], local.AsSpan(0, grid.Count), mean, squares, BucketsOf(buckets, chunk, values.Length));
+                        partials[chunk] = grid.CountRange(values.Span[FixedChunks.Of(chunk, values.Length)], local.AsSpan(0, grid.Count), mean, squares);
                         return local;
                     },
                     local =>
@@ -114,22 +113,17 @@ internal readonly struct BucketGrid
         }
     }
 
-    public void CountRange(ReadOnlySpan<double> values, Span<int> counts) => CountRange(values, counts, 0, false, []);
+    public void CountRange(ReadOnlySpan<double> values, Span<int> counts) => CountRange(values, counts, 0, false);
 
     /// <summary>The buckets of four values; a NaN gets a negative one. Only where <see cref="Avx"/> is supported.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector128<int> Indices(Vector256<double> values) =>
         Vector128.Min(Avx.ConvertToVector128Int32WithTruncation((values - Vector256.Create(Min)) * Vector256.Create(Scale)), Vector128.Create(Count - 1));
 
-    private static Span<ushort> BucketsOf(Memory<ushort> buckets, int chunk, int length) =>
-        buckets.IsEmpty ? [] : buckets.Span[FixedChunks.Of(chunk, length)];
-
     /// <summary>Counts a range; with <paramref name="squares"/>, also Σ (x − mean)² added as <see cref="Reductions.SumOfSquaredDeviations"/> adds it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private double CountRange(ReadOnlySpan<double> values, Span<int> counts, double mean, bool squares, Span<ushort> buckets)
+    private double CountRange(ReadOnlySpan<double> values, Span<int> counts, double mean, bool squares)
     {
-        var keep = !buckets.IsEmpty;
-        ref var kept = ref MemoryMarshal.GetReference(buckets);
         ref var start = ref MemoryMarshal.GetReference(values);
         ref var bucket = ref MemoryMarshal.GetReference(counts);
         var centre = Vector256.Create(mean);
@@ -148,12 +142,6 @@ internal readonly struct BucketGrid
                 }
 
                 var index = Indices(v);
-                if (keep)
-                {
-                    // A NaN's negative bucket narrows to some bucket; a gather checks the value itself.
-                    Unsafe.WriteUnaligned(ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref kept, i)), Vector128.Narrow(index, index).AsUInt64().ToScalar());
-                }
-
                 if (present == Vector256<double>.AllBitsSet)
                 {
                     Unsafe.Add(ref bucket, index.GetElement(0))++;
@@ -193,12 +181,7 @@ internal readonly struct BucketGrid
             var x = values[i];
             if (!double.IsNaN(x))
             {
-                var b = Math.Min((int)((x - min) * scale), last);
-                counts[b]++;
-                if (keep)
-                {
-                    buckets[i] = (ushort)b;
-                }
+                counts[Math.Min((int)((x - min) * scale), last)]++;
             }
         }
 

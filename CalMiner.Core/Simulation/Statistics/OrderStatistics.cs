@@ -53,7 +53,7 @@ internal static class OrderStatistics
         try
         {
             grid.CountInto(values, counts.AsSpan(0, grid.Count), maxDegreeOfParallelism);
-            SelectFromCounts(values, grid, counts.AsSpan(0, grid.Count), ReadOnlyMemory<ushort>.Empty, ranks, results, 0, maxDegreeOfParallelism);
+            SelectFromCounts(values, grid, counts.AsSpan(0, grid.Count), ranks, results, 0, maxDegreeOfParallelism);
         }
         finally
         {
@@ -66,14 +66,12 @@ internal static class OrderStatistics
 
     /// <summary>
     /// Selection from a histogram already counted on <paramref name="grid"/> (the summary statistics
-    /// count one for the histogram anyway and reuse it), and from each value's bucket when the count
-    /// kept them (else empty).
+    /// count one for the histogram anyway and reuse it).
     /// </summary>
     public static void SelectFromCounts(
         ReadOnlyMemory<double> values,
         BucketGrid grid,
         ReadOnlySpan<int> counts,
-        ReadOnlyMemory<ushort> buckets,
         ReadOnlySpan<int> ranks,
         Span<double> results,
         int depth,
@@ -124,7 +122,7 @@ internal static class OrderStatistics
 
             gathered = ArrayPool<double>.Shared.Rent(total);
             Array.Copy(slotStart, slotFill, slots);
-            Gather(values, grid, buckets, slotOf, slotFill, gathered, maxDegreeOfParallelism);
+            Gather(values, grid, slotOf, slotFill, gathered, maxDegreeOfParallelism);
 
             for (int r = 0, s = 0; r < ranks.Length; s++)
             {
@@ -157,7 +155,7 @@ internal static class OrderStatistics
     /// parallel and claim places with an atomic increment, so the order inside a slot varies from
     /// run to run; an order statistic does not depend on that order.
     /// </summary>
-    private static void Gather(ReadOnlyMemory<double> values, BucketGrid grid, ReadOnlyMemory<ushort> buckets, int[] slotOf, int[] slotFill, double[] gathered, int maxDegreeOfParallelism)
+    private static void Gather(ReadOnlyMemory<double> values, BucketGrid grid, int[] slotOf, int[] slotFill, double[] gathered, int maxDegreeOfParallelism)
     {
         // The wanted buckets as a bitmap small enough for L1, so the test of a value that is not wanted is cheap.
         var words = (grid.Count + 63) / 64;
@@ -176,17 +174,7 @@ internal static class OrderStatistics
             var chunks = FixedChunks.Count(values.Length);
             var shared = chunks > 1 && maxDegreeOfParallelism != 1;
             FixedChunks.For(chunks, shared ? maxDegreeOfParallelism : 1, chunk =>
-            {
-                var range = FixedChunks.Of(chunk, values.Length);
-                if (buckets.IsEmpty)
-                {
-                    GatherRange(values.Span[range], grid, wanted, slotOf, slotFill, gathered, shared);
-                }
-                else
-                {
-                    GatherKept(values.Span[range], buckets.Span[range], wanted, slotOf, slotFill, gathered, shared);
-                }
-            });
+                GatherRange(values.Span[FixedChunks.Of(chunk, values.Length)], grid, wanted, slotOf, slotFill, gathered, shared));
         }
         finally
         {
@@ -235,21 +223,6 @@ internal static class OrderStatistics
         }
     }
 
-    /// <summary>The gather with each value's bucket kept by the count: a quarter of the memory to read, and no bucket to compute.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void GatherKept(ReadOnlySpan<double> values, ReadOnlySpan<ushort> buckets, ulong[] wanted, int[] slotOf, int[] slotFill, double[] gathered, bool shared)
-    {
-        for (var i = 0; i < buckets.Length; i++)
-        {
-            // A NaN's kept bucket is meaningless (the counting pass may leave it unwritten), so the value is tested first.
-            int bucket = buckets[i];
-            if (!double.IsNaN(values[i]) && (wanted[bucket >> 6] & (1UL << bucket)) != 0)
-            {
-                Add(values[i], slotOf[bucket], slotFill, gathered, shared);
-            }
-        }
-    }
-
     private static void Add(double x, int slot, int[] slotFill, double[] gathered, bool shared) =>
         gathered[shared ? Interlocked.Increment(ref slotFill[slot]) - 1 : slotFill[slot]++] = x;
 
@@ -283,7 +256,7 @@ internal static class OrderStatistics
             var bucketCounts = counts.AsSpan(0, grid.Count);
             bucketCounts.Clear();
             grid.CountRange(span, bucketCounts);
-            SelectFromCounts(values, grid, bucketCounts, ReadOnlyMemory<ushort>.Empty, ranks, results, depth, 1);
+            SelectFromCounts(values, grid, bucketCounts, ranks, results, depth, 1);
         }
         finally
         {

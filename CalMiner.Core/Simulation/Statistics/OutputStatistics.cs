@@ -4,9 +4,8 @@ namespace CalMiner.Simulation.Statistics;
 
 /// <summary>
 /// Summary statistics of one output column in three streaming passes (moments; a bucket histogram
-/// that also locates every wanted order statistic, sums the squared deviations and keeps each
-/// value's bucket; the CVaR tail sum) plus a gather of the few buckets that hold the order
-/// statistics, which reads only the kept buckets. No sort of the column.
+/// that also locates every wanted order statistic and sums the squared deviations; the CVaR tail
+/// sum) plus a gather of the few buckets that hold the order statistics. No sort of the column.
 /// </summary>
 internal static class OutputStatistics
 {
@@ -204,13 +203,10 @@ internal static class OutputStatistics
         }
 
         var counts = ArrayPool<int>.Shared.Rent(grid.Count);
-        var buckets = ArrayPool<ushort>.Shared.Rent(values.Length);
         try
         {
             var fine = counts.AsSpan(0, grid.Count);
-            // A bucket fits two bytes unless there are more histogram bins than that.
-            var kept = grid.Count <= 1 << 16 ? buckets.AsMemory(0, values.Length) : Memory<ushort>.Empty;
-            var squares = grid.CountIntoWithSquares(values, fine, mean, kept, parallelism);
+            var squares = grid.CountIntoWithSquares(values, fine, mean, parallelism);
             for (var b = 0; b < bins; b++)
             {
                 var sum = 0;
@@ -222,13 +218,12 @@ internal static class OutputStatistics
                 histogram[b] = sum;
             }
 
-            OrderStatistics.SelectFromCounts(values, grid, fine, kept, ranks, selected, 0, parallelism);
+            OrderStatistics.SelectFromCounts(values, grid, fine, ranks, selected, 0, parallelism);
             return squares;
         }
         finally
         {
             ArrayPool<int>.Shared.Return(counts);
-            ArrayPool<ushort>.Shared.Return(buckets);
         }
     }
 
