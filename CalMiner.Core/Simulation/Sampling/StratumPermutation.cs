@@ -116,6 +116,7 @@ internal readonly struct StratumPermutation
     }
 
     /// <summary>Encrypts every value in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Encrypt(Span<uint> values)
     {
         ref var v = ref MemoryMarshal.GetReference(values);
