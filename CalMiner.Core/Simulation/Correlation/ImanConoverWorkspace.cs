@@ -4,8 +4,8 @@ using CalMiner.Simulation.Statistics;
 namespace CalMiner.Simulation.Correlation;
 
 /// <summary>
-/// Reusable memory of <see cref="ImanConover"/>: the score table of the last run length, the gathered scores, the
-/// radix keys and the radix sort's scratch. Arrays come from the shared pool and go back on <see cref="Dispose"/>, so a run after
+/// Reusable memory of <see cref="ImanConover"/>: the score table of the last run length, the gathered scores and the
+/// radix sorts' scratch. Arrays come from the shared pool and go back on <see cref="Dispose"/>, so a run after
 /// a run of the same size touches memory that is already mapped. Not thread-safe: one run at a time.
 /// </summary>
 internal sealed class ImanConoverWorkspace : IDisposable
@@ -15,7 +15,6 @@ internal sealed class ImanConoverWorkspace : IDisposable
 
     private double[]? _scores;
     private int _scoresLength = -1;
-    private uint[]? _keys;
     private double[]? _gathered;
     private RadixScratch[] _scratch = [];
 
@@ -47,34 +46,30 @@ internal sealed class ImanConoverWorkspace : IDisposable
         return length <= MaxGathered ? _gathered = Reuse(_gathered, (int)length) : null;
     }
 
-    /// <summary>Room for <paramref name="length"/> radix keys.</summary>
-    internal uint[] Keys(int length) => _keys = Reuse(_keys, length);
-
-    /// <summary>Radix sort scratch for n keys for each of <paramref name="workers"/> workers.</summary>
-    internal RadixScratch[] RadixScratch(int workers, int n)
+    /// <summary>Scratch of <paramref name="sorts"/> radix sorts of n keys at a time, with <paramref name="counts"/> counts each.</summary>
+    internal RadixScratch[] RadixScratch(int sorts, int n, int counts)
     {
-        if (_scratch.Length < workers)
+        if (_scratch.Length < sorts)
         {
-            Array.Resize(ref _scratch, workers);
+            Array.Resize(ref _scratch, sorts);
         }
 
-        for (var w = 0; w < workers; w++)
+        for (var w = 0; w < sorts; w++)
         {
-            _scratch[w] = new RadixScratch(Reuse(_scratch[w].Pairs, n), Reuse(_scratch[w].Counts, ImanConover.RadixBuckets));
+            _scratch[w] = new RadixScratch(Reuse(_scratch[w].Rows, n), Reuse(_scratch[w].Counts, counts));
         }
 
-        return _scratch[..workers];
+        return _scratch[..sorts];
     }
 
     public void Dispose()
     {
         Return(ref _scores);
         _scoresLength = -1;
-        Return(ref _keys);
         Return(ref _gathered);
         foreach (var scratch in _scratch)
         {
-            ArrayPool<ulong>.Shared.Return(scratch.Pairs);
+            ArrayPool<int>.Shared.Return(scratch.Rows);
             ArrayPool<int>.Shared.Return(scratch.Counts);
         }
 
@@ -102,5 +97,5 @@ internal sealed class ImanConoverWorkspace : IDisposable
     }
 }
 
-/// <summary>One worker's radix sort memory: (key, row) pairs and the bucket counts.</summary>
-internal readonly record struct RadixScratch(ulong[] Pairs, int[] Counts);
+/// <summary>One radix sort's memory: the rows in the order of the first pass, and the bucket counts.</summary>
+internal readonly record struct RadixScratch(int[] Rows, int[] Counts);
