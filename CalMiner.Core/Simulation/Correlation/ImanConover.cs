@@ -289,9 +289,9 @@ internal static class ImanConover
     internal static int RadixCounts(int workers) => workers * (workers + 1) << RadixBits;
 
     /// <summary>
-    /// Replaces each key by its rank, by a stable two-pass radix sort on 16 bits at a time: scores closer than single
-    /// precision (a few parts in 10⁸) are ranked in row order, which changes no rank correlation measurably and costs two
-    /// linear passes instead of a sort.
+    /// Replaces each key by its rank, by a stable two-pass radix sort of (key, row) pairs on 16 bits at a time: scores
+    /// closer than single precision (a few parts in 10⁸) are ranked in row order, which changes no rank correlation
+    /// measurably and costs two linear passes instead of a sort.
     /// </summary>
     /// <remarks>
     /// Worker w counts and moves the w-th part of the rows in the first pass and, in the second, the rows whose low digit
@@ -299,14 +299,14 @@ internal static class ImanConover
     /// the counts of the workers before it end, so the order is the one of a single worker.
     /// </remarks>
     /// <param name="column">The n keys (bits of <see cref="uint"/>s), replaced by the ranks.</param>
-    /// <param name="scratch">n rows and <see cref="RadixCounts"/> counts.</param>
+    /// <param name="scratch">n pairs and <see cref="RadixCounts"/> counts.</param>
     /// <param name="workers">Workers of this sort, from 1 to <see cref="MaxRankWorkers"/>.</param>
     /// <param name="parallelism">Most threads to use.</param>
     internal static void RankKeys(Memory<int> column, RadixScratch scratch, int workers, int parallelism)
     {
         const int Buckets = 1 << RadixBits;
         var n = column.Length;
-        var (rows, counts) = (scratch.Rows, scratch.Counts);
+        var (pairs, counts) = (scratch.Pairs, scratch.Counts);
 
         // Worker w's counts of low digits at w·Buckets; of high digits of its rows whose low digit is in part p at
         // (workers·(w + 1) + p)·Buckets.
@@ -354,12 +354,11 @@ internal static class ImanConover
         FixedChunks.For(workers, parallelism, w =>
         {
             var part = Part(w, workers, n);
-            ScatterRows(MemoryMarshal.Cast<int, uint>(column.Span)[part], part.Start.Value, rows, counts.AsSpan(w * Buckets, Buckets));
+            ScatterPairs(MemoryMarshal.Cast<int, uint>(column.Span)[part], part.Start.Value, pairs, counts.AsSpan(w * Buckets, Buckets));
         });
 
-        // Each row is read, as a key, and written, as a rank, by one worker only.
-        FixedChunks.For(workers, parallelism, p => RanksOfRows(
-            rows.AsSpan(bounds[p], bounds[p + 1] - bounds[p]),
+        FixedChunks.For(workers, parallelism, p => RanksOfPairs(
+            pairs.AsSpan(bounds[p], bounds[p + 1] - bounds[p]),
             column.Span,
             counts.AsSpan(high + (p * Buckets), Buckets)));
     }
@@ -377,23 +376,28 @@ internal static class ImanConover
         }
     }
 
-    /// <summary>Moves the rows of <paramref name="keys"/>, the first being row <paramref name="first"/>, to the next place of their low digit.</summary>
+    /// <summary>
+    /// Moves the (key, row) pairs of <paramref name="keys"/>, the first being row <paramref name="first"/>, to the next
+    /// place of their low digit. A pair is the key in the high half and the row in the low half, so that the second pass
+    /// reads each key with its row instead of from the column.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ScatterRows(ReadOnlySpan<uint> keys, int first, Span<int> rows, Span<int> next)
+    private static void ScatterPairs(ReadOnlySpan<uint> keys, int first, Span<ulong> pairs, Span<int> next)
     {
         for (var i = 0; i < keys.Length; i++)
         {
-            rows[next[(int)(keys[i] & ((1u << RadixBits) - 1))]++] = first + i;
+            var x = keys[i];
+            pairs[next[(int)(x & ((1u << RadixBits) - 1))]++] = ((ulong)x << 32) | (uint)(first + i);
         }
     }
 
-    /// <summary>Gives each row, in order, the next rank of the high digit of its key, which it holds until then.</summary>
+    /// <summary>Gives the row of each pair, in order, the next rank of the high digit of its key.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RanksOfRows(ReadOnlySpan<int> rows, Span<int> column, Span<int> next)
+    private static void RanksOfPairs(ReadOnlySpan<ulong> pairs, Span<int> column, Span<int> next)
     {
-        foreach (var row in rows)
+        foreach (var pair in pairs)
         {
-            column[row] = next[(int)((uint)column[row] >> RadixBits)]++;
+            column[(int)(uint)pair] = next[(int)(pair >> (32 + RadixBits))]++;
         }
     }
 

@@ -56,7 +56,7 @@ internal sealed class ImanConoverWorkspace : IDisposable
 
         for (var w = 0; w < sorts; w++)
         {
-            _scratch[w] = new RadixScratch(Reuse(_scratch[w].Rows, n), Reuse(_scratch[w].Counts, counts));
+            _scratch[w] = new RadixScratch(Reuse(_scratch[w].Pairs, n), Reuse(_scratch[w].Counts, counts));
         }
 
         return _scratch[..sorts];
@@ -69,7 +69,7 @@ internal sealed class ImanConoverWorkspace : IDisposable
         Return(ref _gathered);
         foreach (var scratch in _scratch)
         {
-            ArrayPool<int>.Shared.Return(scratch.Rows);
+            ArrayPool<ulong>.Shared.Return(scratch.Pairs);
             ArrayPool<int>.Shared.Return(scratch.Counts);
         }
 
@@ -97,5 +97,5 @@ internal sealed class ImanConoverWorkspace : IDisposable
     }
 }
 
-/// <summary>One radix sort's memory: the rows in the order of the first pass, and the bucket counts.</summary>
-internal readonly record struct RadixScratch(int[] Rows, int[] Counts);
+/// <summary>One radix sort's memory: (key, row) pairs and the bucket counts.</summary>
+internal readonly record struct RadixScratch(ulong[] Pairs, int[] Counts);

@@ -191,7 +191,7 @@ public class ImanConoverTests
                 expected[order[r]] = r;
             }
 
-            ImanConover.RankKeys(keys, new RadixScratch(new int[n], new int[ImanConover.RadixCounts(workers)]), workers, parallelism: -1);
+            ImanConover.RankKeys(keys, new RadixScratch(new ulong[n], new int[ImanConover.RadixCounts(workers)]), workers, parallelism: -1);
 
             Assert.Equal(expected, keys);
         }
