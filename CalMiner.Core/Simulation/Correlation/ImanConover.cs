@@ -174,10 +174,10 @@ internal static class ImanConover
     /// <summary>
     /// Columns <paramref name="first"/>..k−1 of S·T for every row, as radix keys written over <paramref name="ranks"/>: the
     /// products of <see cref="Transform"/>'s T with the rows' scores, in row blocks on all cores, rounded to single precision
-    /// and turned so that unsigned order is numeric order. The scores are those <paramref name="gathered"/> holds, or
-    /// gathered again, once per block for all the columns and before the block's keys are written.
+    /// and turned so that unsigned order is numeric order. The scores are those <paramref name="gathered"/> holds and the
+    /// others gathered again, once per block for all the columns and before the block's keys are written.
     /// </summary>
-    private static void ProductKeys(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, double[] t, int first, IReadOnlyList<Memory<int>> ranks, int parallelism, double[]? gathered)
+    private static void ProductKeys(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, double[] t, int first, IReadOnlyList<Memory<int>> ranks, int parallelism, GatheredScores gathered)
     {
         var k = scoreOf.Length;
         var n = scoreOf[0].Length;
@@ -186,13 +186,17 @@ internal static class ImanConover
         {
             var row = b * BlockRows;
             var length = Math.Min(BlockRows, n - row);
-            var buffer = gathered ?? ArrayPool<double>.Shared.Rent(k * BlockRows);
-            var block = gathered is null ? buffer.AsSpan(0, k * BlockRows) : buffer.AsSpan(b * k * BlockRows, k * BlockRows);
+            var buffer = gathered.Columns == k ? null : ArrayPool<double>.Shared.Rent(k * BlockRows);
+            var block = buffer is null ? gathered.Block(b) : buffer.AsSpan(0, k * BlockRows);
             try
             {
-                for (var l = 0; gathered is null && l < k; l++)
+                if (buffer is not null)
                 {
-                    Gather(table.Span, scoreOf[l].Span.Slice(row, length), block.Slice(l * BlockRows, length));
+                    gathered.Block(b).CopyTo(block);
+                    for (var l = gathered.Columns; l < k; l++)
+                    {
+                        Gather(table.Span, scoreOf[l].Span.Slice(row, length), block.Slice(l * BlockRows, length));
+                    }
                 }
 
                 for (var j = first; j < k; j++)
@@ -202,7 +206,7 @@ internal static class ImanConover
             }
             finally
             {
-                if (gathered is null)
+                if (buffer is not null)
                 {
                     ArrayPool<double>.Shared.Return(buffer);
                 }
@@ -416,7 +420,7 @@ internal static class ImanConover
     }
 
     /// <summary>T = E⁻ᵀ·Pᵀ (upper triangular), from the scores' own correlation Q = E·Eᵀ and the target factor P.</summary>
-    private static double[] Transform(CorrelationMatrix target, ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, int n, int parallelism, double[]? gathered)
+    private static double[] Transform(CorrelationMatrix target, ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, int n, int parallelism, GatheredScores gathered)
     {
         var k = scoreOf.Length;
         var p = PearsonTargetFactor(target);
@@ -463,9 +467,9 @@ internal static class ImanConover
     /// <summary>
     /// Correlation of the score columns. Every column is a permutation of the same scores, which sum
     /// to exactly 0, so Q = SᵀS / Σa². Row blocks run in parallel; their partial products are added
-    /// in block order.
+    /// in block order. The first columns of each block's scores are kept in <paramref name="gathered"/>.
     /// </summary>
-    private static double[] ScoreCorrelation(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, int n, int parallelism, double[]? gathered)
+    private static double[] ScoreCorrelation(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, int n, int parallelism, GatheredScores gathered)
     {
         var k = scoreOf.Length;
         var blocks = (n + BlockRows - 1) / BlockRows;
@@ -494,8 +498,8 @@ internal static class ImanConover
                 var start = b * BlockRows;
                 var length = Math.Min(BlockRows, n - start);
                 var partial = partials.AsSpan(b * pairs, pairs);
-                var buffer = gathered ?? ArrayPool<double>.Shared.Rent(k * BlockRows);
-                var block = gathered is null ? buffer.AsSpan(0, k * BlockRows) : buffer.AsSpan(b * k * BlockRows, k * BlockRows);
+                var buffer = gathered.Columns == k ? null : ArrayPool<double>.Shared.Rent(k * BlockRows);
+                var block = buffer is null ? gathered.Block(b) : buffer.AsSpan(0, k * BlockRows);
                 try
                 {
                     for (var j = 0; j < k; j++)
@@ -507,10 +511,15 @@ internal static class ImanConover
                             partial[(j * k) + l] = Dot(x, block.Slice(l * BlockRows, length));
                         }
                     }
+
+                    if (buffer is not null)
+                    {
+                        block[..gathered.Block(b).Length].CopyTo(gathered.Block(b));
+                    }
                 }
                 finally
                 {
-                    if (gathered is null)
+                    if (buffer is not null)
                     {
                         ArrayPool<double>.Shared.Return(buffer);
                     }

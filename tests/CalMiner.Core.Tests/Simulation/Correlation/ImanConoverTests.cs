@@ -143,20 +143,22 @@ public class ImanConoverTests
     }
 
     [Theory]
-    [InlineData(false, 0x384D46E36513B9CCUL)]
-    [InlineData(true, 0x02D5660A635A074AUL)]
-    public void Reorder_GivesTheRanksItAlwaysGave_OnOneTwoAndEightThreads(bool shuffle, ulong expected)
+    [InlineData((1 << 20) + 3, false, 0x384D46E36513B9CCUL)]
+    [InlineData((1 << 20) + 3, true, 0x02D5660A635A074AUL)]
+    [InlineData(2_400_001, false, 0xA36315B5E59D1C53UL)]
+    [InlineData(2_400_001, true, 0xBC4AC6874F8DB001UL)]
+    public void Reorder_GivesTheRanksItAlwaysGave_OnOneTwoAndEightThreads(int rows, bool shuffle, ulong expected)
     {
-        // Enough rows that the radix sort of one column is split among workers. The checksums are those of the
-        // ranks that the sort of each whole column on one thread gave, so splitting changes no bit.
-        const int Rows = (1 << 20) + 3;
-        var plan = new SamplingPlan(11, SamplingMethod.LatinHypercube, Rows, Names);
+        // Enough rows that the radix sort of one column is split among workers, and then that the gathered scores of
+        // all seven columns are more than the workspace keeps. The checksums are those of the ranks that the sort of
+        // each whole column on one thread gave, with every score gathered twice, so neither change moves a bit.
+        var plan = new SamplingPlan(11, SamplingMethod.LatinHypercube, rows, Names);
         foreach (var threads in new[] { 1, 2, 8 })
         {
             var ranks = new int[Names.Length][];
             for (var j = 0; j < ranks.Length; j++)
             {
-                plan.Strata(j, 0, ranks[j] = new int[Rows]);
+                plan.Strata(j, 0, ranks[j] = new int[rows]);
             }
 
             var options = new ImanConoverOptions { MaxDegreeOfParallelism = threads, ShuffleSeed = shuffle ? 5 : null };
