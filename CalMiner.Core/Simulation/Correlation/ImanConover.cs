@@ -40,6 +40,9 @@ internal static class ImanConover
     /// <summary>Key bits per radix pass: two passes cover the 32-bit keys.</summary>
     private const int RadixBits = 16;
 
+    /// <summary>Above this many rows a column's radix sort needs 64 MiB of pairs, and columns are not sorted side by side.</summary>
+    private const int MaxParallelRankRows = 1 << 23;
+
     /// <summary>Fewest rows for each worker of one column's radix sort: with fewer, its counts would cost more than its rows.</summary>
     private const int MinRowsPerWorker = 1 << 18;
 
@@ -144,11 +147,14 @@ internal static class ImanConover
         var first = options.ShuffleSeed is null ? 1 : 0;
         ProductKeys(table, scoreOf, transform, first, ranks, parallelism, gathered);
 
-        // A large column is sorted by several workers, one column after another, so that all cores share one column's sort
-        // memory; small columns are sorted one per worker. A stable sort has only one result, whatever the workers.
+        // Whole columns side by side, one per worker, unless one column at a time on several workers takes fewer rounds (fewer
+        // columns than threads, or an uneven share) or the columns' sort memory would be large. A stable sort has only one
+        // result, whatever the workers.
         var threads = parallelism < 1 ? Environment.ProcessorCount : parallelism;
+        var columns = k - first;
         var split = Math.Clamp(Math.Min(threads, n / MinRowsPerWorker), 1, MaxRankWorkers);
-        var (sorts, workers) = split > 1 ? (1, split) : (Math.Min(k - first, threads), 1);
+        var rounds = (columns + threads - 1) / threads;
+        var (sorts, workers) = n > MaxParallelRankRows || columns < split * rounds ? (1, split) : (Math.Min(columns, threads), 1);
         var scratch = workspace.RadixScratch(sorts, n, RadixCounts(workers));
         FixedChunks.For(sorts, parallelism, w =>
         {

@@ -147,13 +147,13 @@ public class ImanConoverTests
     [InlineData((1 << 20) + 3, true, 0x02D5660A635A074AUL)]
     [InlineData(2_400_001, false, 0xA36315B5E59D1C53UL)]
     [InlineData(2_400_001, true, 0xBC4AC6874F8DB001UL)]
-    public void Reorder_GivesTheRanksItAlwaysGave_OnOneTwoAndEightThreads(int rows, bool shuffle, ulong expected)
+    public void Reorder_GivesTheRanksItAlwaysGave_OnOneTwoThreeAndEightThreads(int rows, bool shuffle, ulong expected)
     {
-        // Enough rows that the radix sort of one column is split among workers, and then that the gathered scores of
-        // all seven columns are more than the workspace keeps. The checksums are those of the ranks that the sort of
-        // each whole column on one thread gave, with every score gathered twice, so neither change moves a bit.
+        // Enough rows that the radix sort of one column is split among workers (seven shuffled columns on two or three
+        // threads), and then that the gathered scores of all seven columns are more than the workspace keeps. The
+        // checksums are those of the code that sorted each whole column on one thread and kept no scores at that size.
         var plan = new SamplingPlan(11, SamplingMethod.LatinHypercube, rows, Names);
-        foreach (var threads in new[] { 1, 2, 8 })
+        foreach (var threads in new[] { 1, 2, 3, 8 })
         {
             var ranks = new int[Names.Length][];
             for (var j = 0; j < ranks.Length; j++)
