@@ -46,7 +46,7 @@ internal static class ImanConover
     /// <summary>Fewest rows for each worker of one column's radix sort: with fewer, its counts would cost more than its rows.</summary>
     private const int MinRowsPerWorker = 1 << 18;
 
-    /// <summary>Most workers of one column's radix sort: their counts grow with the square of their number, and memory bounds the sort before.</summary>
+    /// <summary>Most workers of one column's radix sort: their counts grow with the square of their number, and memory bandwidth bounds the sort well before.</summary>
     private const int MaxRankWorkers = 4;
 
     /// <summary>Reorders each column in place so its rank correlations approach <paramref name="target"/>.</summary>
@@ -373,6 +373,7 @@ internal static class ImanConover
             counts.AsSpan(high + (p * Buckets), Buckets)));
     }
 
+    /// <summary>Counts the low digits of the keys, and their high digits by the part of the low digits they fall in.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CountDigits(ReadOnlySpan<uint> keys, Span<int> lows, Span<int> highs, int workers)
     {
