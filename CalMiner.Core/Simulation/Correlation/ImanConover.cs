@@ -147,14 +147,14 @@ internal static class ImanConover
         var first = options.ShuffleSeed is null ? 1 : 0;
         ProductKeys(table, scoreOf, transform, first, ranks, parallelism, gathered);
 
-        // Whole columns side by side, one per worker, unless one column at a time on several workers takes fewer rounds (fewer
-        // columns than threads, or an uneven share) or the columns' sort memory would be large. A stable sort has only one
-        // result, whatever the workers.
+        // Whole columns side by side, one per worker, unless there are fewer columns than threads or the columns' sort memory
+        // would be large: then one column at a time on several workers. Splitting also an uneven share (three columns on two
+        // threads) measured slower: its barriers cost more than the idle worker. A stable sort has only one result, whatever
+        // the workers.
         var threads = parallelism < 1 ? Environment.ProcessorCount : parallelism;
         var columns = k - first;
         var split = Math.Clamp(Math.Min(threads, n / MinRowsPerWorker), 1, MaxRankWorkers);
-        var rounds = (columns + threads - 1) / threads;
-        var (sorts, workers) = n > MaxParallelRankRows || columns < split * rounds ? (1, split) : (Math.Min(columns, threads), 1);
+        var (sorts, workers) = split > 1 && (n > MaxParallelRankRows || columns < threads) ? (1, split) : (Math.Min(columns, threads), 1);
         var scratch = workspace.RadixScratch(sorts, n, RadixCounts(workers));
         FixedChunks.For(sorts, parallelism, w =>
         {

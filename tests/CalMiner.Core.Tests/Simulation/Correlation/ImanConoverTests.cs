@@ -149,8 +149,8 @@ public class ImanConoverTests
     [InlineData(2_400_001, true, 0xBC4AC6874F8DB001UL)]
     public void Reorder_GivesTheRanksItAlwaysGave_OnOneTwoThreeAndEightThreads(int rows, bool shuffle, ulong expected)
     {
-        // Enough rows that the radix sort of one column is split among workers (seven shuffled columns on two or three
-        // threads), and then that the gathered scores of all seven columns are more than the workspace keeps. The
+        // Enough rows that the radix sort of one column is split among workers (six or seven columns on eight threads),
+        // and then that the gathered scores of all seven columns are more than the workspace keeps. The
         // checksums are those of the code that sorted each whole column on one thread and kept no scores at that size.
         var plan = new SamplingPlan(11, SamplingMethod.LatinHypercube, rows, Names);
         foreach (var threads in new[] { 1, 2, 3, 8 })
