@@ -37,17 +37,17 @@ internal static class ImanConover
     /// <summary>Rows per block of the k×k products: 4096 rows × 15 columns of doubles fit in L2.</summary>
     internal const int BlockRows = 4096;
 
-    /// <summary>Most radix keys made in one product pass (32 MiB): the columns' keys are made in groups of at most this many.</summary>
-    private const int MaxKeys = 1 << 23;
+    /// <summary>Key bits per radix pass: two passes cover the 32-bit keys.</summary>
+    private const int RadixBits = 16;
 
-    /// <summary>Above this many rows a column's radix sort needs 64 MiB of pairs, and columns are ranked one at a time so that large runs stay small.</summary>
+    /// <summary>Above this many rows a column's radix sort needs 64 MiB of pairs, and columns are not sorted side by side.</summary>
     private const int MaxParallelRankRows = 1 << 23;
 
-    /// <summary>Key bits per radix pass: two passes cover the 32-bit keys.</summary>
-    internal const int RadixBits = 16;
+    /// <summary>Fewest rows for each worker of one column's radix sort: with fewer, its counts would cost more than its rows.</summary>
+    private const int MinRowsPerWorker = 1 << 18;
 
-    /// <summary>Counts of both radix passes.</summary>
-    internal const int RadixBuckets = 2 << RadixBits;
+    /// <summary>Most workers of one column's radix sort: their counts grow with the square of their number, and memory bandwidth bounds the sort well before.</summary>
+    private const int MaxRankWorkers = 4;
 
     /// <summary>Reorders each column in place so its rank correlations approach <paramref name="target"/>.</summary>
     /// <param name="columns">k input columns, each n values in iteration order, reordered in place.</param>
@@ -141,27 +141,28 @@ internal static class ImanConover
         var gathered = workspace.Gathered(k, n);
         var transform = Transform(target, table, scoreOf, n, parallelism, gathered);
 
-        // Column j of S·T needs the scores of columns 0..j, so the columns are done in groups from the last down and a
-        // group's ranks (in the own-order mode, its score indices) are rewritten only after its keys are made. There
-        // the first column's scores are only rescaled (T is upper triangular), so it keeps its ranks. The group size
-        // depends only on n and k, and each column is ranked on its own, so the result does not depend on the thread count.
+        // Column j of S·T needs the scores of columns 0..j. Each block of rows gathers its scores before it writes its keys over
+        // its own rows of the ranks (in the own-order mode, the score indices), so the keys take no memory of their own. There
+        // the first column's scores are only rescaled (T is upper triangular), so it keeps its ranks.
         var first = options.ShuffleSeed is null ? 1 : 0;
-        var group = Math.Clamp(MaxKeys / n, 1, k - first);
-        var workers = n > MaxParallelRankRows ? 1 : Math.Min(group, parallelism < 1 ? Environment.ProcessorCount : parallelism);
-        var keys = workspace.Keys(group * n);
-        var scratch = workspace.RadixScratch(workers, n);
-        for (var end = k; end > first; end -= group)
+        ProductKeys(table, scoreOf, transform, first, ranks, parallelism, gathered);
+
+        // Whole columns side by side, one per worker, unless there are fewer columns than threads or the columns' sort memory
+        // would be large: then one column at a time on several workers. Splitting also an uneven share (three columns on two
+        // threads) measured slower: its barriers cost more than the idle worker. A stable sort has only one result, whatever
+        // the workers.
+        var threads = parallelism < 1 ? Environment.ProcessorCount : parallelism;
+        var columns = k - first;
+        var split = Math.Clamp(Math.Min(threads, n / MinRowsPerWorker), 1, MaxRankWorkers);
+        var (sorts, workers) = split > 1 && (n > MaxParallelRankRows || columns < threads) ? (1, split) : (Math.Min(columns, threads), 1);
+        var scratch = workspace.RadixScratch(sorts, n, RadixCounts(workers));
+        FixedChunks.For(sorts, parallelism, w =>
         {
-            var start = Math.Max(first, end - group);
-            ProductKeys(table, scoreOf, transform, start, end, keys, parallelism, gathered);
-            FixedChunks.For(workers, parallelism, w =>
+            for (var j = first + w; j < k; j += sorts)
             {
-                for (var j = start + w; j < end; j += workers)
-                {
-                    RankKeys(keys.AsSpan((j - start) * n, n), ranks[j].Span, scratch[w]);
-                }
-            });
-        }
+                RankKeys(ranks[j], scratch[w], workers, parallelism);
+            }
+        });
     }
 
     private static int[] Shuffled(int n, ulong seed)
@@ -177,12 +178,12 @@ internal static class ImanConover
     }
 
     /// <summary>
-    /// Columns <paramref name="start"/>..<paramref name="end"/>−1 of S·T for every row, as radix keys (column j at (j − start)·n):
-    /// the products of <see cref="Transform"/>'s T with the rows' scores, in row blocks on all cores, rounded to single
-    /// precision and turned so that unsigned order is numeric order. The scores are those <paramref name="gathered"/> holds,
-    /// or gathered again, once per block for all the columns.
+    /// Columns <paramref name="first"/>..k−1 of S·T for every row, as radix keys written over <paramref name="ranks"/>: the
+    /// products of <see cref="Transform"/>'s T with the rows' scores, in row blocks on all cores, rounded to single precision
+    /// and turned so that unsigned order is numeric order. The scores are those <paramref name="gathered"/> holds and the
+    /// others gathered again, once per block for all the columns and before the block's keys are written.
     /// </summary>
-    private static void ProductKeys(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, double[] t, int start, int end, uint[] keys, int parallelism, double[]? gathered)
+    private static void ProductKeys(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, double[] t, int first, IReadOnlyList<Memory<int>> ranks, int parallelism, GatheredScores gathered)
     {
         var k = scoreOf.Length;
         var n = scoreOf[0].Length;
@@ -191,23 +192,27 @@ internal static class ImanConover
         {
             var row = b * BlockRows;
             var length = Math.Min(BlockRows, n - row);
-            var buffer = gathered ?? ArrayPool<double>.Shared.Rent(k * BlockRows);
-            var block = gathered is null ? buffer.AsSpan(0, k * BlockRows) : buffer.AsSpan(b * k * BlockRows, k * BlockRows);
+            var buffer = gathered.Columns == k ? null : ArrayPool<double>.Shared.Rent(k * BlockRows);
+            var block = buffer is null ? gathered.Block(b) : buffer.AsSpan(0, k * BlockRows);
             try
             {
-                for (var l = 0; gathered is null && l < end; l++)
+                if (buffer is not null)
                 {
-                    Gather(table.Span, scoreOf[l].Span.Slice(row, length), block.Slice(l * BlockRows, length));
+                    gathered.Block(b).CopyTo(block);
+                    for (var l = gathered.Columns; l < k; l++)
+                    {
+                        Gather(table.Span, scoreOf[l].Span.Slice(row, length), block.Slice(l * BlockRows, length));
+                    }
                 }
 
-                for (var j = start; j < end; j++)
+                for (var j = first; j < k; j++)
                 {
-                    ColumnKeys(block, t, j, k, keys.AsSpan(((j - start) * n) + row, length));
+                    ColumnKeys(block, t, j, k, MemoryMarshal.Cast<int, uint>(ranks[j].Span).Slice(row, length));
                 }
             }
             finally
             {
-                if (gathered is null)
+                if (buffer is not null)
                 {
                     ArrayPool<double>.Shared.Return(buffer);
                 }
@@ -290,55 +295,128 @@ internal static class ImanConover
         return (bits ^ ((bits >> 31) | Vector256.Create(int.MinValue))).AsUInt32();
     }
 
+    /// <summary>Length of the counts of <see cref="RankKeys"/> for this many workers.</summary>
+    internal static int RadixCounts(int workers) => workers * (workers + 1) << RadixBits;
+
     /// <summary>
-    /// The rank of each key by a stable two-pass radix sort of (key, row) pairs on 16 bits at a time: scores closer
-    /// than single precision (a few parts in 10⁸) are ranked in row order, which changes no rank correlation
+    /// Replaces each key by its rank, by a stable two-pass radix sort of (key, row) pairs on 16 bits at a time: scores
+    /// closer than single precision (a few parts in 10⁸) are ranked in row order, which changes no rank correlation
     /// measurably and costs two linear passes instead of a sort.
     /// </summary>
-    /// <param name="keys">The n keys.</param>
-    /// <param name="ranks">Receives each row's rank.</param>
-    /// <param name="scratch">n pairs and <see cref="RadixBuckets"/> counts.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RankKeys(ReadOnlySpan<uint> keys, Span<int> ranks, RadixScratch scratch)
+    /// <remarks>
+    /// Worker w counts and moves the w-th part of the rows in the first pass and, in the second, the rows whose low digit
+    /// lies in the w-th part of the digits, which are in order one run of the first pass's output. Each worker starts where
+    /// the counts of the workers before it end, so the order is the one of a single worker.
+    /// </remarks>
+    /// <param name="column">The n keys (bits of <see cref="uint"/>s), replaced by the ranks.</param>
+    /// <param name="scratch">n pairs and <see cref="RadixCounts"/> counts.</param>
+    /// <param name="workers">Workers of this sort, from 1 to <see cref="MaxRankWorkers"/>.</param>
+    /// <param name="parallelism">Most threads to use.</param>
+    internal static void RankKeys(Memory<int> column, RadixScratch scratch, int workers, int parallelism)
     {
-        const int Bits = RadixBits, Buckets = 1 << Bits, Mask = Buckets - 1;
-        var n = keys.Length;
-        var low = scratch.Counts.AsSpan(0, Buckets);
-        var high = scratch.Counts.AsSpan(Buckets, Buckets);
-        low.Clear();
-        high.Clear();
+        const int Buckets = 1 << RadixBits;
+        var n = column.Length;
+        var (pairs, counts) = (scratch.Pairs, scratch.Counts);
+
+        // Worker w's counts of low digits at w·Buckets; of high digits of its rows whose low digit is in part p at
+        // (workers·(w + 1) + p)·Buckets.
+        var high = workers * Buckets;
+        FixedChunks.For(workers, parallelism, w => CountDigits(
+            MemoryMarshal.Cast<int, uint>(column.Span)[Part(w, workers, n)],
+            counts.AsSpan(w * Buckets, Buckets),
+            counts.AsSpan(high + (w * workers * Buckets), workers * Buckets),
+            workers));
+
+        // Starts of the first pass, digit by digit and worker by worker; and where each part of the digits begins.
+        var bounds = new int[workers + 1];
+        var position = 0;
+        for (var p = 0; p < workers; p++)
+        {
+            bounds[p] = position;
+            for (var digit = FirstDigit(p, workers); digit < FirstDigit(p + 1, workers); digit++)
+            {
+                for (var w = 0; w < workers; w++)
+                {
+                    ref var count = ref counts[(w * Buckets) + digit];
+                    (count, position) = (position, position + count);
+                }
+            }
+        }
+
+        bounds[workers] = n;
+
+        // Starts of the second pass for each part, digit by digit and part by part, kept in worker 0's counts.
+        position = 0;
+        for (var digit = 0; digit < Buckets; digit++)
+        {
+            for (var p = 0; p < workers; p++)
+            {
+                var start = position;
+                for (var w = 0; w < workers; w++)
+                {
+                    position += counts[high + (((w * workers) + p) * Buckets) + digit];
+                }
+
+                counts[high + (p * Buckets) + digit] = start;
+            }
+        }
+
+        FixedChunks.For(workers, parallelism, w =>
+        {
+            var part = Part(w, workers, n);
+            ScatterPairs(MemoryMarshal.Cast<int, uint>(column.Span)[part], part.Start.Value, pairs, counts.AsSpan(w * Buckets, Buckets));
+        });
+
+        FixedChunks.For(workers, parallelism, p => RanksOfPairs(
+            pairs.AsSpan(bounds[p], bounds[p + 1] - bounds[p]),
+            column.Span,
+            counts.AsSpan(high + (p * Buckets), Buckets)));
+    }
+
+    /// <summary>Counts the low digits of the keys, and their high digits by the part of the low digits they fall in.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CountDigits(ReadOnlySpan<uint> keys, Span<int> lows, Span<int> highs, int workers)
+    {
+        lows.Clear();
+        highs.Clear();
         foreach (var x in keys)
         {
-            low[(int)(x & Mask)]++;
-            high[(int)(x >> Bits)]++;
+            var low = x & ((1u << RadixBits) - 1);
+            lows[(int)low]++;
+            highs[(int)((((low * (uint)workers) >> RadixBits) << RadixBits) | (x >> RadixBits))]++;
         }
+    }
 
-        StartsOf(low);
-        StartsOf(high);
-
-        // A pair is the key in the high half and the row in the low half, so each pass moves one value per row.
-        var pairs = scratch.Pairs.AsSpan(0, n);
-        for (var i = 0; i < n; i++)
+    /// <summary>
+    /// Moves the (key, row) pairs of <paramref name="keys"/>, the first being row <paramref name="first"/>, to the next
+    /// place of their low digit. A pair is the key in the high half and the row in the low half, so that the second pass
+    /// reads each key with its row instead of from the column.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScatterPairs(ReadOnlySpan<uint> keys, int first, Span<ulong> pairs, Span<int> next)
+    {
+        for (var i = 0; i < keys.Length; i++)
         {
             var x = keys[i];
-            pairs[low[(int)(x & Mask)]++] = ((ulong)x << 32) | (uint)i;
+            pairs[next[(int)(x & ((1u << RadixBits) - 1))]++] = ((ulong)x << 32) | (uint)(first + i);
         }
+    }
 
+    /// <summary>Gives the row of each pair, in order, the next rank of the high digit of its key.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RanksOfPairs(ReadOnlySpan<ulong> pairs, Span<int> column, Span<int> next)
+    {
         foreach (var pair in pairs)
         {
-            ranks[(int)(uint)pair] = high[(int)(pair >> (32 + Bits))]++;
+            column[(int)(uint)pair] = next[(int)(pair >> (32 + RadixBits))]++;
         }
     }
 
-    /// <summary>Turns bucket counts into the first position of each bucket.</summary>
-    private static void StartsOf(Span<int> counts)
-    {
-        var start = 0;
-        foreach (ref var count in counts)
-        {
-            (count, start) = (start, start + count);
-        }
-    }
+    /// <summary>Rows of worker w of a radix sort.</summary>
+    private static Range Part(int w, int workers, int n) => new((int)((long)w * n / workers), (int)((long)(w + 1) * n / workers));
+
+    /// <summary>First low digit of part p: digit d is in part ⌊d·workers/2¹⁶⌋.</summary>
+    private static int FirstDigit(int p, int workers) => ((p << RadixBits) + workers - 1) / workers;
 
     private static void Gather(ReadOnlySpan<double> table, ReadOnlySpan<int> index, Span<double> destination)
     {
@@ -349,7 +427,7 @@ internal static class ImanConover
     }
 
     /// <summary>T = E⁻ᵀ·Pᵀ (upper triangular), from the scores' own correlation Q = E·Eᵀ and the target factor P.</summary>
-    private static double[] Transform(CorrelationMatrix target, ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, int n, int parallelism, double[]? gathered)
+    private static double[] Transform(CorrelationMatrix target, ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, int n, int parallelism, GatheredScores gathered)
     {
         var k = scoreOf.Length;
         var p = PearsonTargetFactor(target);
@@ -396,9 +474,9 @@ internal static class ImanConover
     /// <summary>
     /// Correlation of the score columns. Every column is a permutation of the same scores, which sum
     /// to exactly 0, so Q = SᵀS / Σa². Row blocks run in parallel; their partial products are added
-    /// in block order.
+    /// in block order. The first columns of each block's scores are kept in <paramref name="gathered"/>.
     /// </summary>
-    private static double[] ScoreCorrelation(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, int n, int parallelism, double[]? gathered)
+    private static double[] ScoreCorrelation(ReadOnlyMemory<double> table, ReadOnlyMemory<int>[] scoreOf, int n, int parallelism, GatheredScores gathered)
     {
         var k = scoreOf.Length;
         var blocks = (n + BlockRows - 1) / BlockRows;
@@ -427,8 +505,8 @@ internal static class ImanConover
                 var start = b * BlockRows;
                 var length = Math.Min(BlockRows, n - start);
                 var partial = partials.AsSpan(b * pairs, pairs);
-                var buffer = gathered ?? ArrayPool<double>.Shared.Rent(k * BlockRows);
-                var block = gathered is null ? buffer.AsSpan(0, k * BlockRows) : buffer.AsSpan(b * k * BlockRows, k * BlockRows);
+                var buffer = gathered.Columns == k ? null : ArrayPool<double>.Shared.Rent(k * BlockRows);
+                var block = buffer is null ? gathered.Block(b) : buffer.AsSpan(0, k * BlockRows);
                 try
                 {
                     for (var j = 0; j < k; j++)
@@ -440,10 +518,15 @@ internal static class ImanConover
                             partial[(j * k) + l] = Dot(x, block.Slice(l * BlockRows, length));
                         }
                     }
+
+                    if (buffer is not null)
+                    {
+                        block[..gathered.Block(b).Length].CopyTo(gathered.Block(b));
+                    }
                 }
                 finally
                 {
-                    if (gathered is null)
+                    if (buffer is not null)
                     {
                         ArrayPool<double>.Shared.Return(buffer);
                     }

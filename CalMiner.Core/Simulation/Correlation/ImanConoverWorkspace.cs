@@ -1,23 +1,24 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using CalMiner.Simulation.Statistics;
 
 namespace CalMiner.Simulation.Correlation;
 
 /// <summary>
-/// Reusable memory of <see cref="ImanConover"/>: the score table of the last run length, the gathered scores, the
-/// radix keys and the radix sort's scratch. Arrays come from the shared pool and go back on <see cref="Dispose"/>, so a run after
+/// Reusable memory of <see cref="ImanConover"/>: the score table of the last run length, the gathered scores and the
+/// radix sorts' scratch. Arrays come from the shared pool and go back on <see cref="Dispose"/>, so a run after
 /// a run of the same size touches memory that is already mapped. Not thread-safe: one run at a time.
 /// </summary>
 internal sealed class ImanConoverWorkspace : IDisposable
 {
-    /// <summary>Most gathered scores kept (128 MiB of doubles); larger runs gather twice rather than hold more memory.</summary>
+    /// <summary>Most gathered scores kept (128 MiB of doubles); larger runs keep one column and gather the others twice rather than hold more memory.</summary>
     private const int MaxGathered = 1 << 24;
 
     private double[]? _scores;
     private int _scoresLength = -1;
-    private uint[]? _keys;
-    private double[]? _gathered;
-    private RadixScratch[] _scratch = [];
+    private ulong[]? _gathered;
+    private ulong[]?[] _pairs = [];
+    private int[]?[] _counts = [];
 
     /// <summary>Van der Waerden scores Φ⁻¹((r + 1)/(n + 1)), r = 0..n−1, computed once per n, in parallel.</summary>
     internal ReadOnlyMemory<double> Scores(int n, int parallelism)
@@ -38,47 +39,50 @@ internal sealed class ImanConoverWorkspace : IDisposable
     }
 
     /// <summary>
-    /// Room for the k scores of every row, block by block, so that the product pass reads what the correlation pass
-    /// gathered; null when that would take more than <see cref="MaxGathered"/> values, and the product pass gathers again.
+    /// Room for the scores of every row, block by block, so that the product pass reads what the correlation pass gathered:
+    /// of all k columns when they take at most <see cref="MaxGathered"/> values, else of one. The first radix sort's pairs
+    /// take the same memory afterwards, so one column costs no memory of its own.
     /// </summary>
-    internal double[]? Gathered(int k, int n)
+    internal GatheredScores Gathered(int k, int n)
     {
-        var length = (long)k * ((n + ImanConover.BlockRows - 1) / ImanConover.BlockRows) * ImanConover.BlockRows;
-        return length <= MaxGathered ? _gathered = Reuse(_gathered, (int)length) : null;
+        var rows = ((long)n + ImanConover.BlockRows - 1) / ImanConover.BlockRows * ImanConover.BlockRows;
+        var columns = k * rows <= MaxGathered ? k : 1;
+        return new GatheredScores(_gathered = Reuse(_gathered, (int)(columns * rows)), columns);
     }
 
-    /// <summary>Room for <paramref name="length"/> radix keys.</summary>
-    internal uint[] Keys(int length) => _keys = Reuse(_keys, length);
-
-    /// <summary>Radix sort scratch for n keys for each of <paramref name="workers"/> workers.</summary>
-    internal RadixScratch[] RadixScratch(int workers, int n)
+    /// <summary>
+    /// Scratch of <paramref name="sorts"/> radix sorts of n keys at a time, with <paramref name="counts"/> counts each; the
+    /// first sort's pairs are the memory of the gathered scores, which are done with once the keys are made.
+    /// </summary>
+    internal RadixScratch[] RadixScratch(int sorts, int n, int counts)
     {
-        if (_scratch.Length < workers)
+        if (_counts.Length < sorts)
         {
-            Array.Resize(ref _scratch, workers);
+            Array.Resize(ref _pairs, sorts);
+            Array.Resize(ref _counts, sorts);
         }
 
-        for (var w = 0; w < workers; w++)
+        _gathered = Reuse(_gathered, n);
+        var scratch = new RadixScratch[sorts];
+        for (var w = 0; w < sorts; w++)
         {
-            _scratch[w] = new RadixScratch(Reuse(_scratch[w].Pairs, n), Reuse(_scratch[w].Counts, ImanConover.RadixBuckets));
+            var pairs = w == 0 ? _gathered : (_pairs[w] = Reuse(_pairs[w], n));
+            scratch[w] = new RadixScratch(pairs, _counts[w] = Reuse(_counts[w], counts));
         }
 
-        return _scratch[..workers];
+        return scratch;
     }
 
     public void Dispose()
     {
         Return(ref _scores);
         _scoresLength = -1;
-        Return(ref _keys);
         Return(ref _gathered);
-        foreach (var scratch in _scratch)
+        for (var w = 0; w < _counts.Length; w++)
         {
-            ArrayPool<ulong>.Shared.Return(scratch.Pairs);
-            ArrayPool<int>.Shared.Return(scratch.Counts);
+            Return(ref _pairs[w]);
+            Return(ref _counts[w]);
         }
-
-        _scratch = [];
     }
 
     private static T[] Reuse<T>(T[]? array, int length)
@@ -102,5 +106,15 @@ internal sealed class ImanConoverWorkspace : IDisposable
     }
 }
 
-/// <summary>One worker's radix sort memory: (key, row) pairs and the bucket counts.</summary>
+/// <summary>One radix sort's memory: (key, row) pairs and the bucket counts.</summary>
 internal readonly record struct RadixScratch(ulong[] Pairs, int[] Counts);
+
+/// <summary>
+/// Scores gathered by the correlation pass for the product pass: of each row block, the first <see cref="Columns"/>
+/// columns, <see cref="ImanConover.BlockRows"/> values each, block after block (doubles by their bits).
+/// </summary>
+internal readonly record struct GatheredScores(ulong[] Bits, int Columns)
+{
+    /// <summary>The kept scores of row block b.</summary>
+    public Span<double> Block(int b) => MemoryMarshal.Cast<ulong, double>(Bits.AsSpan(b * Columns * ImanConover.BlockRows, Columns * ImanConover.BlockRows));
+}

@@ -1,5 +1,7 @@
 using CalMiner.Core.Tests.Simulation.Statistics;
+using CalMiner.Scenarios;
 using CalMiner.Simulation.Correlation;
+using CalMiner.Simulation.Sampling;
 using CalMiner.Simulation.Statistics;
 using MathNet.Numerics.Distributions;
 
@@ -140,6 +142,63 @@ public class ImanConoverTests
         Assert.InRange(Reference.Spearman(columns[0], columns[2]), -0.02, 0.02);
     }
 
+    [Theory]
+    [InlineData((1 << 20) + 3, false, 0x384D46E36513B9CCUL)]
+    [InlineData((1 << 20) + 3, true, 0x02D5660A635A074AUL)]
+    [InlineData(2_400_001, false, 0xA36315B5E59D1C53UL)]
+    [InlineData(2_400_001, true, 0xBC4AC6874F8DB001UL)]
+    public void Reorder_GivesTheRanksItAlwaysGave_OnOneTwoThreeAndEightThreads(int rows, bool shuffle, ulong expected)
+    {
+        // Enough rows that the radix sort of one column is split among workers (six or seven columns on eight threads),
+        // and then that the gathered scores of all seven columns are more than the workspace keeps. The
+        // checksums are those of the code that sorted each whole column on one thread and kept no scores at that size.
+        var plan = new SamplingPlan(11, SamplingMethod.LatinHypercube, rows, Names);
+        foreach (var threads in new[] { 1, 2, 3, 8 })
+        {
+            var ranks = new int[Names.Length][];
+            for (var j = 0; j < ranks.Length; j++)
+            {
+                plan.Strata(j, 0, ranks[j] = new int[rows]);
+            }
+
+            var options = new ImanConoverOptions { MaxDegreeOfParallelism = threads, ShuffleSeed = shuffle ? 5 : null };
+            ImanConover.Reorder([.. ranks.Select(r => (Memory<int>)r)], Target, new ImanConoverWorkspace(), options);
+
+            Assert.Equal(expected, Checksum(ranks));
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void RankKeys_GivesTheRanksOfAStableSortOfTheKeys_WithAnyNumberOfWorkers(int workers)
+    {
+        foreach (var n in new[] { 0, 1, 2, 3, 5, 1000, 65_537, 300_007 })
+        {
+            // A third of the keys anywhere in 32 bits, the rest in a few values, so that ties are many and most
+            // high digits are shared.
+            var random = new Random(n);
+            var keys = new int[n];
+            for (var i = 0; i < n; i++)
+            {
+                keys[i] = i % 3 == 0 ? (int)(uint)random.NextInt64(1L << 32) : (random.Next(-2, 3) << 16) | random.Next(4);
+            }
+
+            var expected = new int[n];
+            var order = Enumerable.Range(0, n).OrderBy(i => (uint)keys[i]).ToArray();
+            for (var r = 0; r < n; r++)
+            {
+                expected[order[r]] = r;
+            }
+
+            ImanConover.RankKeys(keys, new RadixScratch(new ulong[n], new int[ImanConover.RadixCounts(workers)]), workers, parallelism: -1);
+
+            Assert.Equal(expected, keys);
+        }
+    }
+
     [Fact]
     public void PearsonTarget_ConvertsSpearmanToThePearsonOfNormalScores()
     {
@@ -197,6 +256,17 @@ public class ImanConoverTests
         }
 
         return columns;
+    }
+
+    private static ulong Checksum(int[][] columns)
+    {
+        var hash = 0xCBF29CE484222325UL;
+        foreach (var x in columns.SelectMany(c => c))
+        {
+            hash = (hash ^ (uint)x) * 0x100000001B3UL;
+        }
+
+        return hash;
     }
 
     internal static Memory<double>[] Memories(double[][] columns) => [.. columns.Select(c => c.AsMemory())];
