@@ -115,7 +115,7 @@ internal static class BucketSort
             FixedChunks.For(chunks, maxDegreeOfParallelism, chunk =>
             {
                 var range = FixedChunks.Of(chunk, n);
-                Scatter(values.Span[range], range.Start.Value, min, scale, places.AsSpan(chunk * buckets, buckets), scratch, orderScratch);
+                Scatter(values.Span[range], [], range.Start.Value, min, scale, places.AsSpan(chunk * buckets, buckets), scratch, orderScratch);
             });
 
             // A few bucket groups a thread, so that threads finish together on skewed data. Each bucket is sorted
@@ -205,9 +205,11 @@ internal static class BucketSort
         var sorted = sortedWork[..k];
         starts.Clear();
         BucketsOf(values, min, scale, last, sub);
+        // The sub-buckets are in range by construction, so the hot loops go without bounds checks.
+        ref var start = ref MemoryMarshal.GetReference(starts);
         foreach (var s in sub)
         {
-            starts[s + 1]++;
+            Unsafe.Add(ref start, s + 1)++;
         }
 
         var crowd = 0;
@@ -223,11 +225,13 @@ internal static class BucketSort
             return;
         }
 
+        ref var target = ref MemoryMarshal.GetReference(sorted);
+        ref var targetIndex = ref MemoryMarshal.GetReference(sortedIndices);
         for (var j = 0; j < k; j++)
         {
-            var p = starts[sub[j]]++;
-            sorted[p] = values[j];
-            sortedIndices[p] = indices[j];
+            var p = Unsafe.Add(ref start, sub[j])++;
+            Unsafe.Add(ref target, p) = values[j];
+            Unsafe.Add(ref targetIndex, p) = indices[j];
         }
 
         InsertionSort(sorted, sortedIndices);
@@ -290,9 +294,13 @@ internal static class BucketSort
         }
     }
 
-    /// <summary>Moves each value, and its index (from <paramref name="first"/> on), to the next place of its bucket.</summary>
+    /// <summary>
+    /// Moves each value to the next place of its bucket and, unless <paramref name="indices"/> is empty, its index
+    /// there too: from <paramref name="sourceIndex"/>, or when that is empty counted from <paramref name="first"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Scatter(ReadOnlySpan<double> values, int first, double min, double scale, Span<int> next, double[] scattered, int[] indices)
+    private static void Scatter(
+        ReadOnlySpan<double> values, ReadOnlySpan<int> sourceIndex, int first, double min, double scale, Span<int> next, Span<double> scattered, Span<int> indices)
     {
         Span<int> buckets = stackalloc int[Block];
         for (var start = 0; start < values.Length; start += Block)
@@ -303,7 +311,10 @@ internal static class BucketSort
             {
                 var p = next[buckets[i]]++;
                 scattered[p] = block[i];
-                indices[p] = first + start + i;
+                if (!indices.IsEmpty)
+                {
+                    indices[p] = sourceIndex.IsEmpty ? first + start + i : sourceIndex[start + i];
+                }
             }
         }
     }
@@ -367,7 +378,6 @@ internal static class BucketSort
     private static void SortCore(ReadOnlySpan<double> source, ReadOnlySpan<int> sourceIndex, Span<double> sorted, Span<int> order, int depth)
     {
         var n = source.Length;
-        var withOrder = !order.IsEmpty;
         if (n <= InsertionSortLimit)
         {
             Copy(source, sourceIndex, sorted, order);
@@ -393,7 +403,6 @@ internal static class BucketSort
             return;
         }
 
-        var last = buckets - 1;
         int[]? rentedCounts = null;
         try
         {
@@ -401,29 +410,15 @@ internal static class BucketSort
                 ? stackalloc int[StackCounts]
                 : (rentedCounts = ArrayPool<int>.Shared.Rent(buckets + 1));
             counts = counts[..(buckets + 1)];
-            counts.Clear();
-            foreach (var x in source)
-            {
-                counts[Math.Min((int)((x - min) * scale), last) + 1]++;
-            }
-
+            counts[0] = 0;
+            Count(source, min, scale, counts[1..]);
             for (var b = 1; b <= buckets; b++)
             {
                 counts[b] += counts[b - 1];
             }
 
             // counts[b] is now where bucket b starts; the scatter moves it to where bucket b ends.
-            for (var i = 0; i < n; i++)
-            {
-                var x = source[i];
-                var p = counts[Math.Min((int)((x - min) * scale), last)]++;
-                sorted[p] = x;
-                if (withOrder)
-                {
-                    order[p] = sourceIndex.IsEmpty ? i : sourceIndex[i];
-                }
-            }
-
+            Scatter(source, sourceIndex, 0, min, scale, counts[..buckets], sorted, order);
             SortBuckets(sorted, order, counts[..buckets], 0, depth + 1);
         }
         finally
