@@ -205,6 +205,7 @@ internal static class BucketSort
         var sorted = sortedWork[..k];
         starts.Clear();
         BucketsOf(values, min, scale, last, sub);
+
         // The sub-buckets are in range by construction, so the hot loops go without bounds checks.
         ref var start = ref MemoryMarshal.GetReference(starts);
         foreach (var s in sub)
