@@ -1,5 +1,8 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace CalMiner.Simulation.Statistics;
 
@@ -21,6 +24,13 @@ internal static class BucketSort
     private const int CacheResidentLimit = 1 << 14;
     private const int CoarseBuckets = 1 << 12;
     private const int StackCounts = 1024;
+    private const int Block = 512;
+
+    /// <summary>
+    /// First-level buckets of the chunked mid-ranks: few enough that each chunk's share of a bucket is a long run
+    /// for the scatter and the gather, while a bucket of ten million values still sorts in L2.
+    /// </summary>
+    private const int ScatterBuckets = 512;
 
     /// <summary>
     /// Writes <paramref name="values"/> in ascending order to <paramref name="sorted"/> and, unless
@@ -56,11 +66,12 @@ internal static class BucketSort
     }
 
     /// <summary>
-    /// <see cref="MidRanks(ReadOnlySpan{double}, Span{double}, Span{double}, Span{int})"/> on several threads: the
-    /// first level of buckets is counted and scattered chunk by chunk, each chunk to its own places in every
-    /// bucket, then the buckets are ranked in parallel. Equal values always share a bucket, so a bucket's
-    /// mid-ranks need only its start, and they do not depend on the thread count. The order statistics at a
-    /// few sorted <paramref name="positions"/> come too, each from its bucket alone.
+    /// <see cref="MidRanks(ReadOnlySpan{double}, Span{double}, Span{double}, Span{int})"/> in chunks, on up to
+    /// <paramref name="maxDegreeOfParallelism"/> threads: the first level of buckets is counted and scattered chunk by
+    /// chunk, each chunk to its own places in every bucket, then the buckets are sorted and ranked in groups, and each
+    /// chunk gathers its own ranks back. Equal values always share a bucket, so a bucket's mid-ranks need only its
+    /// start, and they do not depend on the thread count. The values at a few sorted <paramref name="positions"/>
+    /// come too, each that of the iteration the stable sort puts there.
     /// </summary>
     public static void MidRanks(
         ReadOnlyMemory<double> values, double[] ranks, double[] scratch, int[] orderScratch, int maxDegreeOfParallelism, ReadOnlySpan<int> positions, Span<double> orderStatistics)
@@ -68,9 +79,9 @@ internal static class BucketSort
         var n = values.Length;
         var chunks = FixedChunks.Count(n);
         var (min, max) = Reductions.MinMax(values.Span);
-        var buckets = Math.Min(CoarseBuckets, n / 256);
+        var buckets = Math.Min(ScatterBuckets, n / 256);
         var scale = buckets / (max - min);
-        if (chunks <= 1 || maxDegreeOfParallelism == 1 || !double.IsFinite(scale) || scale == 0)
+        if (chunks <= 1 || !double.IsFinite(scale) || scale == 0)
         {
             MidRanks(values.Span, ranks.AsSpan(0, n), scratch.AsSpan(0, n), orderScratch.AsSpan(0, n));
             for (var i = 0; i < positions.Length; i++)
@@ -104,16 +115,12 @@ internal static class BucketSort
             FixedChunks.For(chunks, maxDegreeOfParallelism, chunk =>
             {
                 var range = FixedChunks.Of(chunk, n);
-                Scatter(values.Span[range], range.Start.Value, min, scale, places.AsSpan(chunk * buckets, buckets), scratch, orderScratch);
+                Scatter(values.Span[range], [], range.Start.Value, min, scale, places.AsSpan(chunk * buckets, buckets), scratch, orderScratch);
             });
 
-            for (var i = 0; i < positions.Length; i++)
-            {
-                orderStatistics[i] = OrderStatistic(scratch, ends.AsSpan(0, buckets), positions[i]);
-            }
-
-            // A few bucket groups a thread, so that threads finish together on skewed data. Each bucket's values
-            // are replaced by their mid-ranks in place, so these writes stay in cache.
+            // A few bucket groups a thread, so that threads finish together on skewed data. Each bucket is sorted
+            // and its values replaced by their mid-ranks in place, so these writes stay in cache; the sorted
+            // indices stay, for the order statistics and the gather.
             var groups = Math.Min(buckets, 64);
             FixedChunks.For(groups, maxDegreeOfParallelism, group =>
             {
@@ -125,22 +132,27 @@ internal static class BucketSort
                 }
 
                 var work = ArrayPool<int>.Shared.Rent((4 * largest) + 1);
-                var bucketRanks = ArrayPool<double>.Shared.Rent(Math.Max(1, largest));
+                var sortedWork = ArrayPool<double>.Shared.Rent(Math.Max(1, largest));
                 try
                 {
                     for (int b = first, begin = first == 0 ? 0 : ends[first - 1]; b < end; begin = ends[b], b++)
                     {
-                        var values = scratch.AsSpan(begin, ends[b] - begin);
-                        MidRanksOfBucket(values, orderScratch.AsSpan(begin, values.Length), begin, bucketRanks, work);
-                        bucketRanks.AsSpan(0, values.Length).CopyTo(values);
+                        var bucket = scratch.AsSpan(begin, ends[b] - begin);
+                        SortBucket(bucket, orderScratch.AsSpan(begin, bucket.Length), sortedWork, work);
+                        AssignMidRanksInPlace(bucket, begin);
                     }
                 }
                 finally
                 {
                     ArrayPool<int>.Shared.Return(work);
-                    ArrayPool<double>.Shared.Return(bucketRanks);
+                    ArrayPool<double>.Shared.Return(sortedWork);
                 }
             });
+
+            for (var i = 0; i < positions.Length; i++)
+            {
+                orderStatistics[i] = values.Span[orderScratch[positions[i]]];
+            }
 
             // Each chunk takes the ranks of its own values from every bucket, so its writes stay in its own part.
             FixedChunks.For(chunks, maxDegreeOfParallelism, chunk =>
@@ -156,102 +168,97 @@ internal static class BucketSort
     }
 
     /// <summary>
-    /// Mid-ranks of one bucket (its values, their indices, the rank of its first place) without sorting it: the
-    /// values are counted into about two sub-buckets a value, so most are alone in theirs and their rank is the
-    /// number of values in the sub-buckets below; the few that share one are compared with each other. A bucket
-    /// whose values crowd into a few sub-buckets (skewed data) is sorted instead, its values and indices together.
-    /// <c>ranks</c>[j] gets the mid-rank of the value at place j; <c>work</c> holds at least 4 × the bucket's
-    /// length + 1 integers.
+    /// Sorts one bucket, its values with their indices, stably and in place: the values are counted into about two
+    /// sub-buckets a value and placed in <paramref name="sortedWork"/> by sub-bucket, so insertion sort finishes with
+    /// a few short moves. A bucket whose values crowd into a few sub-buckets (skewed data) is comparison-sorted
+    /// instead. <paramref name="work"/> holds at least 4 × the bucket's length + 1 integers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MidRanksOfBucket(Span<double> values, Span<int> indices, int offset, Span<double> ranks, Span<int> work)
+    private static void SortBucket(Span<double> values, Span<int> indices, Span<double> sortedWork, Span<int> work)
     {
         var k = values.Length;
-        if (k == 0)
+        if (k <= InsertionSortLimit)
+        {
+            InsertionSort(values, indices);
+            return;
+        }
+
+        // Equal values stay as the scatter left them, in index order.
+        var (min, max) = Reductions.MinMax(values);
+        if (min == max)
         {
             return;
         }
 
-        var (min, max) = Reductions.MinMax(values);
         var subBuckets = 2 * k;
         var scale = subBuckets / (max - min);
-        if (min == max || !double.IsFinite(scale))
+        if (!double.IsFinite(scale))
         {
-            SortAndAssign(values, indices, offset, ranks, min == max);
+            ComparisonSort(values, indices);
             return;
         }
 
         var last = subBuckets - 1;
-        var ends = work[..(subBuckets + 1)];
+        var starts = work[..(subBuckets + 1)];
         var sub = work.Slice(subBuckets + 1, k);
-        var members = work.Slice(subBuckets + 1 + k, k);
-        ends.Clear();
-        for (var j = 0; j < k; j++)
+        var sortedIndices = work.Slice(subBuckets + 1 + k, k);
+        var sorted = sortedWork[..k];
+        starts.Clear();
+        BucketsOf(values, min, scale, last, sub);
+
+        // The sub-buckets are in range by construction, so the hot loops go without bounds checks.
+        ref var start = ref MemoryMarshal.GetReference(starts);
+        foreach (var s in sub)
         {
-            sub[j] = Math.Min((int)((values[j] - min) * scale), last);
-            ends[sub[j] + 1]++;
+            Unsafe.Add(ref start, s + 1)++;
         }
 
         var crowd = 0;
         for (var s = 1; s <= subBuckets; s++)
         {
-            crowd = Math.Max(crowd, ends[s]);
-            ends[s] += ends[s - 1];
+            crowd = Math.Max(crowd, starts[s]);
+            starts[s] += starts[s - 1];
         }
 
         if (crowd > InsertionSortLimit)
         {
-            SortAndAssign(values, indices, offset, ranks, false);
+            ComparisonSort(values, indices);
             return;
         }
 
-        // ends[s] is where sub-bucket s starts; placing its members moves it to where it ends.
+        ref var target = ref MemoryMarshal.GetReference(sorted);
+        ref var targetIndex = ref MemoryMarshal.GetReference(sortedIndices);
         for (var j = 0; j < k; j++)
         {
-            members[ends[sub[j]]++] = j;
+            var p = Unsafe.Add(ref start, sub[j])++;
+            Unsafe.Add(ref target, p) = values[j];
+            Unsafe.Add(ref targetIndex, p) = indices[j];
         }
 
-        for (var j = 0; j < k; j++)
-        {
-            var s = sub[j];
-            var begin = s == 0 ? 0 : ends[s - 1];
-            double rank = begin;
-            if (ends[s] - begin > 1)
-            {
-                var x = values[j];
-                int below = 0, equal = 0;
-                foreach (var m in members[begin..ends[s]])
-                {
-                    below += values[m] < x ? 1 : 0;
-                    equal += values[m] == x ? 1 : 0;
-                }
-
-                rank += below + ((equal - 1) / 2.0);
-            }
-
-            ranks[j] = offset + rank;
-        }
+        InsertionSort(sorted, sortedIndices);
+        sorted.CopyTo(values);
+        sortedIndices.CopyTo(indices);
     }
 
-    /// <summary>Mid-ranks of a bucket by sorting it in place (or, when all its values are equal, at once).</summary>
-    private static void SortAndAssign(Span<double> values, Span<int> indices, int offset, Span<double> ranks, bool equal)
+    /// <summary>Replaces sorted values by their mid-ranks; <paramref name="offset"/> is the rank of the first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AssignMidRanksInPlace(Span<double> sorted, int offset)
     {
-        if (!equal)
-        {
-            ComparisonSort(values, indices);
-        }
-
         var start = 0;
-        while (start < values.Length)
+        while (start < sorted.Length)
         {
+            var x = sorted[start];
             var end = start + 1;
-            while (end < values.Length && values[end].Equals(values[start]))
+            while (end < sorted.Length && sorted[end] == x)
             {
                 end++;
             }
 
-            ranks[start..end].Fill(offset + ((start + end - 1) / 2.0));
-            start = end;
+            var rank = offset + ((start + end - 1) / 2.0);
+            for (; start < end; start++)
+            {
+                sorted[start] = rank;
+            }
         }
     }
 
@@ -276,48 +283,66 @@ internal static class BucketSort
     private static void Count(ReadOnlySpan<double> values, double min, double scale, Span<int> counts)
     {
         counts.Clear();
-        var last = counts.Length - 1;
-        foreach (var x in values)
+        Span<int> buckets = stackalloc int[Block];
+        for (var start = 0; start < values.Length; start += Block)
         {
-            counts[Math.Min((int)((x - min) * scale), last)]++;
+            var block = values.Slice(start, Math.Min(Block, values.Length - start));
+            BucketsOf(block, min, scale, counts.Length - 1, buckets);
+            foreach (var b in buckets[..block.Length])
+            {
+                counts[b]++;
+            }
         }
     }
 
-    /// <summary>Moves each value, and its index (from <paramref name="first"/> on), to the next place of its bucket.</summary>
+    /// <summary>
+    /// Moves each value to the next place of its bucket and, unless <paramref name="indices"/> is empty, its index
+    /// there too: from <paramref name="sourceIndex"/>, or when that is empty counted from <paramref name="first"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Scatter(ReadOnlySpan<double> values, int first, double min, double scale, Span<int> next, double[] scattered, int[] indices)
+    private static void Scatter(
+        ReadOnlySpan<double> values, ReadOnlySpan<int> sourceIndex, int first, double min, double scale, Span<int> next, Span<double> scattered, Span<int> indices)
     {
-        var last = next.Length - 1;
-        for (var i = 0; i < values.Length; i++)
+        Span<int> buckets = stackalloc int[Block];
+        for (var start = 0; start < values.Length; start += Block)
         {
-            var p = next[Math.Min((int)((values[i] - min) * scale), last)]++;
-            scattered[p] = values[i];
-            indices[p] = first + i;
+            var block = values.Slice(start, Math.Min(Block, values.Length - start));
+            BucketsOf(block, min, scale, next.Length - 1, buckets);
+            for (var i = 0; i < block.Length; i++)
+            {
+                var p = next[buckets[i]]++;
+                scattered[p] = block[i];
+                if (!indices.IsEmpty)
+                {
+                    indices[p] = sourceIndex.IsEmpty ? first + start + i : sourceIndex[start + i];
+                }
+            }
         }
     }
 
-    /// <summary>The value at a sorted position, from the scattered buckets: the bucket that holds it, sorted on its own.</summary>
-    private static double OrderStatistic(double[] scattered, ReadOnlySpan<int> ends, int position)
+    /// <summary>
+    /// Writes the bucket of each value, ⌊(x − min) × scale⌋ capped at <paramref name="last"/>, four at a time where
+    /// the hardware allows: the scalar conversion to int saturates, and costs several times as much.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BucketsOf(ReadOnlySpan<double> values, double min, double scale, int last, Span<int> buckets)
     {
-        var found = ends.BinarySearch(position);
-        var bucket = found >= 0 ? found + 1 : ~found;
-        while (ends[bucket] <= position)
+        var i = 0;
+        if (Avx.IsSupported)
         {
-            bucket++;
+            ref var source = ref MemoryMarshal.GetReference(values);
+            ref var target = ref MemoryMarshal.GetReference(buckets[..values.Length]);
+            var (low, factor, top) = (Vector256.Create(min), Vector256.Create(scale), Vector128.Create(last));
+            for (; i <= values.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                var scaled = (Vector256.LoadUnsafe(ref source, (nuint)i) - low) * factor;
+                Vector128.Min(Avx.ConvertToVector128Int32WithTruncation(scaled), top).StoreUnsafe(ref target, (nuint)i);
+            }
         }
 
-        var begin = bucket == 0 ? 0 : ends[bucket - 1];
-        var copy = ArrayPool<double>.Shared.Rent(ends[bucket] - begin);
-        try
+        for (; i < values.Length; i++)
         {
-            var values = copy.AsSpan(0, ends[bucket] - begin);
-            scattered.AsSpan(begin, values.Length).CopyTo(values);
-            values.Sort();
-            return values[position - begin];
-        }
-        finally
-        {
-            ArrayPool<double>.Shared.Return(copy);
+            buckets[i] = Math.Min((int)((values[i] - min) * scale), last);
         }
     }
 
@@ -354,7 +379,6 @@ internal static class BucketSort
     private static void SortCore(ReadOnlySpan<double> source, ReadOnlySpan<int> sourceIndex, Span<double> sorted, Span<int> order, int depth)
     {
         var n = source.Length;
-        var withOrder = !order.IsEmpty;
         if (n <= InsertionSortLimit)
         {
             Copy(source, sourceIndex, sorted, order);
@@ -380,7 +404,6 @@ internal static class BucketSort
             return;
         }
 
-        var last = buckets - 1;
         int[]? rentedCounts = null;
         try
         {
@@ -388,29 +411,15 @@ internal static class BucketSort
                 ? stackalloc int[StackCounts]
                 : (rentedCounts = ArrayPool<int>.Shared.Rent(buckets + 1));
             counts = counts[..(buckets + 1)];
-            counts.Clear();
-            foreach (var x in source)
-            {
-                counts[Math.Min((int)((x - min) * scale), last) + 1]++;
-            }
-
+            counts[0] = 0;
+            Count(source, min, scale, counts[1..]);
             for (var b = 1; b <= buckets; b++)
             {
                 counts[b] += counts[b - 1];
             }
 
             // counts[b] is now where bucket b starts; the scatter moves it to where bucket b ends.
-            for (var i = 0; i < n; i++)
-            {
-                var x = source[i];
-                var p = counts[Math.Min((int)((x - min) * scale), last)]++;
-                sorted[p] = x;
-                if (withOrder)
-                {
-                    order[p] = sourceIndex.IsEmpty ? i : sourceIndex[i];
-                }
-            }
-
+            Scatter(source, sourceIndex, 0, min, scale, counts[..buckets], sorted, order);
             SortBuckets(sorted, order, counts[..buckets], 0, depth + 1);
         }
         finally

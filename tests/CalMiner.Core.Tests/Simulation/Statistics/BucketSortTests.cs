@@ -72,6 +72,53 @@ public class BucketSortTests
         Assert.Equal([1, 3, 3, 0, 3, 5], ranks);
     }
 
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(1, 2)]
+    [InlineData(2, 8)]
+    [InlineData(3, 1)]
+    [InlineData(3, 2)]
+    [InlineData(3, 8)]
+    public void ChunkedMidRanks_EqualReferenceMidRanks_WithTheStableSortsOrderStatistics(int shape, int threads) =>
+        AssertChunkedMidRanks(Reference.Data(300_007, 11 + shape, shape), threads);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(8)]
+    public void ChunkedMidRanks_EqualReferenceMidRanks_WhenBucketsCrowd(int threads)
+    {
+        // Values spread over many orders of magnitude fill a few sub-buckets, so those buckets take the comparison sort.
+        var random = new Random(5);
+        var values = Enumerable.Range(0, 200_003).Select(i => Math.Exp(40 * random.NextDouble()) * (i % 10 == 0 ? -1 : 1)).ToArray();
+        AssertChunkedMidRanks(values, threads);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(8)]
+    public void ChunkedMidRanks_TieNegativeAndPositiveZero_AndTakeTheOrderStatisticOfTheStableSort(int threads)
+    {
+        var random = new Random(9);
+        var values = Enumerable.Range(0, 150_001).Select(_ => random.Next(4) switch { 0 => 0.0, 1 => -0.0, 2 => random.NextDouble() - 0.5, _ => random.Next(3) - 1.0 }).ToArray();
+        AssertChunkedMidRanks(values, threads);
+    }
+
+    private static void AssertChunkedMidRanks(double[] values, int threads)
+    {
+        var n = values.Length;
+        var ranks = new double[n];
+        int[] positions = [0, 1, n / 10, (n / 10) + 1, n / 2, n - 2, n - 1];
+        var statistics = new double[positions.Length];
+
+        BucketSort.MidRanks(values, ranks, new double[n], new int[n], threads, positions, statistics);
+
+        Assert.Equal(Reference.MidRanks(values), ranks);
+        var order = Enumerable.Range(0, n).OrderBy(i => values[i]).ToArray();
+        Assert.Equal(positions.Select(p => BitConverter.DoubleToInt64Bits(values[order[p]])), statistics.Select(BitConverter.DoubleToInt64Bits));
+    }
+
     private static void AssertSortsStably(double[] values)
     {
         var sorted = new double[values.Length];
