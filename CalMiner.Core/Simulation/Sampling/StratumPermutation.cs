@@ -68,48 +68,50 @@ internal readonly struct StratumPermutation
             }
 
             Encrypt(block);
-            for (var count = Outside(block, pending, at); count > 0;)
+            for (var count = Outside(block, [], pending, at); count > 0; count = Outside(pending[..count], at[..count], pending, at))
             {
                 var walking = pending[..count];
                 Encrypt(walking);
-                count = 0;
                 for (var j = 0; j < walking.Length; j++)
                 {
-                    var (x, i) = (walking[j], at[j]);
-                    block[i] = x;
-                    (pending[count], at[count]) = (x, i);
-                    count += x >= (uint)_n ? 1 : 0;
+                    block[at[j]] = walking[j];
                 }
             }
         }
     }
 
-    /// <summary>Copies the values of <paramref name="block"/> outside 0..N−1, and where they are, to the front of <paramref name="values"/> and <paramref name="at"/>; returns how many.</summary>
-    private int Outside(ReadOnlySpan<uint> block, Span<uint> values, Span<int> at)
+    /// <summary>
+    /// Copies the values outside 0..N−1, and the places they go (<paramref name="places"/>, or their index where it is
+    /// empty), to the front of <paramref name="kept"/> and <paramref name="keptPlaces"/>; returns how many. The copy may be
+    /// made in place: a kept value never lands after the one being read.
+    /// </summary>
+    private int Outside(ReadOnlySpan<uint> values, ReadOnlySpan<int> places, Span<uint> kept, Span<int> keptPlaces)
     {
         var count = 0;
-        var i = 0;
+        var j = 0;
         if (Avx512F.IsSupported)
         {
-            // count ≤ i, so a whole vector stored at count stays inside the buffers.
-            ref var source = ref MemoryMarshal.GetReference(block);
             ref var value = ref MemoryMarshal.GetReference(values);
-            ref var index = ref MemoryMarshal.GetReference(at);
+            ref var place = ref MemoryMarshal.GetReference(places);
+            ref var keptValue = ref MemoryMarshal.GetReference(kept);
+            ref var keptPlace = ref MemoryMarshal.GetReference(keptPlaces);
             var n = Vector512.Create((uint)_n);
-            for (; i <= block.Length - Vector512<uint>.Count; i += Vector512<uint>.Count)
+            for (; j <= values.Length - Vector512<uint>.Count; j += Vector512<uint>.Count)
             {
-                var x = Vector512.LoadUnsafe(ref source, (nuint)i);
+                var x = Vector512.LoadUnsafe(ref value, (nuint)j);
+                var at = places.IsEmpty ? Vector512<int>.Indices + Vector512.Create(j) : Vector512.LoadUnsafe(ref place, (nuint)j);
                 var outside = Vector512.GreaterThanOrEqual(x, n);
-                Avx512F.Compress(Vector512<uint>.Zero, outside, x).StoreUnsafe(ref value, (nuint)count);
-                Avx512F.Compress(Vector512<int>.Zero, outside.AsInt32(), Vector512<int>.Indices + Vector512.Create(i)).StoreUnsafe(ref index, (nuint)count);
+                Avx512F.Compress(Vector512<uint>.Zero, outside, x).StoreUnsafe(ref keptValue, (nuint)count);
+                Avx512F.Compress(Vector512<int>.Zero, outside.AsInt32(), at).StoreUnsafe(ref keptPlace, (nuint)count);
                 count += BitOperations.PopCount(outside.ExtractMostSignificantBits());
             }
         }
 
-        for (; i < block.Length; i++)
+        for (; j < values.Length; j++)
         {
-            (values[count], at[count]) = (block[i], i);
-            count += block[i] >= (uint)_n ? 1 : 0;
+            var (x, at) = (values[j], places.IsEmpty ? j : places[j]);
+            (kept[count], keptPlaces[count]) = (x, at);
+            count += x >= (uint)_n ? 1 : 0;
         }
 
         return count;
