@@ -62,12 +62,7 @@ internal readonly struct StratumPermutation
         for (var start = 0; start < destination.Length; start += Block)
         {
             var block = MemoryMarshal.Cast<int, uint>(destination.Slice(start, Math.Min(Block, destination.Length - start)));
-            for (var i = 0; i < block.Length; i++)
-            {
-                block[i] = (uint)(first + start + i);
-            }
-
-            Encrypt(block);
+            Encrypt((uint)(first + start), block);
             for (var count = Outside(block, [], pending, at); count > 0; count = Outside(pending[..count], at[..count], pending, at))
             {
                 var walking = pending[..count];
@@ -142,6 +137,34 @@ internal readonly struct StratumPermutation
         for (; i < values.Length; i++)
         {
             values[i] = Encrypt(values[i]);
+        }
+    }
+
+    /// <summary>destination[i] = the encryption of first + i.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Encrypt(uint first, Span<uint> destination)
+    {
+        ref var d = ref MemoryMarshal.GetReference(destination);
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= destination.Length - Vector512<uint>.Count; i += Vector512<uint>.Count)
+            {
+                Encrypt(Vector512<uint>.Indices + Vector512.Create(first + (uint)i)).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= destination.Length - Vector256<uint>.Count; i += Vector256<uint>.Count)
+            {
+                Encrypt(Vector256<uint>.Indices + Vector256.Create(first + (uint)i)).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+
+        for (; i < destination.Length; i++)
+        {
+            destination[i] = Encrypt(first + (uint)i);
         }
     }
 
