@@ -1,6 +1,7 @@
 using CalMiner.Core.Tests.Economics;
 using CalMiner.Economics;
 using CalMiner.Scenarios;
+using CalMiner.Simulation;
 using CalMiner.Simulation.Engine;
 using FsCheck.Xunit;
 
@@ -125,5 +126,30 @@ public sealed class ModelKernelTests
         }
 
         Assert.True(often > iterations / 2, $"only {often} of {iterations} iterations change sign more than twice");
+    }
+
+    [Fact]
+    public void Kernel_EqualsTheScalarModel_WhenNewtonDoesNotSettle()
+    {
+        // In some of the gold sample's iterations closure costs put a second root near the IRR and Newton's method does not
+        // settle within its steps: those lanes stop with the others and take the search.
+        var document = ScenarioDocument.Load(RepositoryFiles.Sample("gold-open-pit.json"));
+        var plan = ScenarioPlan.For(document);
+        const int iterations = 6_003;
+        var samples = MonteCarlo.Run(document, new SimulationOptions { Iterations = iterations, KeepSamples = true }).Samples!.Inputs;
+        var columns = plan.ParameterNames.Select(name => samples.TryGetValue(name, out var values) ? (double[]?)[.. values, .. new double[8]] : null).ToArray();
+
+        var outputs = Run(plan, columns, iterations);
+
+        var unsettled = 0;
+        for (var i = 0; i < iterations; i++)
+        {
+            var expected = EconomicModel.Evaluate(document, samples.ToDictionary(s => s.Key, s => s.Value[i]));
+            var flows = expected.Periods.Select(p => p.AfterTaxCashFlow).ToArray();
+            unsettled += CashFlowMath.SignChanges(flows, out _) <= 2 && !CashFlowMath.Newton(flows, out _) ? 1 : 0;
+            AssertEqual(expected, outputs, i);
+        }
+
+        Assert.True(unsettled >= 20, $"only {unsettled} of {iterations} iterations are not settled by Newton's method");
     }
 }
