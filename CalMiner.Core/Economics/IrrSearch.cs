@@ -166,13 +166,12 @@ internal struct IrrSearch
             // Twice the margin, for the rounding of the chord itself.
             double a = Grid[_low], b = Grid[_far];
             var reach = a + (b - a) * ((lead - against - 2 * margin) / (againstAtB - against));
+            // The last grid point before the far end that the chord reaches, by a binary search without branches: the
+            // answer stays in [low, low + count).
             var low = _low;
-            for (var step = _far - _low; step > 0; step /= 2)
+            for (var count = _far - _low; count > 1; count -= count / 2)
             {
-                while (low + step < _far && Grid[low + step] <= reach)
-                {
-                    low += step;
-                }
+                low = Grid[low + (count / 2)] <= reach ? low + (count / 2) : low;
             }
 
             (_low, _jump) = (low, _jump / 4);
