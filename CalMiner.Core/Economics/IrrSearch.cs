@@ -26,12 +26,14 @@ internal struct IrrSearch
 
     private const double ScanRateStep = 0.01;
 
-    private const int FirstJump = 128;
+    /// <summary>Grid points the scan first tries to prove it can jump over.</summary>
+    internal const int FirstJump = 128;
 
-    private const int MaxRefinements = 200;
+    /// <summary>Steps of regula falsi before the search settles for the middle of its bracket.</summary>
+    internal const int MaxRefinements = 200;
 
     /// <summary>The points of the scan: 1/11, then each step from the last, up to 100.</summary>
-    private static readonly double[] Grid = BuildGrid();
+    internal static readonly double[] Grid = BuildGrid();
 
     private Step _step;
     private int _low, _far, _jump, _sign, _side, _iteration;

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using CalMiner.Economics;
 using CalMiner.Simulation.Engine;
 
@@ -55,5 +56,43 @@ public sealed class IrrSearchBatchTests
 
         Assert.Equal(CashFlowMath.Irr([-100, 60, 60]), first[0]);
         Assert.Equal(42.0, second[0]);
+    }
+
+    [Fact]
+    public void LastPointAtOrBelow_EqualsALinearSearch_AtAndAroundEveryGridPoint()
+    {
+        var grid = IrrSearch.Grid;
+        var values = new List<double> { double.NaN, double.NegativeInfinity, -1, 0, 1e-300, double.PositiveInfinity, 1e300 };
+        for (var i = 0; i < grid.Length; i++)
+        {
+            values.AddRange([grid[i], Math.BitDecrement(grid[i]), Math.BitIncrement(grid[i])]);
+            if (i + 1 < grid.Length)
+            {
+                values.Add(0.5 * (grid[i] + grid[i + 1]));
+            }
+        }
+
+        var mismatches = new List<string>();
+        for (var start = 0; start < values.Count; start += 8)
+        {
+            var chunk = new double[8];
+            for (var k = 0; k < 8; k++)
+            {
+                chunk[k] = values[Math.Min(start + k, values.Count - 1)];
+            }
+
+            var found = IrrSearchBatch.LastPointAtOrBelow(Vector512.Create(chunk));
+            for (var k = 0; k < 8; k++)
+            {
+                var expected = Array.FindLastIndex(grid, point => point <= chunk[k]);
+                if (found[k] != expected)
+                {
+                    mismatches.Add($"{chunk[k]:R}: {found[k]} instead of {expected}");
+                }
+            }
+        }
+
+        Assert.True(values.Count > 4 * grid.Length);
+        Assert.Empty(mismatches);
     }
 }
