@@ -151,7 +151,8 @@ internal static class NormalFunctions
     /// Φ⁻¹ over a span; the same bits as <see cref="Quantile(double)"/> for every p in
     /// [<see cref="PortableMath.SmallestNormal"/>, 1) (callers check). Faster than four lanes at a time:
     /// the 15 % of p in the tails (which need a logarithm) are gathered and done four at a time, instead
-    /// of half of all vectors taking the tail path for one or two of their lanes.
+    /// of half of all vectors taking the tail path for one or two of their lanes. <paramref name="scratch"/>
+    /// holds the tail's indices: at least as long as <paramref name="p"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Quantiles(ReadOnlySpan<double> p, Span<double> z, Span<int> scratch)
@@ -168,12 +169,17 @@ internal static class NormalFunctions
             var central = Vector256.LessThanOrEqual(Vector256.Abs(q), Vector256.Create(0.425));
             var r = Vector256.Create(0.180625) - q * q;
             (q * CentralNumerator(r) / CentralDenominator(r)).StoreUnsafe(ref target, (nuint)i);
-            var mask = ~central.ExtractMostSignificantBits() & 0xF;
-            while (mask != 0)
-            {
-                scratch[tails++] = i + BitOperations.TrailingZeroCount(mask);
-                mask &= mask - 1;
-            }
+
+            // Every lane's index is written and only the tail's are kept, so there is no branch to mispredict.
+            var mask = (int)(~central.ExtractMostSignificantBits() & 0xF);
+            scratch[tails] = i;
+            tails += mask & 1;
+            scratch[tails] = i + 1;
+            tails += (mask >> 1) & 1;
+            scratch[tails] = i + 2;
+            tails += (mask >> 2) & 1;
+            scratch[tails] = i + 3;
+            tails += mask >> 3;
         }
 
         for (; i < length; i++)
