@@ -366,7 +366,10 @@ internal sealed class ModelKernel<T>(ScenarioPlan plan) : ModelKernel(plan)
         T losses = zero, previousWorkingCapital = zero, npvAfterTax = zero, npvPreTax = zero;
         T totalOpex = zero, totalPrimaryGross = zero, totalPrimarySelling = zero, totalNsr = zero;
         T totalRoyalties = zero, totalSustaining = zero, totalPrimaryPayable = zero;
-        T cumulative = zero, minimum = zero, payback = zero, found = zero, everNegative = zero;
+        T cumulative = zero, minimum = zero, found = zero;
+
+        // The period, cumulative flow before it and flow of the turn to ≥ 0, for payback's one division after the loop.
+        T turnPeriod = zero, turnPrevious = zero, turnFlow = one;
         T signChanges = zero, lastNonZero = zero, firstNonZero = zero;
         var finite = ~zero;
         var receivable = T.Create(plan.ReceivableFraction);
@@ -479,9 +482,10 @@ internal sealed class ModelKernel<T>(ScenarioPlan plan) : ModelKernel(plan)
             var previous = cumulative;
             cumulative += afterTax;
             var turned = ~found & T.LessThan(previous, zero) & T.GreaterThanOrEqual(cumulative, zero);
-            payback = T.Select(turned, T.Create((double)t) + (-previous / afterTax), payback);
+            turnPeriod = T.Select(turned, T.Create((double)t), turnPeriod);
+            turnPrevious = T.Select(turned, previous, turnPrevious);
+            turnFlow = T.Select(turned, afterTax, turnFlow);
             found |= turned;
-            everNegative |= T.LessThan(cumulative, zero);
             finite &= T.Equal(afterTax - afterTax, zero);
             minimum = T.Min(minimum, cumulative);
 
@@ -503,7 +507,9 @@ internal sealed class ModelKernel<T>(ScenarioPlan plan) : ModelKernel(plan)
         }
 
         var nan = T.Create(double.NaN);
-        payback = T.Select(found, payback, T.Select(everNegative, nan, zero));
+
+        // The cumulative flow was negative at some point exactly when its minimum is (a NaN flow makes payback NaN below).
+        var payback = T.Select(found, turnPeriod + (-turnPrevious / turnFlow), T.Select(T.LessThan(minimum, zero), nan, zero));
         T.Select(finite, payback, nan).Store(ref outputs.PaybackYears[i]);
         (-minimum).Store(ref outputs.PeakFunding[i]);
         npvAfterTax.Store(ref outputs.NpvAfterTax[i]);
