@@ -1,3 +1,4 @@
+using CalMiner.Numerics;
 using CalMiner.Scenarios;
 
 namespace CalMiner.Economics;
@@ -22,9 +23,9 @@ internal static class CashFlowMath
         return npv;
     }
 
-    /// <summary>The discount factor of period <paramref name="period"/>.</summary>
+    /// <summary>The discount factor of period <paramref name="period"/>, (1 + r)^−(period + 1) or ^−(period + ½), the same bits on any machine.</summary>
     public static double DiscountFactor(int period, double rate, Discounting discounting) =>
-        Math.Pow(1 + rate, -(period + (discounting == Discounting.MidPeriod ? 0.5 : 1)));
+        PortableMath.Pow(1 + rate, -(period + (discounting == Discounting.MidPeriod ? 0.5 : 1)));
 
     /// <summary>Newton starts from a 10 % rate, x = 1/1.1.</summary>
     public const double NewtonStart = 1 / 1.1;

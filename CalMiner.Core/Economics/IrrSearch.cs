@@ -1,3 +1,5 @@
+using CalMiner.Numerics;
+
 namespace CalMiner.Economics;
 
 /// <summary>
@@ -263,7 +265,7 @@ internal struct IrrSearch
 
     private static double[] BuildGrid()
     {
-        var ratio = Math.Pow(CashFlowMath.MaxX / CashFlowMath.MinX, 1.0 / ScanPoints);
+        var ratio = PortableMath.Pow(CashFlowMath.MaxX / CashFlowMath.MinX, 1.0 / ScanPoints);
         var grid = new List<double> { CashFlowMath.MinX };
         for (var low = CashFlowMath.MinX; low < CashFlowMath.MaxX;)
         {

@@ -1,3 +1,4 @@
+using CalMiner.Numerics;
 using MathNet.Numerics.Distributions;
 
 namespace CalMiner.Scenarios;
@@ -265,10 +266,10 @@ internal static class DistributionRules
     }
 
     /// <summary>μ of the log of a lognormal variable with mean <paramref name="mean"/> and sd <paramref name="sd"/>.</summary>
-    public static double LogMu(double mean, double sd) => Math.Log(mean) - LogSigma(mean, sd) * LogSigma(mean, sd) / 2;
+    public static double LogMu(double mean, double sd) => PortableMath.Log(mean) - LogSigma(mean, sd) * LogSigma(mean, sd) / 2;
 
     /// <summary>σ of the log of a lognormal variable with mean <paramref name="mean"/> and sd <paramref name="sd"/>.</summary>
-    public static double LogSigma(double mean, double sd) => Math.Sqrt(Math.Log(1 + sd * sd / (mean * mean)));
+    public static double LogSigma(double mean, double sd) => Math.Sqrt(PortableMath.Log(1 + sd * sd / (mean * mean)));
 
     public static bool IsPercentileForm(Distribution d) => d.P10 is not null || d.P50 is not null || d.P90 is not null;
 

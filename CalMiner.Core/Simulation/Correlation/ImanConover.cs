@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using CalMiner.Numerics;
 using CalMiner.Simulation.Sampling;
 using CalMiner.Simulation.Statistics;
 
@@ -267,7 +268,7 @@ internal static class ImanConover
         {
             for (var j = 0; j < k; j++)
             {
-                pearson[(i * k) + j] = i == j ? 1 : 2 * Math.Sin(Math.PI * target[i, j] / 6);
+                pearson[(i * k) + j] = i == j ? 1 : 2 * PortableMath.Sin(Math.PI * target[i, j] / 6);
             }
         }
 

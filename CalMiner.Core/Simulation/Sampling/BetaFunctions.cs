@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using CalMiner.Numerics;
 
 namespace CalMiner.Simulation.Sampling;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using CalMiner.Numerics;
 using CalMiner.Scenarios;
 
 namespace CalMiner.Simulation.Sampling;

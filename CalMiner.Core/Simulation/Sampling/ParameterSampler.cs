@@ -1,3 +1,4 @@
+using CalMiner.Numerics;
 using CalMiner.Scenarios;
 
 namespace CalMiner.Simulation.Sampling;

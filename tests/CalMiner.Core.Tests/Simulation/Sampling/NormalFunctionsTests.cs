@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using CalMiner.Numerics;
 using CalMiner.Simulation.Sampling;
 using MathNet.Numerics.Distributions;
 

@@ -1,14 +1,15 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace CalMiner.Simulation.Sampling;
+namespace CalMiner.Numerics;
 
 /// <summary>
-/// Exponential and logarithm built from IEEE-754 additions, multiplications and divisions only (after
-/// Sun's fdlibm <c>e_exp.c</c> and <c>e_log.c</c>, both under 1 ulp), in scalar and <see cref="Vector256{T}"/>
-/// forms that perform the same operations in the same order. So every sample is the same bits whether
-/// it is computed in a vector body or a scalar tail, on any CPU, operating system or .NET runtime —
-/// which <see cref="Math.Exp"/> (the C library's) and <see cref="Vector256.Exp(Vector256{double})"/> do not promise.
+/// Exponential, logarithm and the sine of small angles built from IEEE-754 additions, multiplications and
+/// divisions only (after Sun's fdlibm <c>e_exp.c</c>, <c>e_log.c</c> and <c>k_sin.c</c>, all under 1 ulp), the
+/// first two in scalar and <see cref="Vector256{T}"/> forms that perform the same operations in the same order.
+/// So every sample, discount factor and correlation target is the same bits whether it is computed in a vector
+/// body or a scalar tail, on any CPU, operating system or .NET runtime — which <c>Math.Exp</c> (the C
+/// library's) and <see cref="Vector256.Exp(Vector256{double})"/> do not promise. The core bans the C library's.
 /// </summary>
 internal static class PortableMath
 {
@@ -37,6 +38,14 @@ internal static class PortableMath
     private const double Lg6 = 1.531383769920937332e-01;
     private const double Lg7 = 1.479819860511658591e-01;
     private const double Two54 = 18014398509481984.0;
+
+    // sin: x + x³·(S1 + x²·S2 + … + x¹⁰·S6) on [−π/4, π/4].
+    private const double S1 = -1.66666666666666324348e-01;
+    private const double S2 = 8.33333333332248946124e-03;
+    private const double S3 = -1.98412698298579493134e-04;
+    private const double S4 = 2.75573137070700676789e-06;
+    private const double S5 = -2.50507602534068634195e-08;
+    private const double S6 = 1.58969099521155010221e-10;
 
     /// <summary>The smallest positive normal double, 2^-1022; the vector logarithm needs arguments at least this large.</summary>
     public const double SmallestNormal = 2.2250738585072014e-308;
@@ -188,4 +197,25 @@ internal static class PortableMath
 
     /// <summary>x^y for x &gt; 0, as e^(y ln x).</summary>
     public static double Pow(double x, double y) => Exp(y * Log(x));
+
+    /// <summary>sin x for |x| ≤ π/4, within 1 ulp.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">|x| is more than π/4 (the callers need no range reduction).</exception>
+    public static double Sin(double x)
+    {
+        if (!(Math.Abs(x) <= Math.PI / 4))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(x), "must be within [-pi/4, pi/4]");
+        }
+
+        // Below 2⁻²⁷ sin x rounds to x (which keeps the sign of a zero).
+        if (Math.Abs(x) < 7.450580596923828125e-9)
+        {
+            return x;
+        }
+
+        var z = x * x;
+        var v = z * x;
+        var r = S2 + (z * (S3 + (z * (S4 + (z * (S5 + (z * S6)))))));
+        return x + (v * (S1 + (z * r)));
+    }
 }

@@ -1,8 +1,9 @@
 using System.Runtime.Intrinsics;
+using CalMiner.Numerics;
 using CalMiner.Simulation.Sampling;
 using static CalMiner.Tests.Simulation.Sampling.SamplingTestSupport;
 
-namespace CalMiner.Tests.Simulation.Sampling;
+namespace CalMiner.Tests.Numerics;
 
 public class PortableMathTests
 {
@@ -20,6 +21,25 @@ public class PortableMathTests
                 Assert.True(Ulps(expected, actual) <= 1, $"exp({x:R}) = {actual:R}, Math.Exp gives {expected:R}");
             }
         }
+    }
+
+    [Fact]
+    public void Sin_IsWithinOneUlpOfMathSin_OnItsRange()
+    {
+        var rng = Xoshiro256StarStar.FromSeed(13);
+        for (var i = 0; i < 200_000; i++)
+        {
+            // Uniform over [−π/4, π/4], and tiny angles over every binade down to the subnormals.
+            var x = i % 2 == 0 ? Math.PI / 4 * ((2 * rng.NextUniform()) - 1) : Math.Pow(2, -1 - (1073 * rng.NextUniform()));
+            var expected = Math.Sin(x);
+            var actual = PortableMath.Sin(x);
+            Assert.True(Ulps(expected, actual) <= 1, $"sin({x:R}) = {actual:R}, Math.Sin gives {expected:R}");
+        }
+
+        Assert.Equal(0.0, PortableMath.Sin(0.0));
+        Assert.True(double.IsNegative(PortableMath.Sin(-0.0)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PortableMath.Sin(1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PortableMath.Sin(double.NaN));
     }
 
     [Fact]
