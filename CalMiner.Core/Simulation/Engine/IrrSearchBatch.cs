@@ -54,6 +54,19 @@ internal sealed class IrrSearchBatch(int periods)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Solve(Span<double> irr)
     {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            // Without 256-bit vectors (Arm64, older x64) the lanes would be emulated, slower than the scalar machine,
+            // whose roots are the same bits.
+            for (var k = 0; k < _waiting.Count; k++)
+            {
+                irr[_waiting[k].Output] = CashFlowMath.RootSearch(_waitingFlows.AsSpan(k * periods, periods), _waiting[k].SignChanges);
+            }
+
+            _waiting.Clear();
+            return;
+        }
+
         var searches = new Searches { Step = Vector512.Create(Searches.DoneStep) };
         var next = 0;
         var held = 0;
