@@ -4,10 +4,10 @@ using System.Runtime.Intrinsics;
 namespace CalMiner.Simulation.Engine;
 
 /// <summary>
-/// A vector of doubles as the model kernel computes with it, one iteration a lane: <see cref="Lanes4"/> in 256 bits,
-/// <see cref="Lanes8"/> in 512. The kernel is written once against this and specialised for each width, so a machine
-/// with 512-bit vectors runs eight iterations an instruction and any other runs four. Every operation is the IEEE
-/// operation lane by lane, so the width never changes a result.
+/// A vector of doubles as the model kernel computes with it, one iteration a lane: <see cref="Lanes2"/> in 128 bits,
+/// <see cref="Lanes4"/> in 256, <see cref="Lanes8"/> in 512. The kernel is written once against this and specialised for
+/// each width, so every machine runs as many iterations an instruction as its widest accelerated vector holds. Every
+/// operation is the IEEE operation lane by lane, so the width never changes a result.
 /// </summary>
 /// <typeparam name="T">The implementing type.</typeparam>
 internal interface ILanes<T>
@@ -70,6 +70,88 @@ internal interface ILanes<T>
     double this[int lane] { get; }
 
     void Store(ref double destination);
+}
+
+/// <summary>Two lanes in a <see cref="Vector128{T}"/>: Arm64, and x64 without AVX2.</summary>
+internal readonly struct Lanes2(Vector128<double> value) : ILanes<Lanes2>
+{
+    private readonly Vector128<double> _value = value;
+
+    public static int Count => Vector128<double>.Count;
+
+    public static Lanes2 Zero => default;
+
+    public double this[int lane] => _value.GetElement(lane);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 Create(double value) => new(Vector128.Create(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 Load(ref readonly double source) => new(Vector128.LoadUnsafe(in source));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Store(ref double destination) => _value.StoreUnsafe(ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 Select(Lanes2 mask, Lanes2 whenTrue, Lanes2 whenFalse) => new(Vector128.ConditionalSelect(mask._value, whenTrue._value, whenFalse._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 Equal(Lanes2 left, Lanes2 right) => new(Vector128.Equals(left._value, right._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 LessThan(Lanes2 left, Lanes2 right) => new(Vector128.LessThan(left._value, right._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 LessThanOrEqual(Lanes2 left, Lanes2 right) => new(Vector128.LessThanOrEqual(left._value, right._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 GreaterThan(Lanes2 left, Lanes2 right) => new(Vector128.GreaterThan(left._value, right._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 GreaterThanOrEqual(Lanes2 left, Lanes2 right) => new(Vector128.GreaterThanOrEqual(left._value, right._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 SignsDiffer(Lanes2 left, Lanes2 right) =>
+        new(Vector128.LessThan((left._value ^ right._value).AsInt64(), Vector128<long>.Zero).AsDouble());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 Min(Lanes2 left, Lanes2 right) => new(Vector128.Min(left._value, right._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 Max(Lanes2 left, Lanes2 right) => new(Vector128.Max(left._value, right._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 Abs(Lanes2 value) => new(Vector128.Abs(value._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Any(Lanes2 mask) => mask._value != Vector128<double>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool All(Lanes2 mask) => mask._value == Vector128<double>.AllBitsSet;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 operator +(Lanes2 left, Lanes2 right) => new(left._value + right._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 operator -(Lanes2 left, Lanes2 right) => new(left._value - right._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 operator *(Lanes2 left, Lanes2 right) => new(left._value * right._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 operator /(Lanes2 left, Lanes2 right) => new(left._value / right._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 operator -(Lanes2 value) => new(-value._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 operator &(Lanes2 left, Lanes2 right) => new(left._value & right._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 operator |(Lanes2 left, Lanes2 right) => new(left._value | right._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 operator ~(Lanes2 value) => new(~value._value);
 }
 
 /// <summary>Four lanes in a <see cref="Vector256{T}"/>.</summary>

@@ -7,7 +7,7 @@ namespace CalMiner.Simulation.Engine;
 
 /// <summary>
 /// The cash-flow model of <see cref="CashFlowCalculator"/> evaluated several iterations at a time in vector
-/// lanes (<see cref="ILanes{T}"/>: eight where the machine has 512-bit vectors, else four), the period loop
+/// lanes (<see cref="ILanes{T}"/>: eight where the machine has 512-bit vectors, four with 256-bit, else two), the period loop
 /// running with every running total in registers.
 /// Each lane performs exactly the scalar model's operations in the scalar model's order (no fused
 /// multiply-adds), so every iteration's outputs equal the scalar model run on its inputs, bit for bit.
@@ -124,9 +124,11 @@ internal abstract class ModelKernel
         return [.. all];
     }
 
-    /// <summary>The kernel for this machine: 512-bit lanes where they are accelerated, else 256-bit.</summary>
+    /// <summary>The kernel for this machine: the widest lanes it accelerates, 512, 256 or 128 bits (wider ones would be emulated).</summary>
     public static ModelKernel For(ScenarioPlan plan) =>
-        Vector512.IsHardwareAccelerated ? new ModelKernel<Lanes8>(plan) : new ModelKernel<Lanes4>(plan);
+        Vector512.IsHardwareAccelerated ? new ModelKernel<Lanes8>(plan)
+        : Vector256.IsHardwareAccelerated ? new ModelKernel<Lanes4>(plan)
+        : new ModelKernel<Lanes2>(plan);
 
     /// <summary>Evaluates iterations [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>); <paramref name="count"/> is a multiple of <see cref="Lanes"/>.</summary>
     /// <param name="inputs">Per parameter of the plan, its sampled values from iteration <paramref name="start"/> on (at least <paramref name="count"/>), or null to hold its base value.</param>
@@ -165,7 +167,7 @@ internal abstract class ModelKernel
 }
 
 /// <summary>The kernel in lanes of <typeparamref name="T"/>.</summary>
-/// <typeparam name="T">The lanes: <see cref="Lanes4"/> or <see cref="Lanes8"/>.</typeparam>
+/// <typeparam name="T">The lanes: <see cref="Lanes2"/>, <see cref="Lanes4"/> or <see cref="Lanes8"/>.</typeparam>
 internal sealed class ModelKernel<T>(ScenarioPlan plan) : ModelKernel(plan)
     where T : unmanaged, ILanes<T>
 {
