@@ -80,8 +80,8 @@ internal static class BucketSort
         var chunks = FixedChunks.Count(n);
         var (min, max) = Reductions.MinMax(values.Span);
         var buckets = Math.Min(ScatterBuckets, n / 256);
-        var scale = buckets / (max - min);
-        if (chunks <= 1 || !double.IsFinite(scale) || scale == 0)
+        var grid = new BucketGrid(min, max, buckets);
+        if (chunks <= 1 || !grid.IsUsable)
         {
             MidRanks(values.Span, ranks.AsSpan(0, n), scratch.AsSpan(0, n), orderScratch.AsSpan(0, n));
             for (var i = 0; i < positions.Length; i++)
@@ -97,7 +97,7 @@ internal static class BucketSort
         try
         {
             FixedChunks.For(chunks, maxDegreeOfParallelism, chunk =>
-                Count(values.Span[FixedChunks.Of(chunk, n)], min, scale, places.AsSpan(chunk * buckets, buckets)));
+                Count(values.Span[FixedChunks.Of(chunk, n)], grid, places.AsSpan(chunk * buckets, buckets)));
 
             // Each chunk's place in each bucket: buckets in order, and within a bucket the chunks in order.
             var place = 0;
@@ -115,7 +115,7 @@ internal static class BucketSort
             FixedChunks.For(chunks, maxDegreeOfParallelism, chunk =>
             {
                 var range = FixedChunks.Of(chunk, n);
-                Scatter(values.Span[range], [], range.Start.Value, min, scale, places.AsSpan(chunk * buckets, buckets), scratch, orderScratch);
+                Scatter(values.Span[range], [], range.Start.Value, grid, places.AsSpan(chunk * buckets, buckets), scratch, orderScratch);
             });
 
             // A few bucket groups a thread, so that threads finish together on skewed data. Each bucket is sorted
@@ -191,20 +191,19 @@ internal static class BucketSort
         }
 
         var subBuckets = 2 * k;
-        var scale = subBuckets / (max - min);
-        if (!double.IsFinite(scale))
+        var grid = new BucketGrid(min, max, subBuckets);
+        if (!grid.IsUsable)
         {
             ComparisonSort(values, indices);
             return;
         }
 
-        var last = subBuckets - 1;
         var starts = work[..(subBuckets + 1)];
         var sub = work.Slice(subBuckets + 1, k);
         var sortedIndices = work.Slice(subBuckets + 1 + k, k);
         var sorted = sortedWork[..k];
         starts.Clear();
-        BucketsOf(values, min, scale, last, sub);
+        BucketsOf(values, grid, sub);
 
         // The sub-buckets are in range by construction, so the hot loops go without bounds checks.
         ref var start = ref MemoryMarshal.GetReference(starts);
@@ -280,14 +279,14 @@ internal static class BucketSort
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Count(ReadOnlySpan<double> values, double min, double scale, Span<int> counts)
+    private static void Count(ReadOnlySpan<double> values, BucketGrid grid, Span<int> counts)
     {
         counts.Clear();
         Span<int> buckets = stackalloc int[Block];
         for (var start = 0; start < values.Length; start += Block)
         {
             var block = values.Slice(start, Math.Min(Block, values.Length - start));
-            BucketsOf(block, min, scale, counts.Length - 1, buckets);
+            BucketsOf(block, grid, buckets);
             foreach (var b in buckets[..block.Length])
             {
                 counts[b]++;
@@ -301,13 +300,13 @@ internal static class BucketSort
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scatter(
-        ReadOnlySpan<double> values, ReadOnlySpan<int> sourceIndex, int first, double min, double scale, Span<int> next, Span<double> scattered, Span<int> indices)
+        ReadOnlySpan<double> values, ReadOnlySpan<int> sourceIndex, int first, BucketGrid grid, Span<int> next, Span<double> scattered, Span<int> indices)
     {
         Span<int> buckets = stackalloc int[Block];
         for (var start = 0; start < values.Length; start += Block)
         {
             var block = values.Slice(start, Math.Min(Block, values.Length - start));
-            BucketsOf(block, min, scale, next.Length - 1, buckets);
+            BucketsOf(block, grid, buckets);
             for (var i = 0; i < block.Length; i++)
             {
                 var p = next[buckets[i]]++;
@@ -321,25 +320,24 @@ internal static class BucketSort
     }
 
     /// <summary>
-    /// Writes the bucket of each value, ⌊(x − min) × scale⌋ capped at <paramref name="last"/>, four at a time where
-    /// the hardware allows: the scalar conversion to int saturates, and costs several times as much.
+    /// Writes the bucket of each value on <paramref name="grid"/>, four at a time where the hardware allows
+    /// (<see cref="BucketGrid.Indices"/>): the scalar conversion to int saturates, and costs several times as much.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BucketsOf(ReadOnlySpan<double> values, double min, double scale, int last, Span<int> buckets)
+    private static void BucketsOf(ReadOnlySpan<double> values, BucketGrid grid, Span<int> buckets)
     {
         var i = 0;
         if (Avx.IsSupported)
         {
             ref var source = ref MemoryMarshal.GetReference(values);
             ref var target = ref MemoryMarshal.GetReference(buckets[..values.Length]);
-            var (low, factor, top) = (Vector256.Create(min), Vector256.Create(scale), Vector128.Create(last));
             for (; i <= values.Length - Vector256<double>.Count; i += Vector256<double>.Count)
             {
-                var scaled = (Vector256.LoadUnsafe(ref source, (nuint)i) - low) * factor;
-                Vector128.Min(Avx.ConvertToVector128Int32WithTruncation(scaled), top).StoreUnsafe(ref target, (nuint)i);
+                grid.Indices(Vector256.LoadUnsafe(ref source, (nuint)i)).StoreUnsafe(ref target, (nuint)i);
             }
         }
 
+        var (min, scale, last) = (grid.Min, grid.Scale, grid.Count - 1);
         for (; i < values.Length; i++)
         {
             buckets[i] = Math.Min((int)((values[i] - min) * scale), last);
@@ -396,8 +394,8 @@ internal static class BucketSort
         // Large inputs go through a first level of a few thousand buckets, so that the histogram and
         // the scatter stay in cache; each bucket is then sorted in L1 with about two values a bucket.
         var buckets = n > CacheResidentLimit ? Math.Min(CoarseBuckets, n / 256) : n / 2;
-        var scale = buckets / (max - min);
-        if (depth >= MaxDepth || !double.IsFinite(scale) || scale == 0)
+        var grid = new BucketGrid(min, max, buckets);
+        if (depth >= MaxDepth || !grid.IsUsable)
         {
             Copy(source, sourceIndex, sorted, order);
             ComparisonSort(sorted, order);
@@ -412,14 +410,14 @@ internal static class BucketSort
                 : (rentedCounts = ArrayPool<int>.Shared.Rent(buckets + 1));
             counts = counts[..(buckets + 1)];
             counts[0] = 0;
-            Count(source, min, scale, counts[1..]);
+            Count(source, grid, counts[1..]);
             for (var b = 1; b <= buckets; b++)
             {
                 counts[b] += counts[b - 1];
             }
 
             // counts[b] is now where bucket b starts; the scatter moves it to where bucket b ends.
-            Scatter(source, sourceIndex, 0, min, scale, counts[..buckets], sorted, order);
+            Scatter(source, sourceIndex, 0, grid, counts[..buckets], sorted, order);
             SortBuckets(sorted, order, counts[..buckets], 0, depth + 1);
         }
         finally
