@@ -32,6 +32,28 @@ public sealed class HostTests(CalMinerWebApp app)
     }
 
     [Fact]
+    public async Task A_browser_opening_the_host_lands_on_the_api_reference()
+    {
+        using var client = app.Browser();
+        var home = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+        Assert.StartsWith("/api/reference", home.RequestMessage?.RequestUri?.AbsolutePath, StringComparison.Ordinal);
+        Assert.Equal("text/html", home.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
+    [InlineData("/login")]
+    [InlineData("/dashboard")]
+    [InlineData("/api/scenarios")]
+    public async Task A_caller_without_credentials_gets_401_not_a_redirect(string path)
+    {
+        using var client = app.Browser();
+        var response = await client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+    }
+
+    [Fact]
     public async Task Responses_carry_the_security_headers()
     {
         using var client = await app.ClientAsync(UserRole.Viewer);

@@ -106,6 +106,9 @@ internal static class WebApplicationSetup
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api/reference", reference => reference.WithTitle("CalMiner API")).AllowAnonymous();
 
+        // The API reference is the page a browser opening the host finds.
+        app.MapGet("/", () => Results.Redirect("/api/reference")).AllowAnonymous().ExcludeFromDescription();
+
         var api = app.MapGroup("/api").RequireAuthorization(Policies.Read);
         api.MapAuthEndpoints();
         api.MapApiKeyEndpoints();

@@ -36,9 +36,10 @@ internal static class AuthenticationSetup
                 options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 options.ExpireTimeSpan = TimeSpan.FromHours(8);
                 options.SlidingExpiration = true;
-                options.LoginPath = "/login";
-                options.Events.OnRedirectToLogin = context => StatusOrRedirect(context, StatusCodes.Status401Unauthorized);
-                options.Events.OnRedirectToAccessDenied = context => StatusOrRedirect(context, StatusCodes.Status403Forbidden);
+                // The host has no sign-in page (sign in with POST /api/auth/login): a challenge is a status code, never a
+                // redirect, which would send a browser to a page that does not exist, and from there round again.
+                options.Events.OnRedirectToLogin = context => Status(context, StatusCodes.Status401Unauthorized);
+                options.Events.OnRedirectToAccessDenied = context => Status(context, StatusCodes.Status403Forbidden);
                 options.Events.OnValidatePrincipal = RefreshFromDatabase;
             });
 
@@ -82,18 +83,9 @@ internal static class AuthenticationSetup
             await next(context).ConfigureAwait(false);
         });
 
-    // API callers get a status code; pages get the redirect to the sign-in page.
-    private static Task StatusOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)
+    private static Task Status(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
-        {
-            context.Response.StatusCode = status;
-        }
-        else
-        {
-            context.Response.Redirect(context.RedirectUri);
-        }
-
+        context.Response.StatusCode = status;
         return Task.CompletedTask;
     }
 

@@ -89,9 +89,9 @@ public sealed class CalMinerWebApp : WebApplicationFactory<Program>, IAsyncLifet
     /// <summary>A client that sends no credentials.</summary>
     public HttpClient Anonymous() => Browser(handleCookies: false);
 
-    /// <summary>A client that keeps cookies, as a browser does, and follows no redirects.</summary>
+    /// <summary>A client that keeps cookies, as a browser does. Against the real Kestrel server it follows redirects, as a browser does too.</summary>
     public HttpClient Browser(bool handleCookies = true) =>
-        CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = BaseAddress, AllowAutoRedirect = false, HandleCookies = handleCookies });
+        CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = BaseAddress, HandleCookies = handleCookies });
 
     /// <summary>A client signed in with an API key of a new user who has <paramref name="role"/>.</summary>
     public async Task<HttpClient> ClientAsync(UserRole role)
