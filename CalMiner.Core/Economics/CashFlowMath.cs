@@ -47,7 +47,8 @@ internal static class CashFlowMath
     /// sign twice (construction, production, closure) have two or none. In both cases Newton's method from
     /// 10 % finds the answer cheaply, and the slope at the root proves it is the smallest: P has the sign of
     /// its lowest coefficient near 0 and leaves it at the first root. Any other case is scanned on a
-    /// geometric grid. The simulation engine runs the same steps lane by lane, so both give the same root.
+    /// geometric grid, starting next to Newton's root where P provably keeps its sign below it. The
+    /// simulation engine runs the same steps lane by lane, so both give the same root.
     /// </remarks>
     public static double Irr(ReadOnlySpan<double> cashFlows)
     {
@@ -57,18 +58,22 @@ internal static class CashFlowMath
             return double.NaN;
         }
 
-        if (signChanges <= 2 && Newton(cashFlows, out var x) && IsFirstRoot(cashFlows, x, signChanges, lowestSign))
+        var settled = Newton(cashFlows, out var x);
+        if (settled && signChanges <= 2 && IsFirstRoot(cashFlows, x, signChanges, lowestSign))
         {
             return 1 / x - 1;
         }
 
-        return RootSearch(cashFlows, signChanges);
+        return RootSearch(cashFlows, signChanges, settled ? x : double.NaN);
     }
 
-    /// <summary>What <see cref="Irr"/> does when Newton's method does not settle the answer; the simulation runs the same <see cref="IrrSearch"/> on many flows at once.</summary>
-    internal static double RootSearch(ReadOnlySpan<double> cashFlows, int signChanges)
+    /// <summary>
+    /// What <see cref="Irr"/> does when Newton's method does not settle the answer, given the root Newton found (NaN
+    /// for none); the simulation runs the same <see cref="IrrSearch"/> on many flows at once.
+    /// </summary>
+    internal static double RootSearch(ReadOnlySpan<double> cashFlows, int signChanges, double newtonRoot)
     {
-        var search = IrrSearch.For(signChanges);
+        var search = IrrSearch.For(cashFlows, signChanges, newtonRoot);
         while (!search.Done)
         {
             if (search.NeedsBounds)
@@ -128,6 +133,29 @@ internal static class CashFlowMath
         }
 
         return (positive, negative);
+    }
+
+    /// <summary>
+    /// The sign P provably keeps on all of (0, b], or 0 when that is not proven. With y = x/b, Abel's summation gives
+    /// P(x) = Σₖ Dₖ·(yᵏ − yᵏ⁺¹) + Dₙ·yⁿ, where Dₖ = Σᵢ₍ᵢ≤ₖ₎ cᵢbⁱ is the running sum of the flows discounted at b; for
+    /// x ≤ b every weight is ≥ 0, so where all the Dₖ share a sign, P has it too. Flows that cross zero again late in
+    /// a project's life (a loss year, closure) keep their running sums on one side right up to the first root.
+    /// </summary>
+    internal static int SignUpTo(ReadOnlySpan<double> c, double b)
+    {
+        double power = 1, sum = 0, magnitude = 0, lowest = double.PositiveInfinity, highest = double.NegativeInfinity;
+        foreach (var flow in c)
+        {
+            var term = flow * power;
+            sum += term;
+            magnitude += Math.Abs(term);
+            (lowest, highest) = (Math.Min(lowest, sum), Math.Max(highest, sum));
+            power *= b;
+        }
+
+        // Each running sum errs by less than 2n·2⁻⁵³ of Σ|cᵢ|bⁱ, as in IrrSearch.TakeBounds; NaN or ∞ proves nothing.
+        var margin = 1e-12 * magnitude;
+        return lowest > margin ? 1 : highest < -margin ? -1 : 0;
     }
 
     public static double Payback(ReadOnlySpan<double> cashFlows)

@@ -54,12 +54,40 @@ internal struct IrrSearch
     }
 
     /// <summary>A search for flows that change sign <paramref name="signChanges"/> times (at least once).</summary>
-    public static IrrSearch For(int signChanges) => signChanges == 1
-        ? new IrrSearch { _step = Step.BracketLow, Point = CashFlowMath.MinX }
-        : new IrrSearch { _step = Step.ScanStart, Point = Grid[0] };
+    /// <param name="cashFlows">The flows, P's coefficients.</param>
+    /// <param name="signChanges">How often the flows change sign.</param>
+    /// <param name="newtonRoot">The root of P that Newton's method settled on, NaN for none.</param>
+    /// <remarks>
+    /// A scan starts from the grid point before Newton's root, or the one before that, when P provably keeps its sign
+    /// up to there (<see cref="CashFlowMath.SignUpTo"/>): the scan from 1/11 would have found no sign change before it,
+    /// so it brackets the same root. Otherwise it starts from 1/11.
+    /// </remarks>
+    public static IrrSearch For(ReadOnlySpan<double> cashFlows, int signChanges, double newtonRoot)
+    {
+        if (signChanges == 1)
+        {
+            return new IrrSearch { _step = Step.BracketLow, Point = CashFlowMath.MinX };
+        }
 
-    /// <summary>A search that has ended, with no rate.</summary>
-    public static IrrSearch Finished => new() { _step = Step.Done, Rate = double.NaN };
+        if (newtonRoot > Grid[0] && newtonRoot < CashFlowMath.MaxX)
+        {
+            // The last grid point below the root.
+            var below = Array.BinarySearch(Grid, newtonRoot);
+            below = (below >= 0 ? below : ~below) - 1;
+            for (var low = below; low >= Math.Max(0, below - 1); low--)
+            {
+                var sign = CashFlowMath.SignUpTo(cashFlows, Grid[low]);
+                if (sign != 0)
+                {
+                    var search = new IrrSearch { _sign = sign, _low = low, _jump = 1 };
+                    search.Scan();
+                    return search;
+                }
+            }
+        }
+
+        return new IrrSearch { _step = Step.ScanStart, Point = Grid[0] };
+    }
 
     public readonly bool Done => _step == Step.Done;
 
@@ -78,6 +106,9 @@ internal struct IrrSearch
 
     /// <summary>Where the search next needs P, unless it <see cref="NeedsBounds"/>.</summary>
     public double Point { get; private set; }
+
+    /// <summary>Where a search stands between steps, for the simulation to carry on in vector lanes: its step (as a number), scan position, jump and sign.</summary>
+    internal readonly (int Step, int Low, int Far, int Jump, int Sign) Position => ((int)_step, _low, _far, _jump, _sign);
 
     /// <summary>Gives the search P at <see cref="Point"/>.</summary>
     public void TakePolynomial(double p)

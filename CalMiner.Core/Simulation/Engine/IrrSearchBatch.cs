@@ -27,8 +27,8 @@ internal sealed class IrrSearchBatch(int periods)
     private static readonly long FirstBucketBits = BitConverter.DoubleToInt64Bits(IrrSearch.Grid[0]);
     private static readonly ushort[] GridBuckets = BuildBuckets();
 
-    // Waiting iterations: their flows one after another, their sign changes and where their IRR goes.
-    private readonly List<(int SignChanges, int Output)> _waiting = [];
+    // Waiting iterations: their flows one after another, their sign changes, Newton's root and where their IRR goes.
+    private readonly List<(int SignChanges, double NewtonRoot, int Output)> _waiting = [];
     private double[] _waitingFlows = new double[periods * 64];
 
     // The slots' flows and their positive and negative parts, period-major: [t * Slots + slot].
@@ -37,8 +37,11 @@ internal sealed class IrrSearchBatch(int periods)
     private readonly double[] _negative = new double[periods * Slots];
     private readonly int[] _outputs = new int[Slots];
 
-    /// <summary>Queues flows that change sign <paramref name="signChanges"/> times; their IRR goes to index <paramref name="output"/> of <see cref="Solve"/>'s span.</summary>
-    public void Add(ReadOnlySpan<double> flows, int signChanges, int output)
+    /// <summary>
+    /// Queues flows that change sign <paramref name="signChanges"/> times, with the root Newton's method settled on (NaN for
+    /// none); their IRR goes to index <paramref name="output"/> of <see cref="Solve"/>'s span.
+    /// </summary>
+    public void Add(ReadOnlySpan<double> flows, int signChanges, double newtonRoot, int output)
     {
         var at = _waiting.Count * periods;
         if (at + periods > _waitingFlows.Length)
@@ -47,7 +50,7 @@ internal sealed class IrrSearchBatch(int periods)
         }
 
         flows.CopyTo(_waitingFlows.AsSpan(at));
-        _waiting.Add((signChanges, output));
+        _waiting.Add((signChanges, newtonRoot, output));
     }
 
     /// <summary>Runs every queued search to its end and writes each IRR; the queue is then empty.</summary>
@@ -60,7 +63,8 @@ internal sealed class IrrSearchBatch(int periods)
             // whose roots are the same bits.
             for (var k = 0; k < _waiting.Count; k++)
             {
-                irr[_waiting[k].Output] = CashFlowMath.RootSearch(_waitingFlows.AsSpan(k * periods, periods), _waiting[k].SignChanges);
+                var (signChanges, newtonRoot, output) = _waiting[k];
+                irr[output] = CashFlowMath.RootSearch(_waitingFlows.AsSpan(k * periods, periods), signChanges, newtonRoot);
             }
 
             _waiting.Clear();
@@ -103,7 +107,7 @@ internal sealed class IrrSearchBatch(int periods)
             return 0;
         }
 
-        var (signChanges, output) = _waiting[next];
+        var (signChanges, newtonRoot, output) = _waiting[next];
         var flows = _waitingFlows.AsSpan(next * periods, periods);
         for (var t = 0; t < periods; t++)
         {
@@ -111,12 +115,15 @@ internal sealed class IrrSearchBatch(int periods)
             (_flows[i], _positive[i], _negative[i]) = (flows[t], Math.Max(flows[t], 0), Math.Max(-flows[t], 0));
         }
 
-        // As IrrSearch.For: flows that change sign once are bracketed, others scanned.
-        var once = signChanges == 1;
-        searches.Step = searches.Step.WithElement(slot, once ? Searches.BracketLowStep : Searches.ScanStartStep);
-        searches.Point = searches.Point.WithElement(slot, once ? CashFlowMath.MinX : IrrSearch.Grid[0]);
-        searches.Low = searches.Low.WithElement(slot, 0);
-        searches.Far = searches.Far.WithElement(slot, 0);
+        // The scalar search decides where to start (it may prove a long stretch of the scan at once); the lane goes on from there.
+        var start = IrrSearch.For(flows, signChanges, newtonRoot);
+        var (step, low, far, jump, sign) = start.Position;
+        searches.Step = searches.Step.WithElement(slot, step);
+        searches.Point = searches.Point.WithElement(slot, start.Point);
+        searches.Low = searches.Low.WithElement(slot, low);
+        searches.Far = searches.Far.WithElement(slot, far);
+        searches.Jump = searches.Jump.WithElement(slot, jump);
+        searches.Sign = searches.Sign.WithElement(slot, sign);
         _outputs[slot] = output;
         next++;
         return 1;
@@ -205,7 +212,7 @@ internal sealed class IrrSearchBatch(int periods)
         public Vector512<double> Step, Low, Far, Jump, Sign, Side, Iteration;
         public Vector512<double> PLow, BracketLow, BracketHigh, PHigh, Previous, Point, Rate;
 
-        // The steps of IrrSearch, as lane values.
+        // The steps of IrrSearch, as lane values (the order of IrrSearch.Step).
         public const double BracketLowStep = 0, BracketHighStep = 1, ScanStartStep = 2, ScanBoundsStep = 3, ScanPointStep = 4, ScanLowStep = 5, RefineStep = 6, DoneStep = 7;
 
         /// <summary>

@@ -274,9 +274,8 @@ internal sealed class ModelKernel<T>(ScenarioPlan plan) : ModelKernel(plan)
         }
     }
 
-    /// <summary>T.Count whose flows change sign once or twice: Newton's method tries those first.</summary>
-    private static T Solvable(SignChanges signs) =>
-        T.Equal(signs.Count, T.Create(1.0)) | T.Equal(signs.Count, T.Create(2.0));
+    /// <summary>The lanes whose flows change sign: Newton's method tries those first.</summary>
+    private static T Solvable(SignChanges signs) => T.GreaterThan(signs.Count, T.Zero);
 
     /// <summary>One step of <see cref="CashFlowMath.Newton"/> in the lanes still active.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -291,8 +290,9 @@ internal sealed class ModelKernel<T>(ScenarioPlan plan) : ModelKernel(plan)
     }
 
     /// <summary>
-    /// <see cref="CashFlowMath.IsFirstRoot"/> in every lane where Newton's method settled (in range, and for two sign changes
-    /// the slope leaves the lowest coefficient's sign); the other lanes with sign changes are queued for the search.
+    /// <see cref="CashFlowMath.IsFirstRoot"/> in every lane with one or two sign changes where Newton's method settled (in
+    /// range, and for two sign changes the slope leaves the lowest coefficient's sign); the other lanes with sign changes
+    /// are queued for the search, with the root Newton settled on.
     /// </summary>
     private static void Finish(ReadOnlySpan<double> cashFlows, SignChanges signs, T x, T converged, Span<double> irr, IrrSearchBatch searches, int group)
     {
@@ -310,7 +310,7 @@ internal sealed class ModelKernel<T>(ScenarioPlan plan) : ModelKernel(plan)
             | (T.GreaterThan(signs.Lowest, zero) & T.LessThan(slope, zero));
         var first = converged
             & T.GreaterThanOrEqual(x, T.Create(CashFlowMath.MinX)) & T.LessThan(x, T.Create(CashFlowMath.MaxX))
-            & (T.Equal(signs.Count, T.Create(1.0)) | leaves);
+            & (T.Equal(signs.Count, T.Create(1.0)) | (T.Equal(signs.Count, T.Create(2.0)) & leaves));
         var none = T.Equal(signs.Count, zero);
         T.Select(first, T.Create(1.0) / x - T.Create(1.0), T.Create(double.NaN)).Store(ref irr[0]);
         if (T.All(first | none))
@@ -328,7 +328,7 @@ internal sealed class ModelKernel<T>(ScenarioPlan plan) : ModelKernel(plan)
                     flows[t] = cashFlows[(t * T.Count) + lane];
                 }
 
-                searches.Add(flows, (int)signs.Count[lane], group + lane);
+                searches.Add(flows, (int)signs.Count[lane], converged[lane] != 0 ? x[lane] : double.NaN, group + lane);
             }
         }
     }

@@ -14,7 +14,7 @@ namespace CalMiner.Benchmarks.Simulation;
 public class IrrSearchBenchmarks
 {
     private const int Count = 2_000;
-    private readonly List<(double[] Flows, int SignChanges)> _searched = [];
+    private readonly List<(double[] Flows, int SignChanges, double NewtonRoot)> _searched = [];
     private IrrSearchBatch _batch = null!;
     private double[] _irr = null!;
 
@@ -34,10 +34,11 @@ public class IrrSearchBenchmarks
 
             var flows = CashFlowCalculator.Evaluate(plan, values).Periods.Select(p => p.AfterTaxCashFlow).ToArray();
             var signChanges = CashFlowMath.SignChanges(flows, out var lowestSign);
-            var settled = signChanges <= 2 && CashFlowMath.Newton(flows, out var x) && CashFlowMath.IsFirstRoot(flows, x, signChanges, lowestSign);
+            var converged = CashFlowMath.Newton(flows, out var x);
+            var settled = converged && signChanges <= 2 && CashFlowMath.IsFirstRoot(flows, x, signChanges, lowestSign);
             if (signChanges > 0 && !settled)
             {
-                _searched.Add((flows, signChanges));
+                _searched.Add((flows, signChanges, converged ? x : double.NaN));
             }
         }
 
@@ -50,7 +51,8 @@ public class IrrSearchBenchmarks
     {
         for (var k = 0; k < Count; k++)
         {
-            _irr[k] = CashFlowMath.RootSearch(_searched[k].Flows, _searched[k].SignChanges);
+            var (flows, signChanges, newtonRoot) = _searched[k];
+            _irr[k] = CashFlowMath.RootSearch(flows, signChanges, newtonRoot);
         }
     }
 
@@ -59,7 +61,8 @@ public class IrrSearchBenchmarks
     {
         for (var k = 0; k < Count; k++)
         {
-            _batch.Add(_searched[k].Flows, _searched[k].SignChanges, k);
+            var (flows, signChanges, newtonRoot) = _searched[k];
+            _batch.Add(flows, signChanges, newtonRoot, k);
         }
 
         _batch.Solve(_irr);

@@ -24,6 +24,108 @@ public sealed class IrrScanTests
         }
     }
 
+    [Fact]
+    public void Irr_EqualsAPointByPointScan_OnMineFlowsWithLossYearsAndClosure()
+    {
+        var random = new Random(20261128);
+        var startedAtNewtonsRoot = 0;
+        var searched = 0;
+        for (var trial = 0; trial < 3000; trial++)
+        {
+            var flows = new double[random.Next(8, 41)];
+            MineFlows(random, flows);
+            var signChanges = CashFlowMath.SignChanges(flows, out _);
+            var expected = ReferenceIrr(flows);
+            var actual = CashFlowMath.Irr(flows);
+            Assert.True(expected.Equals(actual), $"flows [{string.Join(", ", flows.Select(f => f.ToString("R")))}]: {actual:R}, a plain scan gives {expected:R}");
+            if (signChanges > 2 && CashFlowMath.Newton(flows, out var root))
+            {
+                searched++;
+                startedAtNewtonsRoot += IrrSearch.For(flows, signChanges, root).Position.Low > 0 ? 1 : 0;
+            }
+        }
+
+        // Most of these scans start next to the root, proven, so the comparison above covers that start.
+        Assert.True(searched > 1000, $"{searched} searched");
+        Assert.True(startedAtNewtonsRoot > searched / 2, $"{startedAtNewtonsRoot} of {searched} started at Newton's root");
+    }
+
+    [Fact]
+    public void SignUpTo_OnlyClaimsASignThatPKeepsAllTheWayUp()
+    {
+        var random = new Random(20261129);
+        var claims = 0;
+        for (var trial = 0; trial < 3000; trial++)
+        {
+            var flows = new double[random.Next(1, 41)];
+            if (trial % 2 == 0)
+            {
+                MineFlows(random, flows);
+            }
+            else
+            {
+                for (var t = 0; t < flows.Length; t++)
+                {
+                    flows[t] = (random.NextDouble() - 0.45) * Math.Pow(10, random.Next(0, 9));
+                }
+            }
+
+            var b = IrrSearch.Grid[random.Next(IrrSearch.Grid.Length)];
+            var sign = CashFlowMath.SignUpTo(flows, b);
+            if (sign == 0)
+            {
+                continue;
+            }
+
+            claims++;
+            for (var k = 1; k <= 200; k++)
+            {
+                var x = b * k / 200;
+                Assert.True(Math.Sign(Polynomial(flows, x)) == sign, $"P({x:R}) for flows [{string.Join(", ", flows.Select(f => f.ToString("R")))}] against the sign {sign} claimed up to {b:R}");
+            }
+        }
+
+        Assert.True(claims > 500, $"{claims} claims");
+    }
+
+    [Fact]
+    public void SignUpTo_ProvesWhatThePartsCannot_AMineWithExpansionCapitalAndClosure()
+    {
+        // NPV is negative at 17 % and every higher rate, though the flows change sign four times; the IRR is near 15.7 %.
+        double[] flows = [-400, 120, 110, 100, 100, 95, -150, 90, 85, 80, 75, 70, -40];
+        var b = 1 / 1.17;
+
+        Assert.Equal(4, CashFlowMath.SignChanges(flows, out _));
+        Assert.Equal(-1, CashFlowMath.SignUpTo(flows, b));
+
+        // The parts bound over [1/11, b] cannot see it: the expansion year's outflow counts against it in full.
+        var (_, negativeAtLowest) = CashFlowMath.Parts(flows, CashFlowMath.MinX);
+        var (positiveAtB, _) = CashFlowMath.Parts(flows, b);
+        Assert.True(negativeAtLowest < positiveAtB);
+
+        // Below the IRR P is positive: nothing is claimed there.
+        var irr = CashFlowMath.Irr(flows);
+        Assert.InRange(irr, 0.15, 0.16);
+        Assert.Equal(0, CashFlowMath.SignUpTo(flows, 1 / (1 + irr - 0.01)));
+    }
+
+    /// <summary>Mine-like after-tax flows: construction, declining production with occasional loss years, closure.</summary>
+    internal static void MineFlows(Random random, Span<double> flows)
+    {
+        flows[0] = -(300 + 200 * random.NextDouble()) * 1e6;
+        for (var t = 1; t < flows.Length; t++)
+        {
+            flows[t] = random.NextDouble() < 0.15
+                ? -15e6 * random.NextDouble()
+                : (20 + 60 * random.NextDouble()) * 1e6 * (1 - 0.02 * t);
+        }
+
+        if (flows.Length > 2)
+        {
+            flows[^1] = -(20 + 30 * random.NextDouble()) * 1e6;
+        }
+    }
+
     // CashFlowMath.Irr as it was before the scan skipped points: Newton's method when it settles the answer, else every grid point.
     private static double ReferenceIrr(double[] c)
     {

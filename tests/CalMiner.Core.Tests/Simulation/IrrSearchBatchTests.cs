@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using CalMiner.Core.Tests.Economics;
 using CalMiner.Economics;
 using CalMiner.Simulation.Engine;
 
@@ -18,12 +19,20 @@ public sealed class IrrSearchBatchTests
         var expected = new List<double>();
         var flows = new double[periods];
 
-        // More flows than slots and than the first queue, with every kind of search the scalar model makes.
+        // More flows than slots and than the first queue, with every kind of search the scalar model makes: random
+        // flows, and mine-like ones whose scan starts next to Newton's root.
         for (var i = 0; i < 1000; i++)
         {
-            for (var t = 0; t < periods; t++)
+            if (i % 2 == 0)
             {
-                flows[t] = i % 10 == 0 && t % 3 == 1 ? 0 : (random.NextDouble() - 0.45) * Math.Pow(10, random.Next(0, 9));
+                IrrScanTests.MineFlows(random, flows);
+            }
+            else
+            {
+                for (var t = 0; t < periods; t++)
+                {
+                    flows[t] = i % 10 == 1 && t % 3 == 1 ? 0 : (random.NextDouble() - 0.45) * Math.Pow(10, random.Next(0, 9));
+                }
             }
 
             var signChanges = CashFlowMath.SignChanges(flows, out _);
@@ -32,8 +41,9 @@ public sealed class IrrSearchBatchTests
                 continue;
             }
 
-            batch.Add(flows, signChanges, expected.Count);
-            expected.Add(CashFlowMath.RootSearch(flows, signChanges));
+            var newtonRoot = CashFlowMath.Newton(flows, out var x) ? x : double.NaN;
+            batch.Add(flows, signChanges, newtonRoot, expected.Count);
+            expected.Add(CashFlowMath.RootSearch(flows, signChanges, newtonRoot));
         }
 
         var actual = new double[expected.Count];
@@ -47,7 +57,7 @@ public sealed class IrrSearchBatchTests
     public void Batch_IsEmptyAfterSolving()
     {
         var batch = new IrrSearchBatch(3);
-        batch.Add([-100, 60, 60], 1, 0);
+        batch.Add([-100, 60, 60], 1, double.NaN, 0);
         var first = new double[1];
         batch.Solve(first);
 
