@@ -71,9 +71,12 @@ internal static class CashFlowMath
     /// What <see cref="Irr"/> does when Newton's method does not settle the answer, given the root Newton found (NaN
     /// for none); the simulation runs the same <see cref="IrrSearch"/> on many flows at once.
     /// </summary>
-    internal static double RootSearch(ReadOnlySpan<double> cashFlows, int signChanges, double newtonRoot)
+    internal static double RootSearch(ReadOnlySpan<double> cashFlows, int signChanges, double newtonRoot) =>
+        Run(IrrSearch.For(cashFlows, signChanges, newtonRoot), cashFlows);
+
+    /// <summary>Runs <paramref name="search"/> on the flows to its end; returns the IRR it finds, NaN for none.</summary>
+    internal static double Run(IrrSearch search, ReadOnlySpan<double> cashFlows)
     {
-        var search = IrrSearch.For(cashFlows, signChanges, newtonRoot);
         while (!search.Done)
         {
             if (search.NeedsBounds)

@@ -17,8 +17,8 @@ namespace CalMiner.Economics;
 /// Other flows are scanned for the first sign change of P, x upward from 1/11 (rates downward from 10): in steps of
 /// at most 0.01 in the rate, and of at most 3.5 % in 1 + r where that is finer (towards −0.99). Runs of grid points
 /// where P provably keeps its sign are skipped in growing jumps (see <see cref="NeedsBounds"/>), so only the points
-/// near the first sign change are evaluated; the root is then refined from the same bracket as a point-by-point scan
-/// would find, so the result is the same.
+/// near the first sign change are evaluated; the bracket is the one a point-by-point scan would find. When the root
+/// Newton's method settled on lies in it, that is the root; otherwise the root is refined from the bracket.
 /// </para>
 /// </remarks>
 internal struct IrrSearch
@@ -39,7 +39,7 @@ internal struct IrrSearch
 
     private Step _step;
     private int _low, _far, _jump, _sign, _side, _iteration;
-    private double _pLow, _bracketLow, _bracketHigh, _pHigh, _previous;
+    private double _pLow, _bracketLow, _bracketHigh, _pHigh, _previous, _newtonRoot;
 
     private enum Step
     {
@@ -60,7 +60,7 @@ internal struct IrrSearch
     /// <remarks>
     /// A scan starts from the grid point before Newton's root, or the one before that, when P provably keeps its sign
     /// up to there (<see cref="CashFlowMath.SignUpTo"/>): the scan from 1/11 would have found no sign change before it,
-    /// so it brackets the same root. Otherwise it starts from 1/11.
+    /// so it finds the same bracket. Otherwise it starts from 1/11.
     /// </remarks>
     public static IrrSearch For(ReadOnlySpan<double> cashFlows, int signChanges, double newtonRoot)
     {
@@ -79,14 +79,14 @@ internal struct IrrSearch
                 var sign = CashFlowMath.SignUpTo(cashFlows, Grid[low]);
                 if (sign != 0)
                 {
-                    var search = new IrrSearch { _sign = sign, _low = low, _jump = 1 };
+                    var search = new IrrSearch { _sign = sign, _low = low, _jump = 1, _newtonRoot = newtonRoot };
                     search.Scan();
                     return search;
                 }
             }
         }
 
-        return new IrrSearch { _step = Step.ScanStart, Point = Grid[0] };
+        return new IrrSearch { _step = Step.ScanStart, Point = Grid[0], _newtonRoot = newtonRoot };
     }
 
     public readonly bool Done => _step == Step.Done;
@@ -107,8 +107,11 @@ internal struct IrrSearch
     /// <summary>Where the search next needs P, unless it <see cref="NeedsBounds"/>.</summary>
     public double Point { get; private set; }
 
-    /// <summary>Where a search stands between steps, for the simulation to carry on in vector lanes: its step (as a number), scan position, jump and sign.</summary>
-    internal readonly (int Step, int Low, int Far, int Jump, int Sign) Position => ((int)_step, _low, _far, _jump, _sign);
+    /// <summary>Whether the scan starts next to Newton's root, proven: most such searches end at the next step.</summary>
+    internal readonly bool StartsAtNewtonsRoot => _step == Step.ScanPoint;
+
+    /// <summary>Where a search stands between steps, for the simulation to carry on in vector lanes: its step (as a number), scan position, jump, sign and Newton's root.</summary>
+    internal readonly (int Step, int Low, int Far, int Jump, int Sign, double NewtonRoot) Position => ((int)_step, _low, _far, _jump, _sign, _newtonRoot);
 
     /// <summary>Gives the search P at <see cref="Point"/>.</summary>
     public void TakePolynomial(double p)
@@ -156,6 +159,13 @@ internal struct IrrSearch
                     {
                         Rate = double.NaN;
                         _step = Step.Done;
+                        return;
+                    }
+
+                    // Newton's root in the bracket is the bracket's root, to the last bits the refinement would reach.
+                    if (_newtonRoot > Grid[_low] && _newtonRoot <= high)
+                    {
+                        Finish(_newtonRoot);
                         return;
                     }
 

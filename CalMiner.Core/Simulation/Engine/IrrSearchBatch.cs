@@ -76,7 +76,7 @@ internal sealed class IrrSearchBatch(int periods)
         var held = 0;
         for (var slot = 0; slot < Slots; slot++)
         {
-            held |= Load(ref searches, slot, ref next) << slot;
+            held |= Load(ref searches, slot, ref next, irr) << slot;
         }
 
         while (held != 0)
@@ -92,38 +92,55 @@ internal sealed class IrrSearchBatch(int periods)
             {
                 var slot = BitOperations.TrailingZeroCount(ended);
                 irr[_outputs[slot]] = searches.Rate[slot];
-                held = (held & ~(1 << slot)) | (Load(ref searches, slot, ref next) << slot);
+                held = (held & ~(1 << slot)) | (Load(ref searches, slot, ref next, irr) << slot);
             }
         }
 
         _waiting.Clear();
     }
 
-    /// <summary>Starts the next waiting iteration's search in <paramref name="slot"/>; 1 if there was one, else 0.</summary>
-    private int Load(ref Searches searches, int slot, ref int next)
+    /// <summary>
+    /// Starts the next waiting iteration's search that needs a lane in <paramref name="slot"/>; 1 if there was one, else 0.
+    /// Searches that start next to Newton's root end in a step or two: the scalar machine runs those on the way.
+    /// </summary>
+    private int Load(ref Searches searches, int slot, ref int next, Span<double> irr)
     {
-        if (next == _waiting.Count)
+        IrrSearch start;
+        ReadOnlySpan<double> flows;
+        int output;
+        while (true)
         {
-            return 0;
+            if (next == _waiting.Count)
+            {
+                return 0;
+            }
+
+            (var signChanges, var newtonRoot, output) = _waiting[next];
+            flows = _waitingFlows.AsSpan(next * periods, periods);
+            start = IrrSearch.For(flows, signChanges, newtonRoot);
+            if (!start.StartsAtNewtonsRoot)
+            {
+                break;
+            }
+
+            irr[output] = CashFlowMath.Run(start, flows);
+            next++;
         }
 
-        var (signChanges, newtonRoot, output) = _waiting[next];
-        var flows = _waitingFlows.AsSpan(next * periods, periods);
         for (var t = 0; t < periods; t++)
         {
             var i = (t * Slots) + slot;
             (_flows[i], _positive[i], _negative[i]) = (flows[t], Math.Max(flows[t], 0), Math.Max(-flows[t], 0));
         }
 
-        // The scalar search decides where to start (it may prove a long stretch of the scan at once); the lane goes on from there.
-        var start = IrrSearch.For(flows, signChanges, newtonRoot);
-        var (step, low, far, jump, sign) = start.Position;
+        var (step, low, far, jump, sign, root) = start.Position;
         searches.Step = searches.Step.WithElement(slot, step);
         searches.Point = searches.Point.WithElement(slot, start.Point);
         searches.Low = searches.Low.WithElement(slot, low);
         searches.Far = searches.Far.WithElement(slot, far);
         searches.Jump = searches.Jump.WithElement(slot, jump);
         searches.Sign = searches.Sign.WithElement(slot, sign);
+        searches.NewtonRoot = searches.NewtonRoot.WithElement(slot, root);
         _outputs[slot] = output;
         next++;
         return 1;
@@ -210,7 +227,7 @@ internal sealed class IrrSearchBatch(int periods)
     private struct Searches
     {
         public Vector512<double> Step, Low, Far, Jump, Sign, Side, Iteration;
-        public Vector512<double> PLow, BracketLow, BracketHigh, PHigh, Previous, Point, Rate;
+        public Vector512<double> PLow, BracketLow, BracketHigh, PHigh, Previous, Point, Rate, NewtonRoot;
 
         // The steps of IrrSearch, as lane values (the order of IrrSearch.Step).
         public const double BracketLowStep = 0, BracketHighStep = 1, ScanStartStep = 2, ScanBoundsStep = 3, ScanPointStep = 4, ScanLowStep = 5, RefineStep = 6, DoneStep = 7;
@@ -270,7 +287,9 @@ internal sealed class IrrSearchBatch(int periods)
             var crossed = isScanPoint & ~ends & ~Vector512.Equals(signOfP, Sign);
             var atTheTop = crossed & Vector512.Equals(high, Vector512.Create(CashFlowMath.MaxX)) & pIsZero;
             none |= atTheTop;
-            var bracketed = crossed & ~atTheTop;
+            var atNewton = crossed & ~atTheTop & Vector512.GreaterThan(NewtonRoot, a) & Vector512.LessThanOrEqual(NewtonRoot, high);
+            (finish, finishAt) = (finish | atNewton, Vector512.ConditionalSelect(atNewton, NewtonRoot, finishAt));
+            var bracketed = crossed & ~atTheTop & ~atNewton;
             BracketHigh = Vector512.ConditionalSelect(bracketed, high, BracketHigh);
             PHigh = Vector512.ConditionalSelect(bracketed, p, PHigh);
             Step = Vector512.ConditionalSelect(bracketed, Vector512.Create(ScanLowStep), Step);

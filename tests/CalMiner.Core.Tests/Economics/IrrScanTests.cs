@@ -126,7 +126,8 @@ public sealed class IrrScanTests
         }
     }
 
-    // CashFlowMath.Irr as it was before the scan skipped points: Newton's method when it settles the answer, else every grid point.
+    // CashFlowMath.Irr without skipping grid points: Newton's method when it settles the answer, else every grid point,
+    // and Newton's root when it lies in the first bracket.
     private static double ReferenceIrr(double[] c)
     {
         var signChanges = CashFlowMath.SignChanges(c, out var lowestSign);
@@ -135,7 +136,8 @@ public sealed class IrrScanTests
             return double.NaN;
         }
 
-        if (signChanges <= 2 && CashFlowMath.Newton(c, out var x) && CashFlowMath.IsFirstRoot(c, x, signChanges, lowestSign))
+        var settled = CashFlowMath.Newton(c, out var x);
+        if (settled && signChanges <= 2 && CashFlowMath.IsFirstRoot(c, x, signChanges, lowestSign))
         {
             return 1 / x - 1;
         }
@@ -166,7 +168,9 @@ public sealed class IrrScanTests
 
             if (Math.Sign(pHigh) != Math.Sign(pLow))
             {
-                return high == CashFlowMath.MaxX && pHigh == 0 ? double.NaN : 1 / Refine(c, low, pLow, high) - 1;
+                return high == CashFlowMath.MaxX && pHigh == 0 ? double.NaN
+                    : settled && x > low && x <= high ? 1 / x - 1
+                    : 1 / Refine(c, low, pLow, high) - 1;
             }
 
             (low, pLow) = (high, pHigh);
