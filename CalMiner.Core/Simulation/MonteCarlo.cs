@@ -255,8 +255,8 @@ public static class MonteCarlo
                     values[..valid].CopyTo(samples[u].AsSpan(start));
                 }
 
-                var mean = Reductions.Moments(values[..valid]).Sum / valid;
-                (moments[3 * u], moments[3 * u + 1], moments[3 * u + 2]) = (valid, mean, Reductions.SumOfSquaredDeviations(values[..valid], mean));
+                var (mean, squares) = Reductions.MeanAndSquares(values[..valid]);
+                (moments[3 * u], moments[3 * u + 1], moments[3 * u + 2]) = (valid, mean, squares);
             }
 
             _inputMoments[start] = moments;
