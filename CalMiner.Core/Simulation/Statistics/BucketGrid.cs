@@ -115,6 +115,10 @@ internal readonly struct BucketGrid
 
     public void CountRange(ReadOnlySpan<double> values, Span<int> counts) => CountRange(values, counts, 0, false);
 
+    /// <summary>The bucket of a value that is not NaN, as <see cref="Indices"/> finds it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Index(double value) => Math.Min((int)((value - Min) * Scale), Count - 1);
+
     /// <summary>The buckets of four values; a NaN gets a negative one. Only where <see cref="Avx"/> is supported.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector128<int> Indices(Vector256<double> values) =>
@@ -173,15 +177,12 @@ internal readonly struct BucketGrid
         }
 
         var total = sum[0] + sum[1] + sum[2] + sum[3];
-        var min = Min;
-        var scale = Scale;
-        var last = Count - 1;
         for (; i < values.Length; i++)
         {
             var x = values[i];
             if (!double.IsNaN(x))
             {
-                counts[Math.Min((int)((x - min) * scale), last)]++;
+                counts[Index(x)]++;
             }
         }
 

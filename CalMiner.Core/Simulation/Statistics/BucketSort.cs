@@ -337,10 +337,9 @@ internal static class BucketSort
             }
         }
 
-        var (min, scale, last) = (grid.Min, grid.Scale, grid.Count - 1);
         for (; i < values.Length; i++)
         {
-            buckets[i] = Math.Min((int)((values[i] - min) * scale), last);
+            buckets[i] = grid.Index(values[i]);
         }
     }
 

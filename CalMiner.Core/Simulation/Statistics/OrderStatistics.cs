@@ -212,11 +212,10 @@ internal static class OrderStatistics
             }
         }
 
-        var (min, scale, last) = (grid.Min, grid.Scale, grid.Count - 1);
         for (; i < values.Length; i++)
         {
             var x = values[i];
-            if (!double.IsNaN(x) && slotOf[Math.Min((int)((x - min) * scale), last)] is var slot and >= 0)
+            if (!double.IsNaN(x) && slotOf[grid.Index(x)] is var slot and >= 0)
             {
                 Add(x, slot, slotFill, gathered, shared);
             }
