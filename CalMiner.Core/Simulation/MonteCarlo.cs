@@ -82,6 +82,7 @@ public static class MonteCarlo
         // Monte Carlo only: each input's uniforms in ascending order, the uniform of each rank.
         private double[]?[] _sortedUniforms = [];
 
+        private readonly ModelKernel _kernel = ModelKernel.For(plan);
         private OutputColumns? _outputs;
         private double[][]? _inputSamples;
 
@@ -145,7 +146,6 @@ public static class MonteCarlo
         {
             _outputs = new OutputColumns(_padded);
             _inputSamples = keepSamples ? [.. _uncertain.Select(_ => new double[iterations])] : null;
-            var kernel = ModelKernel.For(plan);
             var metric = rule is null ? (ConvergenceMetric?)null : ConvergenceMetric.Parse(rule.Metric);
             var checkpoints = rule is null ? [iterations] : Statistics.Convergence.Checkpoints(iterations);
             var done = 0;
@@ -158,12 +158,12 @@ public static class MonteCarlo
                 {
                     var chunks = (to - from + Chunk - 1) / Chunk;
                     var completed = from;
-                    Parallel.For(0, chunks, _parallel, () => new ChunkScratch(plan, _uncertain, kernel), (c, _, scratch) =>
+                    Parallel.For(0, chunks, _parallel, () => new ChunkScratch(plan, _uncertain, _kernel), (c, _, scratch) =>
                     {
                         var start = from + c * Chunk;
                         var count = Math.Min(Chunk, to - start);
                         SampleChunk(start, count, scratch);
-                        kernel.Evaluate(scratch.Inputs, start, count, _outputs, scratch.Kernel);
+                        _kernel.Evaluate(scratch.Inputs, start, count, _outputs, scratch.Kernel);
                         progress?.Report(new SimulationProgress("evaluating", Math.Min(Interlocked.Add(ref completed, count), iterations), iterations));
                         return scratch;
                     }, _ => { });
@@ -350,36 +350,53 @@ public static class MonteCarlo
 
         private double[] Column(string output) => _outputs!.Named.First(o => o.Name == output).Values;
 
-        private double NpvWith(int parameter, double value) =>
-            CashFlowCalculator.Evaluate(plan, With(parameter, value)).Metrics.NpvAfterTax;
-
-        private double[] With(int parameter, double value)
+        private List<TornadoBar> Tornado()
         {
-            var values = (double[])plan.BaseValues.Clone();
-            values[parameter] = value;
-            return values;
+            var bounds = _uncertain.Select((j, u) => (Parameter: j, Low: _samplers[u].Quantile(0.1), High: _samplers[u].Quantile(0.9))).ToArray();
+            var npv = NpvsWith([.. bounds.SelectMany(b => new[] { (b.Parameter, b.Low), (b.Parameter, b.High) })]);
+            return
+            [
+                .. bounds.Select((b, u) => new TornadoBar(plan.ParameterNames[b.Parameter], b.Low, b.High, npv[2 * u], npv[2 * u + 1]))
+                    .OrderByDescending(bar => Math.Abs(bar.NpvAtHigh - bar.NpvAtLow)),
+            ];
         }
 
-        private List<TornadoBar> Tornado() =>
-        [
-            .. _uncertain.Select((j, u) =>
-                {
-                    double low = _samplers[u].Quantile(0.1), high = _samplers[u].Quantile(0.9);
-                    return new TornadoBar(plan.ParameterNames[j], low, high, NpvWith(j, low), NpvWith(j, high));
-                })
-                .OrderByDescending(bar => Math.Abs(bar.NpvAtHigh - bar.NpvAtLow)),
-        ];
+        private List<SpiderSeries> Spider()
+        {
+            var points = _uncertain.SelectMany(j => SpiderChanges.Select(change => (Parameter: j, Value: plan.BaseValues[j] * (1 + change)))).ToArray();
+            var npv = NpvsWith(points);
+            return
+            [
+                .. _uncertain.Select((j, u) => new SpiderSeries(
+                    plan.ParameterNames[j],
+                    [.. SpiderChanges.Select((change, k) => new SpiderPoint(change, points[(u * SpiderChanges.Length) + k].Value, npv[(u * SpiderChanges.Length) + k]))])),
+            ];
+        }
 
-        private List<SpiderSeries> Spider() =>
-        [
-            .. _uncertain.Select(j => new SpiderSeries(
-                plan.ParameterNames[j],
-                [.. SpiderChanges.Select(change =>
-                {
-                    var value = plan.BaseValues[j] * (1 + change);
-                    return new SpiderPoint(change, value, NpvWith(j, value));
-                })])),
-        ];
+        /// <summary>
+        /// The after-tax NPV with one parameter changed at a time, every other at its base value. The run's kernel
+        /// evaluates all the changes in one call, each bit for bit the scalar model's NPV, at a fraction of its cost.
+        /// </summary>
+        private double[] NpvsWith((int Parameter, double Value)[] changes)
+        {
+            var count = (changes.Length + ModelKernel.Lanes - 1) / ModelKernel.Lanes * ModelKernel.Lanes;
+            var inputs = new double[]?[plan.ParameterNames.Length];
+            foreach (var (parameter, _) in changes)
+            {
+                inputs[parameter] ??= [.. Enumerable.Repeat(plan.BaseValues[parameter], count)];
+            }
+
+            for (var i = 0; i < changes.Length; i++)
+            {
+                inputs[changes[i].Parameter]![i] = changes[i].Value;
+            }
+
+            var outputs = new OutputColumns(count);
+            _kernel.Evaluate(inputs, 0, count, outputs, _kernel.NewScratch());
+            var npv = outputs.NpvAfterTax[..changes.Length];
+            outputs.Return();
+            return npv;
+        }
 
         private static OutputDistribution Distribution(OutputSummary s) => new()
         {

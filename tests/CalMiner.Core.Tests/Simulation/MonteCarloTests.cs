@@ -112,6 +112,26 @@ public sealed class MonteCarloTests
     }
 
     [Fact]
+    public void TornadoAndSpider_EqualTheScalarModel_WithOneInputMoved()
+    {
+        var result = Run(Copper, 1_000);
+        double Npv(string input, double value) =>
+            EconomicModel.Evaluate(Copper, new Dictionary<string, double> { [input] = value }).Metrics.NpvAfterTax;
+
+        Assert.Equal(result.Sensitivity.Count, result.Tornado.Count);
+        foreach (var bar in result.Tornado)
+        {
+            Assert.Equal(Npv(bar.Input, bar.Low), bar.NpvAtLow);
+            Assert.Equal(Npv(bar.Input, bar.High), bar.NpvAtHigh);
+        }
+
+        foreach (var point in result.Spider.SelectMany(s => s.Points.Select(p => (s.Input, p))))
+        {
+            Assert.Equal(Npv(point.Input, point.p.Value), point.p.Npv);
+        }
+    }
+
+    [Fact]
     public void Cancellation_StopsTheRunPromptly()
     {
         using var cancellation = new CancellationTokenSource();
