@@ -245,9 +245,14 @@ internal sealed class ModelKernel<T>(ScenarioPlan plan) : ModelKernel(plan)
         T converged0 = zero, converged1 = zero, converged2 = zero, converged3 = zero;
         var x0 = T.Create(CashFlowMath.NewtonStart);
         T x1 = x0, x2 = x0, x3 = x0;
-        for (var i = 0; i < CashFlowMath.NewtonIterations && T.Any(active0 | active1 | active2 | active3); i++)
+
+        // Each pass takes P and P′ at the current x, then steps while any lane is active; the last pass, at the roots,
+        // gives the slopes that the first-root check reads.
+        T slope0, slope1, slope2, slope3;
+        for (var i = 0; ; i++)
         {
-            T p0 = zero, slope0 = zero, p1 = zero, slope1 = zero, p2 = zero, slope2 = zero, p3 = zero, slope3 = zero;
+            T p0 = zero, p1 = zero, p2 = zero, p3 = zero;
+            (slope0, slope1, slope2, slope3) = (zero, zero, zero, zero);
             for (var t = length - T.Count; t >= 0; t -= T.Count)
             {
                 slope0 = slope0 * x0 + p0;
@@ -260,6 +265,11 @@ internal sealed class ModelKernel<T>(ScenarioPlan plan) : ModelKernel(plan)
                 p3 = p3 * x3 + T.Load(in f3[t]);
             }
 
+            if (i == CashFlowMath.NewtonIterations || !T.Any(active0 | active1 | active2 | active3))
+            {
+                break;
+            }
+
             NewtonStep(ref x0, ref active0, ref converged0, p0, slope0);
             NewtonStep(ref x1, ref active1, ref converged1, p1, slope1);
             NewtonStep(ref x2, ref active2, ref converged2, p2, slope2);
@@ -267,10 +277,11 @@ internal sealed class ModelKernel<T>(ScenarioPlan plan) : ModelKernel(plan)
         }
 
         ReadOnlySpan<T> roots = [x0, x1, x2, x3];
+        ReadOnlySpan<T> slopes = [slope0, slope1, slope2, slope3];
         ReadOnlySpan<T> converged = [converged0, converged1, converged2, converged3];
         for (var g = 0; g < groups; g++)
         {
-            Finish(flows.AsSpan(g * length, length), signs[g], roots[g], converged[g], irr.Slice(g * T.Count, T.Count), searches, block + (g * T.Count));
+            Finish(flows.AsSpan(g * length, length), signs[g], roots[g], slopes[g], converged[g], irr.Slice(g * T.Count, T.Count), searches, block + (g * T.Count));
         }
     }
 
@@ -291,21 +302,13 @@ internal sealed class ModelKernel<T>(ScenarioPlan plan) : ModelKernel(plan)
 
     /// <summary>
     /// <see cref="CashFlowMath.IsFirstRoot"/> in every lane with one or two sign changes where Newton's method settled (in
-    /// range, and for two sign changes the slope leaves the lowest coefficient's sign); the other lanes with sign changes
+    /// range, and for two sign changes the slope at the root, <paramref name="slope"/>, leaves the lowest coefficient's sign); the other lanes with sign changes
     /// are queued for the search, with the root Newton settled on.
     /// </summary>
-    private static void Finish(ReadOnlySpan<double> cashFlows, SignChanges signs, T x, T converged, Span<double> irr, IrrSearchBatch searches, int group)
+    private static void Finish(ReadOnlySpan<double> cashFlows, SignChanges signs, T x, T slope, T converged, Span<double> irr, IrrSearchBatch searches, int group)
     {
         var zero = T.Zero;
         var periods = cashFlows.Length / T.Count;
-        var slope = zero;
-        var p = zero;
-        for (var t = periods - 1; t >= 0; t--)
-        {
-            slope = slope * x + p;
-            p = p * x + T.Load(in cashFlows[t * T.Count]);
-        }
-
         var leaves = (T.LessThan(signs.Lowest, zero) & T.GreaterThan(slope, zero))
             | (T.GreaterThan(signs.Lowest, zero) & T.LessThan(slope, zero));
         var first = converged
