@@ -31,6 +31,9 @@ internal sealed class IrrSearchBatch(int periods)
     private readonly List<(int SignChanges, double NewtonRoot, int Output)> _waiting = [];
     private double[] _waitingFlows = new double[periods * 64];
 
+    // Eight waiting flows side by side, period-major, for the first step of searches that start next to Newton's root.
+    private readonly double[] _nextToRoot = new double[periods * Slots];
+
     // The slots' flows and their positive and negative parts, period-major: [t * Slots + slot].
     private readonly double[] _flows = new double[periods * Slots];
     private readonly double[] _positive = new double[periods * Slots];
@@ -71,6 +74,7 @@ internal sealed class IrrSearchBatch(int periods)
             return;
         }
 
+        EndNextToRoots(irr);
         var searches = new Searches { Step = Vector512.Create(Searches.DoneStep) };
         var next = 0;
         var held = 0;
@@ -101,7 +105,8 @@ internal sealed class IrrSearchBatch(int periods)
 
     /// <summary>
     /// Starts the next waiting iteration's search that needs a lane in <paramref name="slot"/>; 1 if there was one, else 0.
-    /// Searches that start next to Newton's root end in a step or two: the scalar machine runs those on the way.
+    /// The few searches that start next to Newton's root and <see cref="EndNextToRoots"/> left end in a step or two: the
+    /// scalar machine runs those on the way.
     /// </summary>
     private int Load(ref Searches searches, int slot, ref int next, Span<double> irr)
     {
@@ -116,6 +121,12 @@ internal sealed class IrrSearchBatch(int periods)
             }
 
             (var signChanges, var newtonRoot, output) = _waiting[next];
+            if (output < 0)
+            {
+                next++;
+                continue;
+            }
+
             flows = _waitingFlows.AsSpan(next * periods, periods);
             start = IrrSearch.For(flows, signChanges, newtonRoot);
             if (!start.StartsAtNewtonsRoot)
@@ -144,6 +155,81 @@ internal sealed class IrrSearchBatch(int periods)
         _outputs[slot] = output;
         next++;
         return 1;
+    }
+
+    /// <summary>
+    /// Most searches that start next to Newton's root end at their first step with that root (<see cref="IrrSearch.For"/>):
+    /// P provably keeps one sign up to the grid point below the root (<see cref="CashFlowMath.SignUpTo"/>) and has the other
+    /// at the grid point above it. Those are ended here, eight waiting searches at a time in the lanes, by the same
+    /// arithmetic; their outputs become −1 in the queue, and the others go on as before.
+    /// </summary>
+    private void EndNextToRoots(Span<double> irr)
+    {
+        var zero = Vector512<double>.Zero;
+        var one = Vector512<double>.One;
+        for (var first = 0; first < _waiting.Count; first += Slots)
+        {
+            var count = Math.Min(Slots, _waiting.Count - first);
+            var roots = Vector512.Create(double.NaN);
+            for (var lane = 0; lane < count; lane++)
+            {
+                var (signChanges, newtonRoot, _) = _waiting[first + lane];
+                if (signChanges > 1 && newtonRoot > IrrSearch.Grid[0] && newtonRoot < CashFlowMath.MaxX)
+                {
+                    roots = roots.WithElement(lane, newtonRoot);
+                }
+
+                var flows = _waitingFlows.AsSpan((first + lane) * periods, periods);
+                for (var t = 0; t < periods; t++)
+                {
+                    _nextToRoot[(t * Slots) + lane] = flows[t];
+                }
+            }
+
+            var candidates = Vector512.Equals(roots, roots);
+            if (candidates == zero)
+            {
+                continue;
+            }
+
+            // The grid points either side of each root: the last one below it, and the next.
+            var x = Vector512.ConditionalSelect(candidates, roots, Vector512.Create(CashFlowMath.NewtonStart));
+            var index = LastPointAtOrBelow(x);
+            index -= Vector512.Equals(GridAt(index), x) & one;
+            var (below, above) = (GridAt(index), GridAt(index + one));
+
+            // CashFlowMath.SignUpTo at the point below, and P at the point above.
+            Vector512<double> power = one, sum = zero, magnitude = zero;
+            Vector512<double> lowest = Vector512.Create(double.PositiveInfinity), highest = Vector512.Create(double.NegativeInfinity);
+            for (var t = 0; t < periods; t++)
+            {
+                var term = Vector512.LoadUnsafe(ref _nextToRoot[t * Slots]) * power;
+                sum += term;
+                magnitude += Vector512.Abs(term);
+                (lowest, highest) = (Vector512.Min(lowest, sum), Vector512.Max(highest, sum));
+                power *= below;
+            }
+
+            var p = zero;
+            for (var t = periods - 1; t >= 0; t--)
+            {
+                p = p * above + Vector512.LoadUnsafe(ref _nextToRoot[t * Slots]);
+            }
+
+            var margin = Vector512.Create(1e-12) * magnitude;
+            var rising = Vector512.GreaterThan(lowest, margin);
+            var falling = ~rising & Vector512.LessThan(highest, -margin);
+            var crossed = (rising & Vector512.LessThan(p, zero)) | (falling & Vector512.GreaterThan(p, zero));
+            var ended = candidates & crossed & Vector512.GreaterThan(x, below) & Vector512.LessThanOrEqual(x, above);
+            var rates = (one / x) - one;
+            for (var lanes = (int)ended.ExtractMostSignificantBits(); lanes != 0; lanes &= lanes - 1)
+            {
+                var lane = BitOperations.TrailingZeroCount(lanes);
+                var (signChanges, newtonRoot, output) = _waiting[first + lane];
+                irr[output] = rates[lane];
+                _waiting[first + lane] = (signChanges, newtonRoot, -1);
+            }
+        }
     }
 
     /// <summary>The index of the last grid point at or below <paramref name="value"/>, −1 for none.</summary>
