@@ -302,8 +302,8 @@ internal sealed class ModelKernel<T>(ScenarioPlan plan) : ModelKernel(plan)
 
     /// <summary>
     /// <see cref="CashFlowMath.IsFirstRoot"/> in every lane with one or two sign changes where Newton's method settled (in
-    /// range, and for two sign changes the slope at the root, <paramref name="slope"/>, leaves the lowest coefficient's sign); the other lanes with sign changes
-    /// are queued for the search, with the root Newton settled on.
+    /// range, and for two sign changes the slope at the root, <paramref name="slope"/>, leaves the lowest coefficient's
+    /// sign); the other lanes with sign changes are queued for the search, with the root Newton settled on.
     /// </summary>
     private static void Finish(ReadOnlySpan<double> cashFlows, SignChanges signs, T x, T slope, T converged, Span<double> irr, IrrSearchBatch searches, int group)
     {
