@@ -9,13 +9,21 @@ namespace CalMiner.Simulation.Engine;
 /// The cash-flow model of <see cref="CashFlowCalculator"/> evaluated several iterations at a time in vector
 /// lanes (<see cref="ILanes{T}"/>: eight where the machine has 512-bit vectors, four with 256-bit, else two), the period loop
 /// running with every running total in registers.
-/// Each lane performs exactly the scalar model's operations in the scalar model's order (no fused
-/// multiply-adds), so every iteration's outputs equal the scalar model run on its inputs, bit for bit.
 /// </summary>
 /// <remarks>
-/// The plan is compiled once into flat tables: every bindable input becomes a register (a parameter, or a
-/// constant after the parameters) and each period lists only the fleets, capital spends and depreciation that
-/// touch it, so the period loop reads registers and never asks what an input is bound to.
+/// <para>
+/// The model is linear in the schedule: every line before tax is a period's tonnes, contained metal, capital or
+/// depreciation times a rate that is the same in every period of an iteration (the price net of royalties per unit of
+/// contained metal, the operating cost per tonne mined, the capital factor...). So the plan is compiled once into a
+/// table of each period's amounts, and each group of lanes first works out its rates; a period then costs a few
+/// products and sums, and the life-of-mine totals that C1 and AISC need are the table's totals times the rates.
+/// Tax with losses carried forward, working capital, the metrics and the IRR follow the scalar model step by step.
+/// </para>
+/// <para>
+/// The products are grouped differently from the scalar model's line by line statement, so the outputs equal it
+/// to rounding (a few units in the last place of the flows), not bit for bit. Every lane width performs the same
+/// operations in the same order, without fused multiply-adds, so a result is the same on every machine.
+/// </para>
 /// </remarks>
 internal abstract class ModelKernel
 {
@@ -25,28 +33,43 @@ internal abstract class ModelKernel
     /// <summary>Groups of lanes evaluated before their IRRs are solved together.</summary>
     private protected const int Groups = 4;
 
+    // A period's row of the table: tonnes, discount factors, then each product's contained units, then each capital
+    // rate's spend and its deductions (depreciation and closure).
+    private protected const int OreMined = 0, Waste = 1, OreProcessed = 2, Discount = 3, PreTaxDiscount = 4, Contained = 5;
+
     private protected readonly ScenarioPlan _plan;
-    private protected readonly PeriodTerms[] _periods;
 
     // Each register's value when no column is given: the parameters' base values, then the plan's constants.
     private protected readonly double[] _registerValues;
-    private protected readonly int _grade, _throughput, _opexFactor, _mining, _processing, _generalAndAdmin, _carbonPrice;
-    private protected readonly int _initialFactor, _sustainingFactor, _taxRate;
+    private protected readonly int _grade, _throughput, _opexFactor, _mining, _processing, _generalAndAdmin, _carbonPrice, _taxRate;
     private protected readonly ProductTerms[] _products;
     private protected readonly RoyaltyTerms[] _royalties;
     private protected readonly ConsumableTerms[] _consumables;
-    private protected readonly CapitalTerms[] _capital;
 
-    // What each period draws from, as ranges in PeriodTerms.
+    // Fleets in the order they are bought: an operating period runs the first FixedCosts[t] of them.
     private protected readonly (double Hours, int CostPerHour)[] _fleets;
-    private protected readonly int[] _spends;
-    private protected readonly (int Item, double Share)[] _depreciation;
+
+    // Capital rates: products of two registers (an amount bound to a parameter, or 1, times the category's factor or 1).
+    private protected readonly (int Amount, int Factor)[] _capitalRates;
+
+    private protected readonly double[] _rows;
+    private protected readonly int _stride, _capitalAt, _deductionsAt;
+
+    // Per period, the index of its fixed operating costs (G&A, per-period consumables and the fleets at work); past the
+    // last fleet for a period that does not operate. And per index, the number of periods that use it.
+    private protected readonly int[] _fixedCosts;
+    private protected readonly double[] _fixedCostPeriods;
+
+    // Life-of-mine totals of the table's columns: tonnes, each product's contained units, each capital rate's sustaining spend.
+    private protected readonly double _totalOreMined, _totalWaste, _totalOreProcessed;
+    private protected readonly double[] _totalContained, _totalSustaining;
 
     /// <param name="plan">The compiled scenario.</param>
     private protected ModelKernel(ScenarioPlan plan)
     {
         _plan = plan;
         var document = plan.Document;
+        var periods = plan.Periods;
         var registers = new List<double>(plan.BaseValues);
         int Register(Slot slot)
         {
@@ -62,66 +85,105 @@ internal abstract class ModelKernel
         (_grade, _throughput, _opexFactor) = (Register(plan.GradeFactor), Register(plan.ThroughputFactor), Register(plan.OperatingCostFactor));
         (_mining, _processing, _generalAndAdmin) = (Register(plan.MiningPerTonne), Register(plan.ProcessingPerTonne), Register(plan.GeneralAndAdmin));
         (_carbonPrice, _taxRate) = (Register(plan.CarbonPrice), Register(plan.TaxRate));
-        (_initialFactor, _sustainingFactor) = (Register(plan.InitialCapitalFactor), Register(plan.SustainingCapitalFactor));
         _products = [.. plan.Products.Select(p => new ProductTerms(
-            p.Grade, p.PayableUnitsPerTonneGrade, Register(p.Recovery), Register(p.Payability), Register(p.Price), Register(p.SellingCost)))];
+            p.PayableUnitsPerTonneGrade, Register(p.Recovery), Register(p.Payability), Register(p.Price), Register(p.SellingCost)))];
         _royalties = [.. plan.Royalties.Select(r => new RoyaltyTerms(Register(r.Rate), r.Basis == RoyaltyBasis.Nsr))];
         _consumables = [.. plan.Consumables.Select(c => new ConsumableTerms(c.Driver, Register(c.Rate), Register(c.Price), c.Co2eTonnesPerUnit))];
+        var fleets = plan.Fleets.OrderBy(f => f.PurchasePeriod).ToArray();
+        _fleets = [.. fleets.Select(f => (f.Count * f.HoursPerPeriod, Register(f.CostPerHour)))];
+
+        // Capital: an amount bound to a parameter is a rate of its own; constant amounts go into the table, their rate
+        // being the category's factor alone. Equipment is capital of its category at a constant amount.
         var one = Register(new Slot(-1, 1.0));
-        _capital = [.. plan.Capital.Select(c => new CapitalTerms(
-            c.Category,
-            Register(c.Amount),
-            c.WithContingency,
-            c.Category switch
-            {
-                CapitalCategory.Initial => _initialFactor,
-                CapitalCategory.Sustaining => _sustainingFactor,
-                _ => one,
-            }))];
-
-        // A fleet costs its hours in the operating periods from its purchase on, in the plan's order.
-        _fleets = Flatten(
-            plan.Periods,
-            t => plan.Operating[t] ? plan.Fleets.Where(f => t >= f.PurchasePeriod).Select(f => (f.Count * f.HoursPerPeriod, Register(f.CostPerHour))) : [],
-            out var fleetStart);
-
-        // Capital spent and depreciated in each period, items in the plan's order; zero depreciation terms are
-        // left out (adding them would change nothing).
-        _spends = Flatten(plan.Periods, t => Enumerable.Range(0, plan.Capital.Length).Where(c => plan.Capital[c].Period == t), out var spendStart);
-        _depreciation = Flatten(
-            plan.Periods,
-            t => Enumerable.Range(0, plan.Capital.Length).Where(c => plan.Capital[c].Depreciation[t] != 0).Select(c => (c, plan.Capital[c].Depreciation[t])),
-            out var depreciationStart);
-        _registerValues = [.. registers];
-
-        // The pre-tax NPV is discounted as CashFlowMath.Npv does it: a running product of 1/(1 + r).
-        _periods = new PeriodTerms[plan.Periods];
-        var v = 1 / (1 + document.DiscountRate);
-        var preTaxDiscount = document.Discounting == Discounting.MidPeriod ? Math.Sqrt(v) : v;
-        for (var t = 0; t < plan.Periods; t++)
+        var (initialFactor, sustainingFactor) = (Register(plan.InitialCapitalFactor), Register(plan.SustainingCapitalFactor));
+        var rates = new List<(int Amount, int Factor)>();
+        var spend = new List<double[]>();
+        var deductions = new List<double[]>();
+        var sustaining = new List<double>();
+        int Rate(int amount, int factor)
         {
-            _periods[t] = new PeriodTerms(
-                plan.OreMined[t], plan.OreProcessed[t], plan.WasteMined[t], plan.Operating[t],
-                plan.EquipmentInitial[t], plan.EquipmentSustaining[t], plan.EquipmentInitialDepreciation[t], plan.EquipmentSustainingDepreciation[t],
-                CashFlowMath.DiscountFactor(t, document.DiscountRate, document.Discounting), preTaxDiscount,
-                (fleetStart[t], fleetStart[t + 1]), (spendStart[t], spendStart[t + 1]), (depreciationStart[t], depreciationStart[t + 1]));
-            preTaxDiscount *= v;
-        }
-    }
+            var q = rates.IndexOf((amount, factor));
+            if (q < 0)
+            {
+                q = rates.Count;
+                rates.Add((amount, factor));
+                spend.Add(new double[periods]);
+                deductions.Add(new double[periods]);
+                sustaining.Add(0);
+            }
 
-    /// <summary>Every period's entries in one list; period t's are [start[t], start[t + 1]).</summary>
-    private static TEntry[] Flatten<TEntry>(int periods, Func<int, IEnumerable<TEntry>> entries, out int[] start)
-    {
-        var all = new List<TEntry>();
-        start = new int[periods + 1];
+            return q;
+        }
+
+        foreach (var item in plan.Capital)
+        {
+            var factor = item.Category switch
+            {
+                CapitalCategory.Initial => initialFactor,
+                CapitalCategory.Sustaining => sustainingFactor,
+                _ => one,
+            };
+            var (amount, coefficient) = item.Amount.Parameter >= 0 ? (item.Amount.Parameter, item.WithContingency) : (one, item.Amount.Constant * item.WithContingency);
+            var q = Rate(amount, factor);
+            spend[q][item.Period] += coefficient;
+            sustaining[q] += item.Category == CapitalCategory.Sustaining ? coefficient : 0;
+            if (item.Category == CapitalCategory.Closure)
+            {
+                deductions[q][item.Period] += coefficient;
+            }
+
+            for (var t = 0; t < periods; t++)
+            {
+                deductions[q][t] += coefficient * item.Depreciation[t];
+            }
+        }
+
+        var (initialEquipment, sustainingEquipment) = (Rate(one, initialFactor), Rate(one, sustainingFactor));
         for (var t = 0; t < periods; t++)
         {
-            start[t] = all.Count;
-            all.AddRange(entries(t));
+            spend[initialEquipment][t] += plan.EquipmentInitial[t];
+            deductions[initialEquipment][t] += plan.EquipmentInitialDepreciation[t];
+            spend[sustainingEquipment][t] += plan.EquipmentSustaining[t];
+            deductions[sustainingEquipment][t] += plan.EquipmentSustainingDepreciation[t];
+            sustaining[sustainingEquipment] += plan.EquipmentSustaining[t];
         }
 
-        start[periods] = all.Count;
-        return [.. all];
+        // Rates that nothing spends or deducts cost a product a period for nothing.
+        int[] used = [.. Enumerable.Range(0, rates.Count).Where(q => spend[q].Any(x => x != 0) || deductions[q].Any(x => x != 0))];
+        _capitalRates = [.. used.Select(q => rates[q])];
+        _totalSustaining = [.. used.Select(q => sustaining[q])];
+        _registerValues = [.. registers];
+
+        // The table, period by period. The pre-tax NPV is discounted as CashFlowMath.Npv does it: a running product of 1/(1 + r).
+        (_capitalAt, _deductionsAt) = (Contained + _products.Length, Contained + _products.Length + used.Length);
+        _stride = _deductionsAt + used.Length;
+        _rows = new double[periods * _stride];
+        _totalContained = new double[_products.Length];
+        _fixedCosts = new int[periods];
+        _fixedCostPeriods = new double[fleets.Length + 2];
+        var v = 1 / (1 + document.DiscountRate);
+        var preTaxDiscount = document.Discounting == Discounting.MidPeriod ? Math.Sqrt(v) : v;
+        for (var t = 0; t < periods; t++)
+        {
+            var row = _rows.AsSpan(t * _stride, _stride);
+            (row[OreMined], row[Waste], row[OreProcessed]) = (plan.OreMined[t], plan.WasteMined[t], plan.OreProcessed[t]);
+            (row[Discount], row[PreTaxDiscount]) = (CashFlowMath.DiscountFactor(t, document.DiscountRate, document.Discounting), preTaxDiscount);
+            preTaxDiscount *= v;
+            for (var k = 0; k < _products.Length; k++)
+            {
+                row[Contained + k] = plan.OreProcessed[t] * plan.Products[k].Grade[t];
+                _totalContained[k] += row[Contained + k];
+            }
+
+            for (var q = 0; q < used.Length; q++)
+            {
+                (row[_capitalAt + q], row[_deductionsAt + q]) = (spend[used[q]][t], deductions[used[q]][t]);
+            }
+
+            _fixedCosts[t] = plan.Operating[t] ? fleets.Count(f => f.PurchasePeriod <= t) : fleets.Length + 1;
+            _fixedCostPeriods[_fixedCosts[t]]++;
+            (_totalOreMined, _totalWaste, _totalOreProcessed) = (_totalOreMined + row[OreMined], _totalWaste + row[Waste], _totalOreProcessed + row[OreProcessed]);
+        }
     }
 
     /// <summary>The kernel for this machine: the widest lanes it accelerates, 512, 256 or 128 bits (wider ones would be emulated).</summary>
@@ -149,21 +211,11 @@ internal abstract class ModelKernel
         public IrrSearchBatch Searches { get; } = new(periods);
     }
 
-    /// <summary>A period's schedule, equipment capital, discount factors, and its ranges of the fleet, spend and depreciation lists.</summary>
-    private protected readonly record struct PeriodTerms(
-        double OreMined, double OreProcessed, double Waste, bool Operating,
-        double EquipmentInitial, double EquipmentSustaining, double EquipmentInitialDepreciation, double EquipmentSustainingDepreciation,
-        double Discount, double PreTaxDiscount,
-        (int Start, int End) Fleets, (int Start, int End) Spends, (int Start, int End) Depreciation);
-
-    private protected readonly record struct ProductTerms(double[] Grade, double PayableUnits, int Recovery, int Payability, int Price, int SellingCost);
+    private protected readonly record struct ProductTerms(double PayableUnits, int Recovery, int Payability, int Price, int SellingCost);
 
     private protected readonly record struct RoyaltyTerms(int Rate, bool OnNsr);
 
     private protected readonly record struct ConsumableTerms(ConsumableDriver Driver, int Rate, int Price, double Co2eTonnesPerUnit);
-
-    /// <summary>A capital item: the registers of its amount and of its factor (the category's, or 1 for closure).</summary>
-    private protected readonly record struct CapitalTerms(CapitalCategory Category, int Amount, double WithContingency, int Factor);
 }
 
 /// <summary>The kernel in lanes of <typeparamref name="T"/>.</summary>
@@ -181,7 +233,7 @@ internal sealed class ModelKernel<T>(ScenarioPlan plan) : ModelKernel(plan)
             registers[r] = T.Create(_registerValues[r]);
         }
 
-        Span<T> amounts = stackalloc T[_capital.Length];
+        Span<T> rates = stackalloc T[Rates.Count(_products.Length, _fleets.Length, _capitalRates.Length)];
         var sampled = Enumerable.Range(0, inputs.Length).Where(j => inputs[j] is not null).ToArray();
         var flows = scratch.CashFlows;
         var length = _plan.Periods * T.Count;
@@ -197,7 +249,7 @@ internal sealed class ModelKernel<T>(ScenarioPlan plan) : ModelKernel(plan)
                 if (g < groups)
                 {
                     var first = block + (g * T.Count);
-                    signs[g] = EvaluateLanes(Load(registers, sampled, inputs, first), amounts, flows.AsSpan(g * length, length), outputs, start + first);
+                    signs[g] = EvaluateLanes(Load(registers, sampled, inputs, first), rates, flows.AsSpan(g * length, length), outputs, start + first);
                 }
                 else
                 {
@@ -337,134 +389,53 @@ internal sealed class ModelKernel<T>(ScenarioPlan plan) : ModelKernel(plan)
     }
 
     /// <param name="registers">Every register's value in each lane; see <see cref="ModelKernel._registerValues"/>.</param>
-    /// <param name="amounts">Scratch for the capital items' amounts.</param>
+    /// <param name="scratch">Room for the lanes' <see cref="Rates"/>.</param>
     /// <param name="cashFlows">Where the lanes' after-tax cash flows go.</param>
     /// <param name="outputs">The output columns.</param>
     /// <param name="i">Iteration of the first lane, its index in <paramref name="outputs"/>.</param>
     /// <returns>The sign changes of the after-tax cash flows, as <see cref="CashFlowMath.SignChanges"/> counts them.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private SignChanges EvaluateLanes(ReadOnlySpan<T> registers, Span<T> amounts, Span<double> cashFlows, OutputColumns outputs, int i)
+    private SignChanges EvaluateLanes(ReadOnlySpan<T> registers, Span<T> scratch, Span<double> cashFlows, OutputColumns outputs, int i)
     {
         var plan = _plan;
         var zero = T.Zero;
         var one = T.Create(1.0);
-        var grade = registers[_grade];
-        var throughput = registers[_throughput];
-        var opexFactor = registers[_opexFactor];
-        var mining = registers[_mining];
-        var processing = registers[_processing];
-        var generalAndAdmin = registers[_generalAndAdmin];
-        var carbonPrice = registers[_carbonPrice];
-        var initialFactor = registers[_initialFactor];
-        var sustainingFactor = registers[_sustainingFactor];
+        var r = Rates.Of(this, registers, scratch);
+        Span<T> margin = r.Margin, receivable = r.Receivable, fixedCosts = r.FixedCosts, capital = r.Capital;
+        var (perTonneMined, perTonneWaste, perTonneProcessed) = (r.PerTonneMined, r.PerTonneWaste, r.PerTonneProcessed);
         var taxRate = registers[_taxRate];
-
-        // Capital items: their amounts with contingency and factor, as the scalar model computes them.
-        var items = _capital;
-        for (var c = 0; c < items.Length; c++)
-        {
-            amounts[c] = registers[items[c].Amount] * T.Create(items[c].WithContingency) * registers[items[c].Factor];
-        }
-
-        var products = _products;
-        var primary = plan.PrimaryIndex;
+        var payable = T.Create(plan.PayableFraction);
         T losses = zero, previousWorkingCapital = zero, npvAfterTax = zero, npvPreTax = zero;
-        T totalOpex = zero, totalPrimaryGross = zero, totalPrimarySelling = zero, totalNsr = zero;
-        T totalRoyalties = zero, totalSustaining = zero, totalPrimaryPayable = zero;
         T cumulative = zero, minimum = zero, found = zero;
 
         // The period, cumulative flow before it and flow of the turn to ≥ 0, for payback's one division after the loop.
         T turnPeriod = zero, turnPrevious = zero, turnFlow = one;
         T signChanges = zero, lastNonZero = zero, firstNonZero = zero;
         var finite = ~zero;
-        var receivable = T.Create(plan.ReceivableFraction);
-        var payable = T.Create(plan.PayableFraction);
         var last = plan.Periods - 1;
         for (var t = 0; t <= last; t++)
         {
-            ref readonly var period = ref _periods[t];
-            var oreMined = T.Create(period.OreMined) * throughput;
-            var oreProcessed = T.Create(period.OreProcessed) * throughput;
-            var waste = T.Create(period.Waste);
-
-            T gross = zero, selling = zero, primaryGross = zero, primarySelling = zero, primaryPayable = zero;
-            for (var k = 0; k < products.Length; k++)
+            var row = _rows.AsSpan(t * _stride, _stride);
+            var opex = (T.Create(row[OreMined]) * perTonneMined) + (T.Create(row[Waste]) * perTonneWaste)
+                + (T.Create(row[OreProcessed]) * perTonneProcessed) + fixedCosts[_fixedCosts[t]];
+            T margins = zero, receivables = zero;
+            for (var k = 0; k < margin.Length; k++)
             {
-                ref readonly var product = ref products[k];
-                var contained = oreProcessed * T.Create(product.Grade[t]) * grade * T.Create(product.PayableUnits);
-                var recovered = contained * registers[product.Recovery];
-                var paid = recovered * registers[product.Payability];
-                var productGross = paid * registers[product.Price];
-                var productSelling = paid * registers[product.SellingCost];
-                gross += productGross;
-                selling += productSelling;
-                if (k == primary)
-                {
-                    (primaryGross, primarySelling, primaryPayable) = (productGross, productSelling, paid);
-                }
+                var contained = T.Create(row[Contained + k]);
+                margins += contained * margin[k];
+                receivables += contained * receivable[k];
             }
 
-            var nsr = gross - selling;
-            var royalties = zero;
-            foreach (var royalty in _royalties)
+            T spent = zero, deducted = zero;
+            for (var q = 0; q < capital.Length; q++)
             {
-                royalties += registers[royalty.Rate] * (royalty.OnNsr ? nsr : gross);
+                spent += T.Create(row[_capitalAt + q]) * capital[q];
+                deducted += T.Create(row[_deductionsAt + q]) * capital[q];
             }
-
-            var operating = period.Operating;
-            T consumables = zero, co2e = zero;
-            foreach (var consumable in _consumables)
-            {
-                var driver = consumable.Driver switch
-                {
-                    ConsumableDriver.TonneMined => oreMined + waste,
-                    ConsumableDriver.TonneProcessed => oreProcessed,
-                    _ => operating ? one : zero,
-                };
-                var quantity = registers[consumable.Rate] * driver;
-                consumables += quantity * registers[consumable.Price];
-                co2e += quantity * T.Create(consumable.Co2eTonnesPerUnit);
-            }
-
-            var equipment = zero;
-            for (var f = period.Fleets.Start; f < period.Fleets.End; f++)
-            {
-                equipment += T.Create(_fleets[f].Hours) * registers[_fleets[f].CostPerHour];
-            }
-
-            var opex = (oreMined + waste) * mining * opexFactor
-                + oreProcessed * processing * opexFactor
-                + (operating ? generalAndAdmin * opexFactor : zero)
-                + consumables * opexFactor
-                + co2e * carbonPrice * opexFactor
-                + equipment * opexFactor;
-
-            var initial = T.Create(period.EquipmentInitial) * initialFactor;
-            var sustaining = T.Create(period.EquipmentSustaining) * sustainingFactor;
-            var closure = zero;
-            var depreciation = T.Create(period.EquipmentInitialDepreciation) * initialFactor
-                + T.Create(period.EquipmentSustainingDepreciation) * sustainingFactor;
-            for (var s = period.Spends.Start; s < period.Spends.End; s++)
-            {
-                var c = _spends[s];
-                switch (items[c].Category)
-                {
-                    case CapitalCategory.Initial: initial += amounts[c]; break;
-                    case CapitalCategory.Sustaining: sustaining += amounts[c]; break;
-                    default: closure += amounts[c]; break;
-                }
-            }
-
-            for (var d = period.Depreciation.Start; d < period.Depreciation.End; d++)
-            {
-                depreciation += amounts[_depreciation[d].Item] * T.Create(_depreciation[d].Share);
-            }
-
-            var capital = initial + sustaining + closure;
 
             // Tax, with losses carried forward as the scalar model does.
-            var ebitda = nsr - royalties - opex;
-            var taxable = ebitda - depreciation - closure;
+            var ebitda = margins - opex;
+            var taxable = ebitda - deducted;
             var lossesUsed = zero;
             if (plan.LossCarryForward)
             {
@@ -474,13 +445,13 @@ internal sealed class ModelKernel<T>(ScenarioPlan plan) : ModelKernel(plan)
             }
 
             var tax = taxRate * T.Max(zero, taxable - lossesUsed);
-            var workingCapital = t == last ? zero : nsr * receivable - opex * payable;
+            var workingCapital = t == last ? zero : receivables - (opex * payable);
             var workingCapitalChange = previousWorkingCapital - workingCapital;
             previousWorkingCapital = workingCapital;
-            var preTax = ebitda - capital + workingCapitalChange;
+            var preTax = ebitda - spent + workingCapitalChange;
             var afterTax = preTax - tax;
-            npvAfterTax += afterTax * T.Create(period.Discount);
-            npvPreTax += preTax * T.Create(period.PreTaxDiscount);
+            npvAfterTax += afterTax * T.Create(row[Discount]);
+            npvPreTax += preTax * T.Create(row[PreTaxDiscount]);
             afterTax.Store(ref cashFlows[t * T.Count]);
 
             // Payback and peak funding as CashFlowMath.Payback and CashFlowCalculator.PeakFunding find them.
@@ -501,14 +472,6 @@ internal sealed class ModelKernel<T>(ScenarioPlan plan) : ModelKernel(plan)
             signChanges += nonZero & flipped & ~T.Equal(lastNonZero, zero) & one;
             lastNonZero = T.Select(nonZero, afterTax, lastNonZero);
             firstNonZero = T.Select(T.Equal(firstNonZero, zero), afterTax, firstNonZero);
-
-            totalOpex += opex;
-            totalPrimaryGross += primaryGross;
-            totalPrimarySelling += primarySelling;
-            totalNsr += nsr;
-            totalRoyalties += royalties;
-            totalSustaining += sustaining;
-            totalPrimaryPayable += primaryPayable;
         }
 
         var nan = T.Create(double.NaN);
@@ -521,15 +484,153 @@ internal sealed class ModelKernel<T>(ScenarioPlan plan) : ModelKernel(plan)
         npvPreTax.Store(ref outputs.NpvPreTax[i]);
 
         // C1 and AISC per payable primary unit, absent (NaN) without primary production.
-        var byProductNsr = totalNsr - (totalPrimaryGross - totalPrimarySelling);
-        var some = T.GreaterThan(totalPrimaryPayable, zero);
-        var cashCost = T.Select(some, (totalOpex + totalPrimarySelling - byProductNsr) / totalPrimaryPayable, nan);
-        var aisc = cashCost + (totalRoyalties + totalSustaining) / totalPrimaryPayable;
+        var some = T.GreaterThan(r.PrimaryPayable, zero);
+        var cashCost = T.Select(some, (r.Opex + r.PrimarySelling - r.ByProductNsr) / r.PrimaryPayable, nan);
+        var aisc = cashCost + ((r.Royalties + r.Sustaining) / r.PrimaryPayable);
         cashCost.Store(ref outputs.CashCostPerUnit[i]);
         aisc.Store(ref outputs.AiscPerUnit[i]);
 
         // A flow that is not finite leaves no rate to find (CashFlowMath.SignChanges gives 0).
         return new SignChanges(signChanges & finite, firstNonZero);
+    }
+
+    /// <summary>
+    /// What one group of lanes pays and earns per unit of each column of the table, and its life-of-mine totals: the
+    /// rates that the period loop multiplies the table by.
+    /// </summary>
+    private readonly ref struct Rates
+    {
+        /// <summary>Per product, per contained unit: net smelter return less royalties, and net smelter return × receivable days.</summary>
+        public Span<T> Margin { get; init; }
+
+        public Span<T> Receivable { get; init; }
+
+        /// <summary>Per fleets at work (0, 1, ... all), the operating costs of a period that do not scale with tonnes; then 0, for a period that does not operate.</summary>
+        public Span<T> FixedCosts { get; init; }
+
+        /// <summary>Per capital rate, its amount × factor.</summary>
+        public Span<T> Capital { get; init; }
+
+        public T PerTonneMined { get; init; }
+
+        public T PerTonneWaste { get; init; }
+
+        public T PerTonneProcessed { get; init; }
+
+        /// <summary>Life-of-mine opex, royalties, sustaining capital, by-products' NSR, and the primary product's selling costs and payable units.</summary>
+        public T Opex { get; init; }
+
+        public T Royalties { get; init; }
+
+        public T Sustaining { get; init; }
+
+        public T ByProductNsr { get; init; }
+
+        public T PrimarySelling { get; init; }
+
+        public T PrimaryPayable { get; init; }
+
+        /// <summary>Length of the scratch that <see cref="Of"/> needs.</summary>
+        public static int Count(int products, int fleets, int capitalRates) => (2 * products) + fleets + 2 + capitalRates;
+
+        /// <summary>The rates of the lanes whose registers are given, the spans in <paramref name="scratch"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Rates Of(ModelKernel<T> kernel, ReadOnlySpan<T> registers, Span<T> scratch)
+        {
+            var zero = T.Zero;
+            var (products, fleets, rates) = (kernel._products, kernel._fleets, kernel._capitalRates);
+            var margin = scratch[..products.Length];
+            var receivable = scratch.Slice(products.Length, products.Length);
+            var fixedCosts = scratch.Slice(2 * products.Length, fleets.Length + 2);
+            var capital = scratch.Slice((2 * products.Length) + fleets.Length + 2, rates.Length);
+
+            // Revenue per contained unit: recovered, paid, priced; royalties on NSR or on gross revenue.
+            var perContained = registers[kernel._throughput] * registers[kernel._grade];
+            var receivableFraction = T.Create(kernel._plan.ReceivableFraction);
+            T royalties = zero, byProductNsr = zero, primarySelling = zero, primaryPayable = zero;
+            for (var k = 0; k < products.Length; k++)
+            {
+                ref readonly var product = ref products[k];
+                var paid = perContained * T.Create(product.PayableUnits) * registers[product.Recovery] * registers[product.Payability];
+                var gross = paid * registers[product.Price];
+                var selling = paid * registers[product.SellingCost];
+                var nsr = gross - selling;
+                var royalty = zero;
+                foreach (var rate in kernel._royalties)
+                {
+                    royalty += registers[rate.Rate] * (rate.OnNsr ? nsr : gross);
+                }
+
+                (margin[k], receivable[k]) = (nsr - royalty, nsr * receivableFraction);
+                var contained = T.Create(kernel._totalContained[k]);
+                royalties += contained * royalty;
+                if (k == kernel._plan.PrimaryIndex)
+                {
+                    (primarySelling, primaryPayable) = (contained * selling, contained * paid);
+                }
+                else
+                {
+                    byProductNsr += contained * nsr;
+                }
+            }
+
+            // Operating costs per tonne mined (ore scales with throughput, waste does not), per tonne processed, and per
+            // operating period; each consumable costs its price and its carbon.
+            T mined = registers[kernel._mining], processed = registers[kernel._processing], perPeriod = registers[kernel._generalAndAdmin];
+            var carbonPrice = registers[kernel._carbonPrice];
+            foreach (var consumable in kernel._consumables)
+            {
+                var cost = registers[consumable.Rate] * (registers[consumable.Price] + (T.Create(consumable.Co2eTonnesPerUnit) * carbonPrice));
+                switch (consumable.Driver)
+                {
+                    case ConsumableDriver.TonneMined: mined += cost; break;
+                    case ConsumableDriver.TonneProcessed: processed += cost; break;
+                    default: perPeriod += cost; break;
+                }
+            }
+
+            var (factor, throughput) = (registers[kernel._opexFactor], registers[kernel._throughput]);
+            var perTonneWaste = mined * factor;
+            var perTonneMined = perTonneWaste * throughput;
+            var perTonneProcessed = processed * factor * throughput;
+            fixedCosts[0] = perPeriod * factor;
+            for (var f = 0; f < fleets.Length; f++)
+            {
+                fixedCosts[f + 1] = fixedCosts[f] + (T.Create(fleets[f].Hours) * registers[fleets[f].CostPerHour] * factor);
+            }
+
+            fixedCosts[^1] = zero;
+            var opex = (T.Create(kernel._totalOreMined) * perTonneMined) + (T.Create(kernel._totalWaste) * perTonneWaste)
+                + (T.Create(kernel._totalOreProcessed) * perTonneProcessed);
+            for (var n = 0; n < fixedCosts.Length; n++)
+            {
+                opex += T.Create(kernel._fixedCostPeriods[n]) * fixedCosts[n];
+            }
+
+            var sustaining = zero;
+            for (var q = 0; q < rates.Length; q++)
+            {
+                capital[q] = registers[rates[q].Amount] * registers[rates[q].Factor];
+                sustaining += T.Create(kernel._totalSustaining[q]) * capital[q];
+            }
+
+            return new Rates
+            {
+                Margin = margin,
+                Receivable = receivable,
+                FixedCosts = fixedCosts,
+                Capital = capital,
+                PerTonneMined = perTonneMined,
+                PerTonneWaste = perTonneWaste,
+                PerTonneProcessed = perTonneProcessed,
+                Opex = opex,
+                Royalties = royalties,
+                Sustaining = sustaining,
+                ByProductNsr = byProductNsr,
+                PrimarySelling = primarySelling,
+                PrimaryPayable = primaryPayable,
+            };
+        }
     }
 
     /// <summary>Per lane, how often the non-zero after-tax flows change sign, and the first of them (the lowest coefficient of P; 0 if none).</summary>

@@ -13,7 +13,7 @@ public sealed class MonteCarloTests
         MonteCarlo.Run(scenario, new SimulationOptions { Iterations = iterations, Seed = seed, Sampling = sampling, MaxDegreeOfParallelism = threads, KeepSamples = true });
 
     [Fact]
-    public void EveryIteration_EqualsTheScalarModelOnItsSampledInputs()
+    public void EveryIteration_MatchesTheScalarModelOnItsSampledInputs()
     {
         var result = Run(Copper, 203);
         var samples = result.Samples!;
@@ -21,14 +21,7 @@ public sealed class MonteCarloTests
         for (var i = 0; i < result.Iterations; i++)
         {
             var inputs = samples.Inputs.ToDictionary(p => p.Key, p => p.Value[i]);
-            var metrics = EconomicModel.Evaluate(Copper, inputs).Metrics;
-            Assert.Equal(metrics.NpvAfterTax, samples.Outputs["npvAfterTax"][i]);
-            Assert.Equal(metrics.IrrAfterTax ?? double.NaN, samples.Outputs["irrAfterTax"][i]);
-            Assert.Equal(metrics.NpvPreTax, samples.Outputs["npvPreTax"][i]);
-            Assert.Equal(metrics.PaybackYears ?? double.NaN, samples.Outputs["paybackYears"][i]);
-            Assert.Equal(metrics.PeakFunding, samples.Outputs["peakFunding"][i]);
-            Assert.Equal(metrics.CashCostPerUnit ?? double.NaN, samples.Outputs["cashCostPerUnit"][i]);
-            Assert.Equal(metrics.AiscPerUnit ?? double.NaN, samples.Outputs["aiscPerUnit"][i]);
+            ScalarAgreement.AssertMatches(EconomicModel.Evaluate(Copper, inputs), output => samples.Outputs[output][i], i);
         }
     }
 
@@ -108,26 +101,30 @@ public sealed class MonteCarloTests
         Assert.Equal("goldPrice", result.Tornado[0].Input);
         Assert.True(result.Tornado[0].NpvAtHigh > result.Tornado[0].NpvAtLow);
         Assert.Equal(7, result.Spider[0].Points.Count);
-        Assert.Equal(EconomicModel.Evaluate(Gold).Metrics.NpvAfterTax, result.Spider.Single(s => s.Input == "goldPrice").Points[3].Npv);
+        var baseCase = EconomicModel.Evaluate(Gold);
+        Assert.Equal(baseCase.Metrics.NpvAfterTax, result.Spider.Single(s => s.Input == "goldPrice").Points[3].Npv, ScalarAgreement.MoneyTolerance(baseCase));
     }
 
     [Fact]
-    public void TornadoAndSpider_EqualTheScalarModel_WithOneInputMoved()
+    public void TornadoAndSpider_MatchTheScalarModel_WithOneInputMoved()
     {
         var result = Run(Copper, 1_000);
-        double Npv(string input, double value) =>
-            EconomicModel.Evaluate(Copper, new Dictionary<string, double> { [input] = value }).Metrics.NpvAfterTax;
+        void AssertNpv(string input, double value, double npv)
+        {
+            var scalar = EconomicModel.Evaluate(Copper, new Dictionary<string, double> { [input] = value });
+            Assert.Equal(scalar.Metrics.NpvAfterTax, npv, ScalarAgreement.MoneyTolerance(scalar));
+        }
 
         Assert.Equal(result.Sensitivity.Count, result.Tornado.Count);
         foreach (var bar in result.Tornado)
         {
-            Assert.Equal(Npv(bar.Input, bar.Low), bar.NpvAtLow);
-            Assert.Equal(Npv(bar.Input, bar.High), bar.NpvAtHigh);
+            AssertNpv(bar.Input, bar.Low, bar.NpvAtLow);
+            AssertNpv(bar.Input, bar.High, bar.NpvAtHigh);
         }
 
-        foreach (var point in result.Spider.SelectMany(s => s.Points.Select(p => (s.Input, p))))
+        foreach (var (input, point) in result.Spider.SelectMany(s => s.Points.Select(p => (s.Input, p))))
         {
-            Assert.Equal(Npv(point.Input, point.p.Value), point.p.Npv);
+            AssertNpv(input, point.Value, point.Npv);
         }
     }
 
