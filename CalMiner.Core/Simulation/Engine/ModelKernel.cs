@@ -534,7 +534,7 @@ internal sealed class ModelKernel<T>(ScenarioPlan plan) : ModelKernel(plan)
         public static int Count(int products, int fleets, int capitalRates) => (2 * products) + fleets + 2 + capitalRates;
 
         /// <summary>The rates of the lanes whose registers are given, the spans in <paramref name="scratch"/>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static Rates Of(ModelKernel<T> kernel, ReadOnlySpan<T> registers, Span<T> scratch)
         {
             var zero = T.Zero;
