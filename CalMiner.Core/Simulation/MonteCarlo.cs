@@ -375,7 +375,7 @@ public static class MonteCarlo
 
         /// <summary>
         /// The after-tax NPV with one parameter changed at a time, every other at its base value. The run's kernel
-        /// evaluates all the changes in one call, each bit for bit the scalar model's NPV, at a fraction of its cost.
+        /// evaluates all the changes in one call, each the scalar model's NPV to rounding, at a fraction of its cost.
         /// </summary>
         private double[] NpvsWith((int Parameter, double Value)[] changes)
         {
