@@ -96,6 +96,54 @@ public sealed class ModelKernelTests
     }
 
     [Fact]
+    public void Kernel_MatchesTheScalarModel_WithCapitalFleetsAndCostsBoundToParameters()
+    {
+        // The copper sample (two products, royalties on NSR and on gross revenue, consumables of every driver, fleets
+        // replaced mid-life) with an amount of every capital category, a fleet's hourly cost, G&A, a consumable's rate
+        // and the by-product's payability and selling cost bound to parameters too; every parameter varies ±20 %.
+        var copper = ScenarioDocument.Load(RepositoryFiles.Sample("copper-gold-porphyry.json"));
+        var bound = new Dictionary<string, double>
+        {
+            ["initialAmount"] = copper.Capital[0].Amount.Number,
+            ["sustainingAmount"] = copper.Capital[4].Amount.Number,
+            ["closureAmount"] = copper.Capital[9].Amount.Number,
+            ["truckHourlyCost"] = copper.Equipment[0].OperatingCostPerHour.Number,
+            ["generalAndAdmin"] = copper.OperatingCosts.GeneralAndAdminPerPeriod.Number,
+            ["powerRate"] = copper.Consumables[1].RatePerDriver.Number,
+            ["goldPayability"] = copper.Products[1].Payability.Number,
+            ["goldSellingCost"] = copper.Products[1].SellingCostPerUnit.Number,
+        };
+        var capital = copper.Capital.ToArray();
+        (capital[0], capital[4], capital[9]) = (
+            capital[0] with { Amount = Bindable.Of("initialAmount") },
+            capital[4] with { Amount = Bindable.Of("sustainingAmount") },
+            capital[9] with { Amount = Bindable.Of("closureAmount") });
+        var consumables = copper.Consumables.ToArray();
+        consumables[1] = consumables[1] with { RatePerDriver = Bindable.Of("powerRate") };
+        var document = copper with
+        {
+            Parameters = new Dictionary<string, Parameter>(copper.Parameters.Concat(bound.Select(b => KeyValuePair.Create(b.Key, new Parameter(b.Value))))),
+            Capital = capital,
+            Equipment = [copper.Equipment[0] with { OperatingCostPerHour = Bindable.Of("truckHourlyCost") }, .. copper.Equipment.Skip(1)],
+            OperatingCosts = copper.OperatingCosts with { GeneralAndAdminPerPeriod = Bindable.Of("generalAndAdmin") },
+            Consumables = consumables,
+            Products = [copper.Products[0], copper.Products[1] with { Payability = Bindable.Of("goldPayability"), SellingCostPerUnit = Bindable.Of("goldSellingCost") }],
+        };
+        var plan = ScenarioPlan.For(document);
+        const int iterations = 61;
+        var random = new Random(13);
+        var columns = plan.BaseValues.Select(value => (double[]?)[.. Enumerable.Range(0, 64).Select(_ => Math.Min(value * (0.8 + 0.4 * random.NextDouble()), value <= 1 ? 1 : double.MaxValue))]).ToArray();
+
+        var outputs = Run(plan, columns, iterations);
+
+        for (var i = 0; i < iterations; i++)
+        {
+            var values = Enumerable.Range(0, columns.Length).ToDictionary(j => plan.ParameterNames[j], j => columns[j]![i]);
+            AssertMatches(EconomicModel.Evaluate(document, values), outputs, i);
+        }
+    }
+
+    [Fact]
     public void Kernel_MatchesTheScalarModel_WhenTheFlowsChangeSignOften()
     {
         // Heavy sustaining capital every third year turns the after-tax flow negative mid-life, so Newton's method is
