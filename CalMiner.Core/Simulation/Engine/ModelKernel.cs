@@ -46,7 +46,7 @@ internal abstract class ModelKernel
     private protected readonly RoyaltyTerms[] _royalties;
     private protected readonly ConsumableTerms[] _consumables;
 
-    // Fleets in the order they are bought: an operating period runs the first FixedCosts[t] of them.
+    // Fleets in the order they are bought: an operating period t runs the first _fixedCosts[t] of them.
     private protected readonly (double Hours, int CostPerHour)[] _fleets;
 
     // Capital rates: products of two registers (an amount bound to a parameter, or 1, times the category's factor or 1).
@@ -55,8 +55,9 @@ internal abstract class ModelKernel
     private protected readonly double[] _rows;
     private protected readonly int _stride, _capitalAt, _deductionsAt;
 
-    // Per period, the index of its fixed operating costs (G&A, per-period consumables and the fleets at work); past the
-    // last fleet for a period that does not operate. And per index, the number of periods that use it.
+    // Per period, the index of its fixed operating costs (G&A, per-period consumables and the fleets at work): the number
+    // of fleets at work, or one more than all of them for a period that does not operate, which costs nothing. And per
+    // index, the number of periods that use it.
     private protected readonly int[] _fixedCosts;
     private protected readonly double[] _fixedCostPeriods;
 
@@ -92,71 +93,13 @@ internal abstract class ModelKernel
         var fleets = plan.Fleets.OrderBy(f => f.PurchasePeriod).ToArray();
         _fleets = [.. fleets.Select(f => (f.Count * f.HoursPerPeriod, Register(f.CostPerHour)))];
 
-        // Capital: an amount bound to a parameter is a rate of its own; constant amounts go into the table, their rate
-        // being the category's factor alone. Equipment is capital of its category at a constant amount.
         var one = Register(new Slot(-1, 1.0));
-        var (initialFactor, sustainingFactor) = (Register(plan.InitialCapitalFactor), Register(plan.SustainingCapitalFactor));
-        var rates = new List<(int Amount, int Factor)>();
-        var spend = new List<double[]>();
-        var deductions = new List<double[]>();
-        var sustaining = new List<double>();
-        int Rate(int amount, int factor)
-        {
-            var q = rates.IndexOf((amount, factor));
-            if (q < 0)
-            {
-                q = rates.Count;
-                rates.Add((amount, factor));
-                spend.Add(new double[periods]);
-                deductions.Add(new double[periods]);
-                sustaining.Add(0);
-            }
-
-            return q;
-        }
-
-        foreach (var item in plan.Capital)
-        {
-            var factor = item.Category switch
-            {
-                CapitalCategory.Initial => initialFactor,
-                CapitalCategory.Sustaining => sustainingFactor,
-                _ => one,
-            };
-            var (amount, coefficient) = item.Amount.Parameter >= 0 ? (item.Amount.Parameter, item.WithContingency) : (one, item.Amount.Constant * item.WithContingency);
-            var q = Rate(amount, factor);
-            spend[q][item.Period] += coefficient;
-            sustaining[q] += item.Category == CapitalCategory.Sustaining ? coefficient : 0;
-            if (item.Category == CapitalCategory.Closure)
-            {
-                deductions[q][item.Period] += coefficient;
-            }
-
-            for (var t = 0; t < periods; t++)
-            {
-                deductions[q][t] += coefficient * item.Depreciation[t];
-            }
-        }
-
-        var (initialEquipment, sustainingEquipment) = (Rate(one, initialFactor), Rate(one, sustainingFactor));
-        for (var t = 0; t < periods; t++)
-        {
-            spend[initialEquipment][t] += plan.EquipmentInitial[t];
-            deductions[initialEquipment][t] += plan.EquipmentInitialDepreciation[t];
-            spend[sustainingEquipment][t] += plan.EquipmentSustaining[t];
-            deductions[sustainingEquipment][t] += plan.EquipmentSustainingDepreciation[t];
-            sustaining[sustainingEquipment] += plan.EquipmentSustaining[t];
-        }
-
-        // Rates that nothing spends or deducts cost a product a period for nothing.
-        int[] used = [.. Enumerable.Range(0, rates.Count).Where(q => spend[q].Any(x => x != 0) || deductions[q].Any(x => x != 0))];
-        _capitalRates = [.. used.Select(q => rates[q])];
-        _totalSustaining = [.. used.Select(q => sustaining[q])];
+        _capitalRates = CapitalRates(plan, one, Register(plan.InitialCapitalFactor), Register(plan.SustainingCapitalFactor), out var spend, out var deductions, out _totalSustaining);
         _registerValues = [.. registers];
 
         // The table, period by period. The pre-tax NPV is discounted as CashFlowMath.Npv does it: a running product of 1/(1 + r).
-        (_capitalAt, _deductionsAt) = (Contained + _products.Length, Contained + _products.Length + used.Length);
-        _stride = _deductionsAt + used.Length;
+        (_capitalAt, _deductionsAt) = (Contained + _products.Length, Contained + _products.Length + _capitalRates.Length);
+        _stride = _deductionsAt + _capitalRates.Length;
         _rows = new double[periods * _stride];
         _totalContained = new double[_products.Length];
         _fixedCosts = new int[periods];
@@ -175,15 +118,80 @@ internal abstract class ModelKernel
                 _totalContained[k] += row[Contained + k];
             }
 
-            for (var q = 0; q < used.Length; q++)
+            for (var q = 0; q < _capitalRates.Length; q++)
             {
-                (row[_capitalAt + q], row[_deductionsAt + q]) = (spend[used[q]][t], deductions[used[q]][t]);
+                (row[_capitalAt + q], row[_deductionsAt + q]) = (spend[q][t], deductions[q][t]);
             }
 
             _fixedCosts[t] = plan.Operating[t] ? fleets.Count(f => f.PurchasePeriod <= t) : fleets.Length + 1;
             _fixedCostPeriods[_fixedCosts[t]]++;
             (_totalOreMined, _totalWaste, _totalOreProcessed) = (_totalOreMined + row[OreMined], _totalWaste + row[Waste], _totalOreProcessed + row[OreProcessed]);
         }
+    }
+
+    /// <summary>
+    /// Capital by rate: an amount bound to a parameter is a rate of its own (times its category's factor); constant
+    /// amounts, equipment included, go into the table, their rate being the category's factor alone (1 for closure).
+    /// Rates that nothing spends or deducts are left out: they would cost a product a period for nothing.
+    /// </summary>
+    /// <returns>Each rate's two registers; per rate, the spend and the deductions (depreciation, closure) of each period, and the sustaining spend in all.</returns>
+    private static (int Amount, int Factor)[] CapitalRates(
+        ScenarioPlan plan, int one, int initialFactor, int sustainingFactor, out double[][] spend, out double[][] deductions, out double[] sustaining)
+    {
+        var periods = plan.Periods;
+        var rates = new List<(int Amount, int Factor)>();
+        var (spent, deducted, sustained) = (new List<double[]>(), new List<double[]>(), new List<double>());
+        int Rate(int amount, int factor)
+        {
+            var q = rates.IndexOf((amount, factor));
+            if (q < 0)
+            {
+                q = rates.Count;
+                rates.Add((amount, factor));
+                spent.Add(new double[periods]);
+                deducted.Add(new double[periods]);
+                sustained.Add(0);
+            }
+
+            return q;
+        }
+
+        foreach (var item in plan.Capital)
+        {
+            var factor = item.Category switch
+            {
+                CapitalCategory.Initial => initialFactor,
+                CapitalCategory.Sustaining => sustainingFactor,
+                _ => one,
+            };
+            var (amount, coefficient) = item.Amount.Parameter >= 0 ? (item.Amount.Parameter, item.WithContingency) : (one, item.Amount.Constant * item.WithContingency);
+            var q = Rate(amount, factor);
+            spent[q][item.Period] += coefficient;
+            sustained[q] += item.Category == CapitalCategory.Sustaining ? coefficient : 0;
+            if (item.Category == CapitalCategory.Closure)
+            {
+                deducted[q][item.Period] += coefficient;
+            }
+
+            for (var t = 0; t < periods; t++)
+            {
+                deducted[q][t] += coefficient * item.Depreciation[t];
+            }
+        }
+
+        var (initialEquipment, sustainingEquipment) = (Rate(one, initialFactor), Rate(one, sustainingFactor));
+        for (var t = 0; t < periods; t++)
+        {
+            spent[initialEquipment][t] += plan.EquipmentInitial[t];
+            deducted[initialEquipment][t] += plan.EquipmentInitialDepreciation[t];
+            spent[sustainingEquipment][t] += plan.EquipmentSustaining[t];
+            deducted[sustainingEquipment][t] += plan.EquipmentSustainingDepreciation[t];
+            sustained[sustainingEquipment] += plan.EquipmentSustaining[t];
+        }
+
+        int[] used = [.. Enumerable.Range(0, rates.Count).Where(q => spent[q].Any(x => x != 0) || deducted[q].Any(x => x != 0))];
+        (spend, deductions, sustaining) = ([.. used.Select(q => spent[q])], [.. used.Select(q => deducted[q])], [.. used.Select(q => sustained[q])]);
+        return [.. used.Select(q => rates[q])];
     }
 
     /// <summary>The kernel for this machine: the widest lanes it accelerates, 512, 256 or 128 bits (wider ones would be emulated).</summary>
