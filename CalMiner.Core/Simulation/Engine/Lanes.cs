@@ -45,10 +45,10 @@ internal interface ILanes<T>
 
     static abstract T Abs(T value);
 
-    /// <summary>Whether any bit is set.</summary>
+    /// <summary>Whether any bit is set (compared as integers: a set mask lane is a NaN as a double).</summary>
     static abstract bool Any(T mask);
 
-    /// <summary>Whether every bit is set.</summary>
+    /// <summary>Whether every bit is set (compared as integers: a set mask lane is a NaN as a double).</summary>
     static abstract bool All(T mask);
 
     static abstract T operator +(T left, T right);
@@ -124,10 +124,10 @@ internal readonly struct Lanes2(Vector128<double> value) : ILanes<Lanes2>
     public static Lanes2 Abs(Lanes2 value) => new(Vector128.Abs(value._value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool Any(Lanes2 mask) => mask._value != Vector128<double>.Zero;
+    public static bool Any(Lanes2 mask) => mask._value.AsUInt64() != Vector128<ulong>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool All(Lanes2 mask) => mask._value == Vector128<double>.AllBitsSet;
+    public static bool All(Lanes2 mask) => mask._value.AsUInt64() == Vector128<ulong>.AllBitsSet;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes2 operator +(Lanes2 left, Lanes2 right) => new(left._value + right._value);
@@ -206,10 +206,10 @@ internal readonly struct Lanes4(Vector256<double> value) : ILanes<Lanes4>
     public static Lanes4 Abs(Lanes4 value) => new(Vector256.Abs(value._value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool Any(Lanes4 mask) => mask._value != Vector256<double>.Zero;
+    public static bool Any(Lanes4 mask) => mask._value.AsUInt64() != Vector256<ulong>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool All(Lanes4 mask) => mask._value == Vector256<double>.AllBitsSet;
+    public static bool All(Lanes4 mask) => mask._value.AsUInt64() == Vector256<ulong>.AllBitsSet;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes4 operator +(Lanes4 left, Lanes4 right) => new(left._value + right._value);
@@ -288,10 +288,10 @@ internal readonly struct Lanes8(Vector512<double> value) : ILanes<Lanes8>
     public static Lanes8 Abs(Lanes8 value) => new(Vector512.Abs(value._value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool Any(Lanes8 mask) => mask._value != Vector512<double>.Zero;
+    public static bool Any(Lanes8 mask) => mask._value.AsUInt64() != Vector512<ulong>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool All(Lanes8 mask) => mask._value == Vector512<double>.AllBitsSet;
+    public static bool All(Lanes8 mask) => mask._value.AsUInt64() == Vector512<ulong>.AllBitsSet;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes8 operator +(Lanes8 left, Lanes8 right) => new(left._value + right._value);
