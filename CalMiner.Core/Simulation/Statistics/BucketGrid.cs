@@ -146,7 +146,7 @@ internal readonly struct BucketGrid
                 }
 
                 var index = Indices(v);
-                if (present == Vector256<double>.AllBitsSet)
+                if (present.AsUInt64() == Vector256<ulong>.AllBitsSet)
                 {
                     Unsafe.Add(ref bucket, index.GetElement(0))++;
                     Unsafe.Add(ref bucket, index.GetElement(1))++;
