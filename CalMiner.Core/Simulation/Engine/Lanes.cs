@@ -45,9 +45,6 @@ internal interface ILanes<T>
 
     static abstract T Abs(T value);
 
-    /// <summary>a × b + c rounded once, in every lane: the same bits on every machine, emulated where there is no FMA.</summary>
-    static abstract T MultiplyAdd(T a, T b, T c);
-
     /// <summary>Whether any bit is set (compared as integers: a set mask lane is a NaN as a double).</summary>
     static abstract bool Any(T mask);
 
@@ -125,9 +122,6 @@ internal readonly struct Lanes2(Vector128<double> value) : ILanes<Lanes2>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes2 Abs(Lanes2 value) => new(Vector128.Abs(value._value));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Lanes2 MultiplyAdd(Lanes2 a, Lanes2 b, Lanes2 c) => new(Vector128.FusedMultiplyAdd(a._value, b._value, c._value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Any(Lanes2 mask) => mask._value.AsUInt64() != Vector128<ulong>.Zero;
@@ -212,9 +206,6 @@ internal readonly struct Lanes4(Vector256<double> value) : ILanes<Lanes4>
     public static Lanes4 Abs(Lanes4 value) => new(Vector256.Abs(value._value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Lanes4 MultiplyAdd(Lanes4 a, Lanes4 b, Lanes4 c) => new(Vector256.FusedMultiplyAdd(a._value, b._value, c._value));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Any(Lanes4 mask) => mask._value.AsUInt64() != Vector256<ulong>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -295,9 +286,6 @@ internal readonly struct Lanes8(Vector512<double> value) : ILanes<Lanes8>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes8 Abs(Lanes8 value) => new(Vector512.Abs(value._value));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Lanes8 MultiplyAdd(Lanes8 a, Lanes8 b, Lanes8 c) => new(Vector512.FusedMultiplyAdd(a._value, b._value, c._value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Any(Lanes8 mask) => mask._value.AsUInt64() != Vector512<ulong>.Zero;

@@ -22,8 +22,7 @@ namespace CalMiner.Simulation.Engine;
 /// <para>
 /// The products are grouped differently from the scalar model's line by line statement, so the outputs equal it
 /// to rounding (a few units in the last place of the flows), not bit for bit. Every lane width performs the same
-/// operations in the same order, so a result is the same on every machine: the only fused multiply-adds, in Newton's
-/// Horner steps, are rounded once by definition, in hardware or emulated.
+/// operations in the same order, without fused multiply-adds, so a result is the same on every machine.
 /// </para>
 /// </remarks>
 internal abstract class ModelKernel
@@ -316,14 +315,14 @@ internal sealed class ModelKernel<T>(ScenarioPlan plan) : ModelKernel(plan)
             (slope0, slope1, slope2, slope3) = (zero, zero, zero, zero);
             for (var t = length - T.Count; t >= 0; t -= T.Count)
             {
-                slope0 = T.MultiplyAdd(slope0, x0, p0);
-                p0 = T.MultiplyAdd(p0, x0, T.Load(in f0[t]));
-                slope1 = T.MultiplyAdd(slope1, x1, p1);
-                p1 = T.MultiplyAdd(p1, x1, T.Load(in f1[t]));
-                slope2 = T.MultiplyAdd(slope2, x2, p2);
-                p2 = T.MultiplyAdd(p2, x2, T.Load(in f2[t]));
-                slope3 = T.MultiplyAdd(slope3, x3, p3);
-                p3 = T.MultiplyAdd(p3, x3, T.Load(in f3[t]));
+                slope0 = slope0 * x0 + p0;
+                p0 = p0 * x0 + T.Load(in f0[t]);
+                slope1 = slope1 * x1 + p1;
+                p1 = p1 * x1 + T.Load(in f1[t]);
+                slope2 = slope2 * x2 + p2;
+                p2 = p2 * x2 + T.Load(in f2[t]);
+                slope3 = slope3 * x3 + p3;
+                p3 = p3 * x3 + T.Load(in f3[t]);
             }
 
             if (i == CashFlowMath.NewtonIterations || !T.Any(active0 | active1 | active2 | active3))
