@@ -9,9 +9,13 @@
 #   1. installs the PostgreSQL and Redis server packages when they are missing (as root);
 #   2. starts a throwaway PostgreSQL cluster and a throwaway Redis on free ports of 127.0.0.1,
 #      with all their files in one temporary folder;
-#   3. exports where they are (see export_environment) and runs `dotnet test CalMiner.sln -c Release`,
-#      then, for a whole run, the core's tests again without AVX-512 and without AVX2;
-#   4. always stops both servers and removes the folder: on success, failure, Ctrl-C or TERM.
+#   3. copies the working tree (every file git tracks or would track, local changes included, no
+#      build output) into that folder, with nothing beside it, so that a test reading a file the
+#      repository does not hold fails here as it would on a user's fresh clone;
+#   4. exports where the servers are (see export_environment) and, in the copy, runs
+#      `dotnet test CalMiner.sln -c Release`, then, for a whole run, the core's tests again without
+#      AVX-512 and without AVX2;
+#   5. always stops both servers and removes the folder: on success, failure, Ctrl-C or TERM.
 # The exit code is dotnet test's (130 / 143 when interrupted).
 #
 # Tests that need to stop and restart Redis get CALMINER_REDIS_SERVER_BIN and CALMINER_REDIS_DIR;
@@ -24,7 +28,8 @@ readonly READY_TIMEOUT_SECONDS=30
 readonly DB_NAME=calminer_test
 readonly DB_USER=calminer
 
-WORK_DIR=""       # the temporary folder holding both servers' files
+WORK_DIR=""       # the temporary folder holding both servers' files and the copy of the repository
+TEST_ROOT=""      # the copy of the repository that the tests run in
 PG_BIN=""         # /usr/lib/postgresql/<version>/bin
 PG_DATA=""
 PG_SOCKET_DIR=""
@@ -204,6 +209,23 @@ EOF
   fi
 }
 
+copy_repository() {
+  TEST_ROOT="$WORK_DIR/clone/$(basename "$REPO_ROOT")"
+  mkdir -p "$TEST_ROOT"
+  log "copying the working tree to $TEST_ROOT"
+  if git -C "$REPO_ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    # --ignore-failed-read: a tracked file deleted in the working tree is simply not copied.
+    (cd "$REPO_ROOT" && git ls-files -z --cached --others --exclude-standard) \
+      | tar -C "$REPO_ROOT" --null --files-from=- --ignore-failed-read -cf - 2>/dev/null \
+      | tar -C "$TEST_ROOT" -xf -
+  else
+    # Not a git checkout (an unpacked archive, say): everything but build output.
+    tar -C "$REPO_ROOT" --exclude=./.git --exclude=bin --exclude=obj --exclude=node_modules -cf - . \
+      | tar -C "$TEST_ROOT" -xf -
+  fi
+  [[ -f "$TEST_ROOT/CalMiner.sln" ]] || die "copying the repository to $TEST_ROOT failed"
+}
+
 export_environment() {
   export DATABASE_DRIVER=postgresql
   export DATABASE_HOST=127.0.0.1
@@ -283,7 +305,7 @@ run_tests() {
   # that dotnet test and every process it starts form one group that stop_tests can end.
   # A Ctrl-C therefore reaches only this script, which passes it on through stop_tests.
   # shellcheck disable=SC2086 # TEST_ENV is empty or one NAME=value word
-  (cd "$REPO_ROOT" && exec setsid env $TEST_ENV dotnet test "$target" -c Release "$@") &
+  (cd "$TEST_ROOT" && exec setsid env $TEST_ENV dotnet test "$target" -c Release "$@") &
   TEST_PID=$!
   local status=0
   wait "$TEST_PID" || status=$?
@@ -300,6 +322,7 @@ main() {
   make_work_dir
   start_postgres
   start_redis
+  copy_repository
   export_environment
 
   local status=0
