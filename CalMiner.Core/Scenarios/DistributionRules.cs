@@ -211,6 +211,12 @@ internal static class DistributionRules
                 return false;
             }
 
+            if (d.Values.Count > DocumentLimits.MaxDistributionValues)
+            {
+                Error("values", $"must list at most {DocumentLimits.MaxDistributionValues} values, not {d.Values.Count}");
+                return false;
+            }
+
             return true;
         }
     }

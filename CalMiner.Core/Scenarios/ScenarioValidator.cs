@@ -67,6 +67,11 @@ internal sealed partial class ScenarioValidator
                         Error(member, "the name must not contain control characters");
                     }
 
+                    if (name.Length > DocumentLimits.MaxTextLength)
+                    {
+                        Error(member, $"the name must have at most {DocumentLimits.MaxTextLength} characters, not {name.Length}");
+                    }
+
                     CheckText(value, member);
                 }
 
@@ -78,8 +83,21 @@ internal sealed partial class ScenarioValidator
                 }
 
                 break;
-            case JsonValue value when value.GetValueKind() == JsonValueKind.String && HasControlCharacter(value.GetValue<string>()):
-                Error(path, "must not contain control characters (tab and line breaks excepted)");
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                var text = value.GetValue<string>();
+                if (HasControlCharacter(text))
+                {
+                    Error(path, "must not contain control characters (tab and line breaks excepted)");
+                }
+
+                var max = path == "description" || path.EndsWith(".description", StringComparison.Ordinal)
+                    ? DocumentLimits.MaxDescriptionLength
+                    : DocumentLimits.MaxTextLength;
+                if (text.Length > max)
+                {
+                    Error(path, $"must have at most {max} characters, not {text.Length}");
+                }
+
                 break;
         }
     }
@@ -125,6 +143,7 @@ internal sealed partial class ScenarioValidator
             NotNull(path, collection);
         }
 
+        ValidateSizes();
         ValidateParameters();
         ValidateProducts();
         ValidateSchedule();
@@ -136,6 +155,26 @@ internal sealed partial class ScenarioValidator
         ValidateFinance();
         ValidateCorrelations();
         ValidateSimulation();
+    }
+
+    private void ValidateSizes()
+    {
+        foreach (var (path, count, max) in new (string, int?, int)[]
+        {
+            ("parameters", _document.Parameters?.Count, DocumentLimits.MaxParameters),
+            ("correlations", _document.Correlations?.Count, DocumentLimits.MaxCorrelations),
+            ("products", _document.Products?.Count, DocumentLimits.MaxProducts),
+            ("consumables", _document.Consumables?.Count, DocumentLimits.MaxItems),
+            ("equipment", _document.Equipment?.Count, DocumentLimits.MaxItems),
+            ("capital", _document.Capital?.Count, DocumentLimits.MaxItems),
+            ("royalties", _document.Royalties?.Count, DocumentLimits.MaxItems),
+        })
+        {
+            if (count > max)
+            {
+                Error(path, $"must have at most {max} entries, not {count}");
+            }
+        }
     }
 
     private void ValidateParameters()

@@ -74,6 +74,58 @@ public sealed class ScenarioValidationTests
     }
 
     [Fact]
+    public void Text_HasALengthLimit_LongerForDescriptions()
+    {
+        var products = Gold.Products.ToList();
+        products[0] = products[0] with { Name = new string('A', 201) };
+        var broken = WithParameter(new string('p', 201), Gold.Parameters["goldPrice"] with { Description = new string('d', 4_001) }) with
+        {
+            Name = new string('n', 201),
+            Description = new string('d', 4_000),
+            Products = products,
+        };
+
+        var errors = Errors(broken);
+
+        Assert.Contains("name must have at most 200 characters, not 201", errors);
+        Assert.Contains("products[0].name must have at most 200 characters, not 201", errors);
+        Assert.Contains($"parameters.{new string('p', 201)} the name must have at most 200 characters, not 201", errors);
+        Assert.Contains($"parameters.{new string('p', 201)}.description must have at most 4000 characters, not 4001", errors);
+        Assert.DoesNotContain(errors, e => e.StartsWith("description", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Lists_HaveASizeLimit()
+    {
+        var uniform = new Parameter(1) { Distribution = new Distribution { Type = DistributionType.Uniform, Min = 0.9, Max = 1.1 } };
+        var parameters = new Dictionary<string, Parameter>(Gold.Parameters);
+        for (var i = parameters.Count; i <= 1_000; i++)
+        {
+            parameters[$"extra{i}"] = uniform;
+        }
+
+        var royalties = Enumerable.Repeat(Gold.Royalties[0], 1_001).ToList();
+
+        var errors = Errors(Gold with { Parameters = parameters, Royalties = royalties });
+
+        Assert.Contains("parameters must have at most 1000 entries, not 1001", errors);
+        Assert.Contains("royalties must have at most 1000 entries, not 1001", errors);
+        Assert.Empty(Errors(Gold with { Parameters = parameters.Take(1_000).ToDictionary() }));
+    }
+
+    [Fact]
+    public void EmpiricalValues_HaveASizeLimit()
+    {
+        var tooMany = new Distribution { Type = DistributionType.Empirical, Values = [.. Enumerable.Range(0, 100_001).Select(i => 2000 + i * 0.01)] };
+        var enough = tooMany with { Values = [.. tooMany.Values!.Take(100_000)] };
+
+        Assert.Contains(
+            "parameters.goldPrice.distribution.values must list at most 100000 values, not 100001",
+            Errors(WithParameter("goldPrice", Gold.Parameters["goldPrice"] with { Distribution = tooMany })));
+        Assert.Empty(Errors(WithParameter("goldPrice", Gold.Parameters["goldPrice"] with { Distribution = enough })));
+    }
+
+    [Fact]
     public void SchemaVersion_MustBeTheCurrentOne()
     {
         Assert.Equal(["schemaVersion must be 1"], Errors(Gold with { SchemaVersion = 2 }));
