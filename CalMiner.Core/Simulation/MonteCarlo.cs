@@ -194,9 +194,11 @@ public static class MonteCarlo
             var distributions = Enumerable.Range(0, named.Length).ToDictionary(c => named[c].Name, c => Distribution(summaries[c]));
             cancellation.ThrowIfCancellationRequested();
 
+            // The input columns are the run's own, of exactly the run's length unless it stopped early: handed over, not copied.
+            // The output columns come from the pool and go back to it, so they are copied.
             var samples = _inputSamples is { } inputs
                 ? new SimulationSamples(
-                    _uncertain.Select((j, u) => (j, u)).ToDictionary(p => plan.ParameterNames[p.j], p => inputs[p.u][..evaluated]),
+                    _uncertain.Select((j, u) => (j, u)).ToDictionary(p => plan.ParameterNames[p.j], p => inputs[p.u].Length == evaluated ? inputs[p.u] : inputs[p.u][..evaluated]),
                     _outputs.Named.ToDictionary(o => o.Name, o => o.Values[..evaluated]))
                 : null;
 
