@@ -55,6 +55,22 @@ public static class MonteCarlo
     }
 
     /// <summary>
+    /// An upper bound, in bytes, of the managed memory <see cref="Run"/> holds at its peak with these options on this
+    /// machine: it grows with the iterations, the uncertain and correlated inputs (all of them with Monte Carlo
+    /// sampling, the correlated ones with Latin Hypercube), the threads, and the kept samples. Cheap: nothing is sampled.
+    /// </summary>
+    /// <param name="scenario">The scenario; it is not validated.</param>
+    /// <param name="options">The options of the run; what is not set comes from the scenario.</param>
+    public static long EstimateMemory(ScenarioDocument scenario, SimulationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        options ??= new SimulationOptions();
+        var settings = scenario.Simulation;
+        var iterations = Math.Clamp(options.Iterations ?? settings.Convergence?.MaxIterations ?? settings.Iterations, 1, SimulationLimits.MaxIterations);
+        return MemoryEstimate.Bytes(scenario, iterations, options.Sampling ?? settings.Sampling, options.KeepSamples, options.MaxDegreeOfParallelism);
+    }
+
+    /// <summary>
     /// One run. Every input is described by each iteration's rank and the uniform of each rank: Latin Hypercube
     /// strata and their uniforms are computed wherever they are needed, so no input column is kept; Monte Carlo
     /// uniforms are ranked once. The rank correlation rewrites only ranks. Inputs are sampled chunk by chunk

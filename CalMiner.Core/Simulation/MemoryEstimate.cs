@@ -1,0 +1,56 @@
+using System.Numerics;
+using CalMiner.Scenarios;
+using CalMiner.Simulation.Engine;
+
+namespace CalMiner.Simulation;
+
+/// <summary>
+/// An upper bound of the managed memory a run holds at its peak, from what the run keeps and the largest of
+/// its stages. Work arrays come from the shared pool, which hands out lengths rounded up to a power of two,
+/// so most per-iteration terms are counted at that length. The constants are this engine's own arrays; the
+/// tests run the CLI in a heap capped at the estimate to hold the two together.
+/// </summary>
+internal static class MemoryEstimate
+{
+    /// <summary>The runtime, the plan and the per-thread scratch, which do not grow with the run.</summary>
+    private const long Fixed = 32L << 20;
+
+    /// <summary>Output columns the kernel fills, one double per iteration each.</summary>
+    private const int Outputs = 7;
+
+    /// <summary>Room for the collector over what is live at the peak.</summary>
+    private const double Headroom = 1.1;
+
+    public static long Bytes(ScenarioDocument scenario, int iterations, SamplingMethod sampling, bool keepSamples, int threads)
+    {
+        var parameters = scenario.Parameters ?? new Dictionary<string, Parameter>();
+        var uncertain = parameters.Count(p => p.Value?.Distribution is { Type: not DistributionType.Constant });
+        var correlatedNames = iterations < 3 ? [] : (scenario.Correlations ?? []).SelectMany(c => new[] { c?.A, c?.B }).ToHashSet(StringComparer.Ordinal);
+        var correlated = parameters.Count(p => correlatedNames.Contains(p.Key) && p.Value?.Distribution is { Type: not DistributionType.Constant });
+        threads = threads > 0 ? Math.Min(threads, Environment.ProcessorCount) : Environment.ProcessorCount;
+
+        long n = iterations;
+        var padded = (n + ModelKernel.Lanes - 1) / ModelKernel.Lanes * ModelKernel.Lanes;
+        var pooled = padded <= 1 << 30 ? (long)BitOperations.RoundUpToPowerOf2((ulong)padded) : padded;
+
+        // Held from sampling to the end: each Monte Carlo input's ranks (pooled) and sorted uniforms; a Latin
+        // Hypercube input keeps ranks only once the rank correlation reorders it.
+        var held = sampling == SamplingMethod.MonteCarlo
+            ? uncertain * ((4 * pooled) + (8 * n))
+            : correlated * 4 * pooled;
+
+        // Sampling: each thread ranks one Monte Carlo input's uniforms at a time.
+        var sample = sampling == SamplingMethod.MonteCarlo ? threads * ((8 * n) + (4 * pooled)) : 0;
+
+        // The rank correlation: each correlated column's order and values, the normal scores, and each thread's sort.
+        var correlate = correlated == 0 ? 0 : (correlated * 12 * n) + (8 * n) + (threads * 24 * n);
+
+        // Evaluation and summary: the output columns; then the after-tax NPV's ranks and tail marks, and each
+        // thread's sort of one column; with samples kept, every input and a copy of every output.
+        var kept = keepSamples ? (8 * n * uncertain) + (8 * n * Outputs) : 0;
+        var summarise = (8 * Outputs * pooled) + (12 * pooled) + (threads * 24 * pooled) + kept;
+
+        var peak = held + Math.Max(Math.Max(sample, correlate), summarise);
+        return Fixed + (long)(peak * Headroom);
+    }
+}
