@@ -45,7 +45,7 @@ public sealed class SimulationWorkbookTests(CalMinerWebApp app)
         Assert.Equal(["Unit", "USD", "fraction", "USD", "years", "USD", "USD/oz", "USD/oz"], statistics[3]);
         foreach (var (label, key) in new[] { ("Mean", "mean"), ("Standard deviation", "sd"), ("P10", "p10"), ("P50 (median)", "p50"), ("P90", "p90"), ("Probability < 0", "probNegative"), ("CVaR 5 % (mean at or below the P5)", "cvar5") })
         {
-            var row = statistics.Single(r => r[0] == label);
+            var row = statistics.Single(r => r.FirstOrDefault() == label);
             for (var o = 0; o < outputs.Length; o++)
             {
                 var value = outputs[o].Value.GetProperty(key);
@@ -60,14 +60,14 @@ public sealed class SimulationWorkbookTests(CalMinerWebApp app)
 
         var counts = outputs[0].Value.GetProperty("histogram").GetProperty("counts").EnumerateArray().Select(c => c.GetInt32()).ToArray();
         var histogram = Rows(workbook, "Histogram");
-        var start = histogram.FindIndex(r => r[0] == "npvAfterTax (USD)") + 2;
+        var start = histogram.FindIndex(r => r.FirstOrDefault() == "npvAfterTax (USD)") + 2;
         Assert.Equal(counts, histogram.Skip(start).Take(counts.Length).Select(r => int.Parse(r[2], CultureInfo.InvariantCulture)));
         Assert.Equal(outputs[0].Value.GetProperty("min").GetDouble(), double.Parse(histogram[start][0], CultureInfo.InvariantCulture));
 
         var sensitivity = Rows(workbook, "Sensitivity");
         foreach (var input in results.GetProperty("sensitivity").EnumerateArray())
         {
-            var row = sensitivity.First(r => r[0] == input.GetProperty("input").GetString());
+            var row = sensitivity.First(r => r.FirstOrDefault() == input.GetProperty("input").GetString());
             Assert.Equal(input.GetProperty("rankCorrelation").GetDouble(), double.Parse(row[1], CultureInfo.InvariantCulture));
             Assert.Equal(input.GetProperty("contributionToVariance").GetDouble(), double.Parse(row[2], CultureInfo.InvariantCulture));
         }
@@ -78,7 +78,7 @@ public sealed class SimulationWorkbookTests(CalMinerWebApp app)
         Assert.Equal(1.0, LibreOffice.Number(bins[^1][4]), 12);
         Assert.Equal((double)counts[0] / counts.Sum(), LibreOffice.Number(bins[0][3]), 12);
         var tornado = results.GetProperty("tornado").EnumerateArray().First();
-        var bar = calculated["Sensitivity"].Where(r => r[0] == tornado.GetProperty("input").GetString()).ElementAt(1);
+        var bar = calculated["Sensitivity"].Where(r => r.FirstOrDefault() == tornado.GetProperty("input").GetString()).ElementAt(1);
         Assert.Equal(Math.Abs(tornado.GetProperty("npvAtHigh").GetDouble() - tornado.GetProperty("npvAtLow").GetDouble()), LibreOffice.Number(bar[5]), 6);
     }
 
