@@ -134,6 +134,26 @@ public sealed class CashflowWorkbookTests(CalMinerWebApp app)
         }
     }
 
+    [Fact]
+    public async Task Where_the_model_has_no_irr_and_no_payback_the_spreadsheet_has_none_either()
+    {
+        var node = JsonNode.Parse(TestApi.GoldJson())!;
+        node["parameters"]!["goldPrice"]!["value"] = 300;
+        var json = node.ToJsonString();
+        var expected = EconomicModel.Evaluate(ScenarioDocument.Parse(json));
+        Assert.Null(expected.Metrics.IrrAfterTax);
+        Assert.Null(expected.Metrics.PaybackYears);
+
+        var sheets = await LibreOffice.RecalculateAsync(LibreOffice.WithoutCachedValues(await DownloadAsync(json)), Sheets);
+
+        var metrics = sheets["Metrics"].Where(r => r.Length > 4 && r[1].Length > 0).ToDictionary(r => r[1], r => r[3..5]);
+        Assert.Contains(metrics["irrAfterTax"][0], new[] { "#NUM!", "Err:502", "Err:523" });
+        Assert.Equal(["not reached", "none"], metrics["paybackYears"]);
+        Assert.Equal(["not reached", "none"], metrics["discountedPaybackYears"]);
+        Near(expected.Metrics.NpvAfterTax, metrics["npvAfterTax"][0], "npvAfterTax");
+        Near(expected.Metrics.PeakFunding, metrics["peakFunding"][0], "peakFunding");
+    }
+
     private async Task<byte[]> DownloadAsync(string json)
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
