@@ -6,7 +6,8 @@
 #
 # Data tests run against a real PostgreSQL and a real Redis, never mocks. So that the command
 # works the same on a developer's machine and in CI, with nothing running beforehand, it:
-#   1. installs the PostgreSQL and Redis server packages when they are missing (as root);
+#   1. installs the PostgreSQL and Redis server packages, and LibreOffice Calc for the workbook
+#      tests, when they are missing (as root);
 #   2. starts a throwaway PostgreSQL cluster and a throwaway Redis on free ports of 127.0.0.1,
 #      with all their files in one temporary folder;
 #   3. copies the working tree (every file git tracks or would track, local changes included, no
@@ -104,6 +105,29 @@ ensure_servers_installed() {
   find_redis_bin
   [[ -n "$PG_BIN" ]] || die "PostgreSQL server programs not found under /usr/lib/postgresql/*/bin after installing."
   [[ -n "$REDIS_SERVER" && -n "$REDIS_CLI" ]] || die "redis-server / redis-cli not found after installing."
+}
+
+# LibreOffice Calc, headless: the web tests recalculate the exported workbooks with it and compare
+# its figures with the model's. Installed when missing (as root, about a minute); without it those
+# tests fail and say what to install.
+readonly SPREADSHEET_PACKAGE=libreoffice-calc-nogui
+ensure_spreadsheet_engine_installed() {
+  command -v soffice >/dev/null && return 0
+  if ! is_root || ! command -v apt-get >/dev/null; then
+    log "warning: soffice not found; the workbook tests will fail (Debian/Ubuntu: sudo apt-get install --no-install-recommends $SPREADSHEET_PACKAGE)"
+    return 0
+  fi
+  log "installing $SPREADSHEET_PACKAGE (apt-get)"
+  export DEBIAN_FRONTEND=noninteractive
+  local apt_log
+  apt_log="$(mktemp)"
+  if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "$SPREADSHEET_PACKAGE"; } >"$apt_log" 2>&1; then
+    cat "$apt_log" >&2
+    rm -f "$apt_log"
+    die "could not install $SPREADSHEET_PACKAGE with apt-get"
+  fi
+  rm -f "$apt_log"
+  command -v soffice >/dev/null || die "soffice not found after installing $SPREADSHEET_PACKAGE."
 }
 
 # A port nobody listens on. Chosen below the kernel's ephemeral range (32768+ by default) so an
@@ -319,6 +343,7 @@ main() {
   trap 'on_signal TERM' TERM
 
   ensure_servers_installed
+  ensure_spreadsheet_engine_installed
   make_work_dir
   start_postgres
   start_redis

@@ -8,7 +8,10 @@ namespace CalMiner.Economics;
 /// must be), a header <c>period,year,oreMined,…</c> with one column per numeric line of the JSON form
 /// (a product's lines as <c>Au.payable</c> etc.), one row per period, then a totals row whose
 /// <c>period</c> is <c>total</c> and whose <c>year</c> is empty. Numbers in the invariant culture,
-/// round-trippable (<c>"R"</c>), unscaled (currency units and tonnes).
+/// unscaled (currency units, tonnes, payable units) and rounded as a spreadsheet user expects: amounts
+/// of money to 2 decimals, quantities (tonnes, payable units, t CO2e) to 3, half away from zero, in
+/// their shortest form (<c>3520000</c>, not <c>3520000.0000000005</c>; never <c>-0</c>). The JSON form keeps
+/// every bit. A text field that a spreadsheet would run as a formula is neutralised (see <see cref="Csv.Text"/>).
 /// </summary>
 public static class EvaluationCsv
 {
@@ -33,18 +36,21 @@ public static class EvaluationCsv
     }
 
     /// <summary>
-    /// The table of the CSV form as named columns, for other tabular formats (e.g. a spreadsheet):
-    /// each holds one value per period followed by the total, in the order of the CSV's columns
+    /// The table of the CSV form as columns, for other tabular formats (e.g. a spreadsheet): each
+    /// holds one unrounded value per period followed by the total, in the order of the CSV's columns
     /// after <c>period</c> and <c>year</c>.
     /// </summary>
     /// <param name="result">The evaluation to flatten.</param>
-    public static IReadOnlyList<KeyValuePair<string, double[]>> ToColumns(this EvaluationResult result)
+    public static IReadOnlyList<CashFlowTableColumn> ToColumns(this EvaluationResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         var lines = result.Periods.Append(result.Totals).ToArray();
         return [.. CashFlowColumns.Of(result).Select(column =>
-            KeyValuePair.Create(column.Name, Array.ConvertAll(lines, line => column.Value(line))))];
+            new CashFlowTableColumn(column.Name, column.Product, column.Line, column.Unit, Array.ConvertAll(lines, line => column.Value(line))))];
     }
+
+    /// <summary>The decimals a CSV cell of <paramref name="unit"/> keeps: 2 for money, 3 for quantities.</summary>
+    internal static int Decimals(CashFlowUnit unit) => unit == CashFlowUnit.Currency ? 2 : 3;
 
     private static void Write(EvaluationResult result, TextWriter writer)
     {
@@ -53,7 +59,7 @@ public static class EvaluationCsv
         foreach (var column in columns)
         {
             writer.Write(',');
-            writer.Write(Csv.Field(column.Name));
+            writer.Write(Csv.Text(column.Name));
         }
 
         writer.Write(Csv.LineEnd);
@@ -73,7 +79,7 @@ public static class EvaluationCsv
         foreach (var column in columns)
         {
             writer.Write(',');
-            writer.Write(column.Value(line).ToString("R", CultureInfo.InvariantCulture));
+            writer.Write(Csv.Rounded(column.Value(line), Decimals(column.Unit)));
         }
 
         writer.Write(Csv.LineEnd);

@@ -7,8 +7,9 @@ namespace CalMiner.Simulation;
 /// The CSV form of a simulation's per-iteration values, shared by every host so that the CLI and
 /// the API give the same file: RFC 4180 (comma-separated, CRLF line ends, fields quoted where they
 /// must be), a header <c>iteration,&lt;column&gt;…</c>, then one row per iteration numbered from 1.
-/// Numbers in the invariant culture, round-trippable (<c>"R"</c>); a value that does not exist (NaN:
-/// no IRR, no payback) or is infinite is an empty cell.
+/// Numbers in the invariant culture, round-trippable (<c>"R"</c>, unrounded: the samples are data for
+/// statistics); a value that does not exist (NaN: no IRR, no payback) or is infinite is an empty cell.
+/// A column name that a spreadsheet would run as a formula is neutralised (see <see cref="Csv.Text"/>).
 /// </summary>
 public static class SampleCsv
 {
@@ -57,7 +58,7 @@ public static class SampleCsv
         text.Append("iteration");
         foreach (var (name, _) in columns)
         {
-            text.Append(',').Append(Csv.Field(name));
+            text.Append(',').Append(Csv.Text(name));
         }
 
         text.Append(Csv.LineEnd);

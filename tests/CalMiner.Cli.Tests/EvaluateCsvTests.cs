@@ -41,7 +41,7 @@ public sealed class EvaluateCsvTests : IDisposable
     }
 
     [Fact]
-    public async Task Csv_NumbersAreTheModels_InTheInvariantCulture()
+    public async Task Csv_NumbersAreTheModels_RoundedToCents_InTheInvariantCulture()
     {
         var expected = EconomicModel.Evaluate(ScenarioDocument.Load(Scenarios.GoldOpenPit));
 
@@ -49,7 +49,38 @@ public sealed class EvaluateCsvTests : IDisposable
 
         var column = Array.IndexOf(rows[0], "afterTaxCashFlow");
         var values = rows.Skip(1).Select(r => double.Parse(r[column], NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray();
-        Assert.Equal([.. expected.Periods.Select(p => p.AfterTaxCashFlow), expected.Totals.AfterTaxCashFlow], values);
+        Assert.Equal([.. expected.Periods.Select(p => p.AfterTaxCashFlow), expected.Totals.AfterTaxCashFlow], values, new CentComparer());
+        Assert.All(rows.Skip(1), r => Assert.DoesNotMatch(@"\.\d{3}", r[column]));
+    }
+
+    [Fact]
+    public async Task Csv_NeutralisesAProductNameThatASpreadsheetWouldRun()
+    {
+        const string name = "=HYPERLINK(\"http://x.test\")";
+        var document = Scenarios.GoldOpenPitJson();
+        document["products"]![0]!["name"] = name;
+        foreach (var period in document["schedule"]!.AsArray())
+        {
+            var grades = period!["grades"]!.AsObject();
+            grades[name] = grades["Au"]!.DeepClone();
+            grades.Remove("Au");
+        }
+
+        var run = await Cli.RunAsync("evaluate", _files.Write(document), "--format", "csv");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains(",\"'=HYPERLINK(\"\"http://x.test\"\").payable\",", run.Output, StringComparison.Ordinal);
+        var rows = Rfc4180.Parse(run.Output);
+        Assert.DoesNotContain(rows[0], field => field.StartsWith('='));
+        Assert.StartsWith("-", rows[1][Array.IndexOf(rows[0], "afterTaxCashFlow")], StringComparison.Ordinal);
+    }
+
+    /// <summary>Equal to the cent: the CSV's figure (already rounded) is the model's rounded.</summary>
+    private sealed class CentComparer : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Round(x, 2, MidpointRounding.AwayFromZero) == Math.Round(y, 2, MidpointRounding.AwayFromZero);
+
+        public int GetHashCode(double value) => 0;
     }
 
     [Fact]

@@ -68,7 +68,7 @@ internal static class CashflowEndpoints
         {
             "json" => Encoding.UTF8.GetBytes(result.ToJson()),
             "csv" => Encoding.UTF8.GetBytes(result.ToCsv()),
-            _ => CashFlowWorkbook.Create(result, stored.Document.Name),
+            _ => CashFlowWorkbook.Create(stored.Document, result),
         };
     }
 

@@ -2,10 +2,12 @@ using System.Text.Json;
 using CalMiner.Data;
 using CalMiner.Scenarios;
 using CalMiner.Simulation;
+using CalMiner.Web.Exports;
 using CalMiner.Web.Hosting;
 using CalMiner.Web.Problems;
 using CalMiner.Web.Security;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace CalMiner.Web.Api;
 
@@ -22,6 +24,7 @@ internal static class SimulationEndpoints
         var simulations = api.MapGroup("/simulations").WithTags("Simulations");
         simulations.MapPost("/run", RunAsync).RequireAuthorization(Policies.Edit).RequireRateLimiting(WebApplicationSetup.SimulationRateLimit);
         simulations.MapGet("/{id:long}", GetAsync);
+        simulations.MapGet("/{id:long}/results", GetResultsAsync);
         simulations.MapGet("/{id:long}/samples", GetSamplesAsync);
         simulations.MapPost("/{id:long}/cancel", CancelAsync).RequireAuthorization(Policies.Edit);
         api.MapGet("/scenarios/{id:long}/simulations", ListAsync).WithTags("Simulations");
@@ -90,6 +93,68 @@ internal static class SimulationEndpoints
         return run is null
             ? ApiProblems.NotFound($"Simulation run {id}")
             : new JsonBytes(await ResourceAsync(run, cache, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// A succeeded run's results as JSON (the document `calminer simulate --format json` prints) or as an
+    /// Excel workbook, chosen by <c>?format=json|xlsx</c> or else the <c>Accept</c> header, as the cash flows are.
+    /// </summary>
+    private static async Task<IResult> GetResultsAsync(long id, string? format, HttpContext context, CalMinerCache cache, SimulationRunRepository runs, CancellationToken cancellationToken)
+    {
+        var kind = format is null ? FromAccept(context.Request.GetTypedHeaders().Accept) : format.ToLowerInvariant() switch
+        {
+            "json" => "json",
+            "xlsx" => "xlsx",
+            _ => null,
+        };
+        if (kind is null)
+        {
+            return ApiProblems.Invalid("format", "format must be json or xlsx.");
+        }
+
+        var run = await runs.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (run is null)
+        {
+            return ApiProblems.NotFound($"Simulation run {id}");
+        }
+
+        var results = run.Status == SimulationRunStatus.Completed ? await cache.GetSimulationSummaryAsync(id, cancellationToken).ConfigureAwait(false) : null;
+        if (results is null)
+        {
+            return ApiProblems.Conflict($"Simulation run {id} has not succeeded ({StatusName(run.Status)}): it has no results.");
+        }
+
+        context.Response.Headers.Vary = HeaderNames.Accept;
+        if (kind == "json")
+        {
+            return new JsonBytes(System.Text.Encoding.UTF8.GetBytes(results));
+        }
+
+        var scenario = await cache.GetScenarioVersionAsync(run.ScenarioId, run.ScenarioVersion, cancellationToken).ConfigureAwait(false);
+        if (scenario is null)
+        {
+            return ApiProblems.NotFound($"Scenario {run.ScenarioId} version {run.ScenarioVersion}");
+        }
+
+        return TypedResults.File(SimulationWorkbook.Create(run, scenario.Document, results), CashFlowWorkbook.ContentType, $"simulation-{id}-results.xlsx");
+    }
+
+    private static string FromAccept(IList<MediaTypeHeaderValue> accept)
+    {
+        foreach (var media in accept.OrderByDescending(m => m.Quality ?? 1))
+        {
+            if (media.MediaType.Equals(CashFlowWorkbook.ContentType, StringComparison.OrdinalIgnoreCase))
+            {
+                return "xlsx";
+            }
+
+            if (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.MatchesAllTypes)
+            {
+                return "json";
+            }
+        }
+
+        return "json";
     }
 
     /// <summary>Every iteration's sampled inputs and outputs as CSV (the form of `calminer simulate --samples`), streamed.</summary>

@@ -48,7 +48,7 @@ public sealed class EvaluationCsvTests
 
     [Theory]
     [MemberData(nameof(SampleFiles))]
-    public void Csv_Numbers_ReadBackToTheModelsBitForBit(string file)
+    public void Csv_Numbers_AreTheModels_MoneyRoundedToCents_QuantitiesTo3Decimals(string file)
     {
         var result = EconomicModel.Evaluate(ScenarioDocument.Load(file));
         var lines = result.Periods.Append(result.Totals).ToArray();
@@ -58,12 +58,64 @@ public sealed class EvaluationCsvTests
         foreach (var column in CashFlowColumns.Of(result))
         {
             var index = Array.IndexOf(rows[0], column.Name);
+            var decimals = column.Unit == CashFlowUnit.Currency ? 2 : 3;
             for (var r = 0; r < lines.Length; r++)
             {
-                var read = double.Parse(rows[r + 1][index], NumberStyles.Float, CultureInfo.InvariantCulture);
-                Assert.Equal(BitConverter.DoubleToInt64Bits(column.Value(lines[r])), BitConverter.DoubleToInt64Bits(read));
+                var text = rows[r + 1][index];
+                var read = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+                var model = column.Value(lines[r]);
+                Assert.Equal(Math.Round(model, decimals, MidpointRounding.AwayFromZero), read);
+                Assert.True(Math.Abs(read - model) <= 0.5 * Math.Pow(10, -decimals) * (1 + 1e-9), $"{column.Name}: {text} is {model:R} rounded");
+                var dot = text.IndexOf('.', StringComparison.Ordinal);
+                Assert.True(dot < 0 || text.Length - dot - 1 <= decimals, $"{column.Name}: {text} has more than {decimals} decimals");
+                Assert.DoesNotContain('E', text);
+                Assert.NotEqual("-0", text);
             }
         }
+    }
+
+    [Fact]
+    public void Csv_WritesTonnesWithoutFloatNoise_AndNegativeAmountsAsNumbers()
+    {
+        // 3 200 000 t × 1.1 is 3520000.0000000005 in binary floating point.
+        var scenario = TestScenarios.Create(2, TestScenarios.Waste(0, 100), TestScenarios.Ounces(1, 3_200_000));
+        scenario = scenario with
+        {
+            Factors = new Factors { Throughput = 1.1 },
+            OperatingCosts = new OperatingCosts { MiningPerTonne = 0.013 },
+        };
+        var result = TestScenarios.Evaluate(scenario);
+        Assert.NotEqual(3_520_000, result.Periods[1].OreProcessed);
+
+        var rows = Rows(result.ToCsv());
+
+        Assert.Equal("3520000", rows[2][Array.IndexOf(rows[0], "oreProcessed")]);
+        Assert.Equal("3520000.0000000005", result.Periods[1].OreProcessed.ToString("R", CultureInfo.InvariantCulture));
+        Assert.Equal("-1.3", rows[1][Array.IndexOf(rows[0], "afterTaxCashFlow")]);
+        Assert.Contains("\r\n0,2030,0,100,0,", result.ToCsv(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("=HYPERLINK(\"http://x.test\",\"y\")", "\"'=HYPERLINK(\"\"http://x.test\"\",\"\"y\"\").payable\"")]
+    [InlineData("+Au", "\"'+Au.payable\"")]
+    [InlineData("-Au", "\"'-Au.payable\"")]
+    [InlineData("@SUM(A1)", "\"'@SUM(A1).payable\"")]
+    [InlineData("\tAu", "\"'\tAu.payable\"")]
+    [InlineData("Au-Ag", "Au-Ag.payable")]
+    public void Csv_NeutralisesANameThatASpreadsheetWouldRunAsAFormula(string name, string expectedField)
+    {
+        var scenario = TestScenarios.Create(2, TestScenarios.Ounces(0, 100), TestScenarios.Ounces(1, 200));
+        scenario = scenario with
+        {
+            Products = [scenario.Products[0] with { Name = name }],
+            Schedule = [.. scenario.Schedule.Select(p => p with { Grades = new Dictionary<string, double> { [name] = TestScenarios.GramsPerTroyOunce } })],
+        };
+
+        var csv = TestScenarios.Evaluate(scenario).ToCsv();
+
+        Assert.Contains("," + expectedField + ",", csv, StringComparison.Ordinal);
+        var header = Rows(csv)[0];
+        Assert.Equal(name[0] is '=' or '+' or '-' or '@' or '\t' ? "'" + name + ".nsr" : name + ".nsr", header[10]);
     }
 
     [Fact]
@@ -94,8 +146,8 @@ public sealed class EvaluationCsvTests
         Assert.Equal(["100", "200", "300"], rows[1..].Select(r => r[Array.IndexOf(rows[0], "oreProcessed")]));
         Assert.Equal(["0", "0", "0"], rows[1..].Select(r => r[Array.IndexOf(rows[0], "tax")]));
         var cashFlow = Array.IndexOf(rows[0], "afterTaxCashFlow");
-        Assert.Equal(result.Periods[1].AfterTaxCashFlow.ToString("R", CultureInfo.InvariantCulture), rows[2][cashFlow]);
-        Assert.Equal(200, double.Parse(rows[2][cashFlow], CultureInfo.InvariantCulture), 1e-9);
+        Assert.Equal(Math.Round(result.Periods[1].AfterTaxCashFlow, 2, MidpointRounding.AwayFromZero), double.Parse(rows[2][cashFlow], CultureInfo.InvariantCulture));
+        Assert.Equal("200", rows[2][cashFlow]);
         Assert.Equal(["0", "2030"], rows[1][..2]);
         Assert.Equal(["total", ""], rows[3][..2]);
     }

@@ -29,6 +29,14 @@ public sealed class SampleCsvTests
     }
 
     [Fact]
+    public async Task ColumnNames_ThatASpreadsheetWouldRun_AreNeutralised_NegativeNumbersStayNumbers()
+    {
+        var csv = await WriteAsync([new("=1+2", [-3]), new("@x", [-0.5]), new("-y", [1]), new("a-b", [2])]);
+
+        Assert.Equal("iteration,\"'=1+2\",\"'@x\",\"'-y\",a-b\r\n1,-3,-0.5,1,2\r\n", csv);
+    }
+
+    [Fact]
     public async Task Csv_WithoutColumns_IsTheHeaderAlone()
     {
         Assert.Equal("iteration\r\n", await WriteAsync([]));
