@@ -101,6 +101,26 @@ ensure_servers_installed() {
   [[ -n "$REDIS_SERVER" && -n "$REDIS_CLI" ]] || die "redis-server / redis-cli not found after installing."
 }
 
+# The OpenAPI linter the web tests run (tests/openapi: Redocly CLI, pinned in its package-lock.json).
+# Node.js and npm come from apt when missing; `npm ci` installs exactly the locked versions, and
+# again only when the lock file changed since the last install.
+install_openapi_linter() {
+  local folder="$REPO_ROOT/tests/openapi"
+  if ! command -v npm >/dev/null; then
+    if ! is_root || ! command -v apt-get >/dev/null; then
+      die "missing npm: install Node.js 18.17 or later with npm (Debian/Ubuntu: sudo apt-get install nodejs npm), then run scripts/test.sh again."
+    fi
+    log "installing nodejs npm (apt-get)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null \
+      || die "could not install nodejs and npm with apt-get"
+  fi
+  if [[ ! -f "$folder/node_modules/.package-lock.json" || "$folder/package-lock.json" -nt "$folder/node_modules/.package-lock.json" ]]; then
+    log "installing the OpenAPI linter (npm ci --prefix tests/openapi)"
+    npm ci --prefix "$folder" --no-audit --no-fund --loglevel=error >/dev/null || die "npm ci --prefix tests/openapi failed"
+  fi
+}
+
 # A port nobody listens on. Chosen below the kernel's ephemeral range (32768+ by default) so an
 # outgoing connection cannot take it between this check and the server's bind.
 free_port() {
@@ -297,6 +317,7 @@ main() {
   trap 'on_signal TERM' TERM
 
   ensure_servers_installed
+  install_openapi_linter
   make_work_dir
   start_postgres
   start_redis

@@ -114,7 +114,7 @@ public sealed class OpenApiContractTests(CalMinerWebApp app)
         var created = await analyst.PostAsync("/api/scenarios", TestApi.Json(TestApi.GoldJson()));
         var scenario = await created.ExpectAsync(HttpStatusCode.Created);
         var id = scenario.GetProperty("id").GetInt64();
-        await (await analyst.PostAsync("/api/scenarios", TestApi.Json("""{"name":"x"}"""))).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity);
+        await (await analyst.PostAsync("/api/scenarios", TestApi.Json(BrokenGold()))).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity);
         await (await analyst.PostAsync("/api/scenarios", TestApi.Json("""{"name":"""))).ExpectProblemAsync(HttpStatusCode.BadRequest);
         await (await analyst.PostAsync("/api/scenarios", new StringContent("x", Encoding.UTF8, "text/plain"))).ExpectProblemAsync(HttpStatusCode.UnsupportedMediaType);
         await (await viewer.PostAsync("/api/scenarios", TestApi.Json(TestApi.GoldJson()))).ExpectProblemAsync(HttpStatusCode.Forbidden);
@@ -135,7 +135,7 @@ public sealed class OpenApiContractTests(CalMinerWebApp app)
         await (await analyst.PutAsync($"/api/scenarios/{id}", TestApi.Json(TestApi.GoldJson()))).ExpectProblemAsync((HttpStatusCode)428);
         await (await SendAsync(analyst, HttpMethod.Put, "/api/scenarios/999999999", TestApi.Json(TestApi.GoldJson()), ifMatch: read.Headers.ETag))
             .ExpectProblemAsync(HttpStatusCode.NotFound);
-        await (await SendAsync(analyst, HttpMethod.Put, $"/api/scenarios/{id}", TestApi.Json("""{"name":"x"}"""), ifMatch: replaced.Headers.ETag))
+        await (await SendAsync(analyst, HttpMethod.Put, $"/api/scenarios/{id}", TestApi.Json(BrokenGold()), ifMatch: replaced.Headers.ETag))
             .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity);
         await (await SendAsync(analyst, HttpMethod.Delete, $"/api/scenarios/{id}", ifMatch: read.Headers.ETag)).ExpectProblemAsync(HttpStatusCode.PreconditionFailed);
         return id;
@@ -190,7 +190,7 @@ public sealed class OpenApiContractTests(CalMinerWebApp app)
         await (await analyst.DeleteAsync($"/api/scenarios/{imported.GetProperty("id").GetInt64()}")).ExpectAsync(HttpStatusCode.NoContent);
         using var empty = new MultipartFormDataContent { { new StringContent("x"), "other" } };
         await (await analyst.PostAsync("/api/scenarios/import", empty)).ExpectProblemAsync(HttpStatusCode.BadRequest);
-        await (await analyst.PostAsync("/api/scenarios/import", TestApi.Json("""{"name":"x"}"""))).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity);
+        await (await analyst.PostAsync("/api/scenarios/import", TestApi.Json(BrokenGold()))).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity);
         await (await analyst.PostAsync("/api/scenarios/import", new StringContent("x", Encoding.UTF8, "text/plain"))).ExpectProblemAsync(HttpStatusCode.UnsupportedMediaType);
     }
 
@@ -265,6 +265,14 @@ public sealed class OpenApiContractTests(CalMinerWebApp app)
         await (await analyst.PostAsync($"/api/simulations/{queuedId}/cancel", null)).ExpectAsync(HttpStatusCode.OK);
         await (await analyst.GetAsync($"/api/scenarios/{id}/simulations")).ExpectAsync(HttpStatusCode.OK);
         await (await analyst.GetAsync("/api/scenarios/999999999/simulations")).ExpectProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    // Well-formed, but a scenario must have at least one period.
+    private static string BrokenGold()
+    {
+        var gold = JsonNode.Parse(TestApi.GoldJson())!;
+        gold["periods"] = 0;
+        return gold.ToJsonString();
     }
 
     private static Task<HttpResponseMessage> SendAsync(

@@ -17,6 +17,7 @@ internal static class ScenarioCopyEndpoints
 {
     private const int MaxNameLength = 200;
     private const string FileField = "file";
+    private const string MultipartFormData = "multipart/form-data";
 
     /// <summary>The optional body of a clone: the copy's name (default the original's with " (copy)").</summary>
     public sealed record CloneRequest(string? Name = null);
@@ -34,12 +35,13 @@ internal static class ScenarioCopyEndpoints
             .WithName("ImportScenario")
             .WithSummary("Import a scenario document file")
             .WithDescription($"The document uploaded as multipart/form-data in the field `{FileField}`, or sent as application/json; a UTF-8 byte order mark is accepted. Answered as POST /api/scenarios.")
-            .Accepts<ScenarioDocument>("application/json")
+            .AcceptsJsonBody(typeof(ScenarioDocument), MultipartFormData)
             .Produces<StoredScenario>(StatusCodes.Status201Created)
             .ProducesProblems(StatusCodes.Status422UnprocessableEntity)
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
-                operation.RequestBody?.Content?.Add("multipart/form-data", new OpenApiMediaType
+                // The form's one field, the file, rather than a document.
+                operation.RequestBody?.Content?[MultipartFormData] = new OpenApiMediaType
                 {
                     Schema = new OpenApiSchema
                     {
@@ -50,7 +52,7 @@ internal static class ScenarioCopyEndpoints
                             [FileField] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = "The scenario document (JSON)." },
                         },
                     },
-                });
+                };
                 return Task.CompletedTask;
             });
         return api;

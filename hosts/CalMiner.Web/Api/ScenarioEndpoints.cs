@@ -44,7 +44,7 @@ internal static class ScenarioEndpoints
             .WithName("CreateScenario")
             .WithSummary("Create a scenario")
             .WithDescription("Saves the scenario document as version 1. Malformed JSON or a wrong type is a 400, a document that breaks the rules of the format a 422; both list every problem under the JSON path of its field.")
-            .Accepts<ScenarioDocument>("application/json")
+            .AcceptsJsonBody(typeof(ScenarioDocument))
             .Produces<StoredScenario>(StatusCodes.Status201Created)
             .ProducesProblems(StatusCodes.Status422UnprocessableEntity)
             .WithRequestExample(ScenarioExample);
@@ -53,7 +53,7 @@ internal static class ScenarioEndpoints
             .WithSummary("Save a new version of a scenario")
             .WithDescription("Replaces the document under If-Match: 412 when the version it names is no longer current, 428 without it.")
             .WithIfMatch(required: true)
-            .Accepts<ScenarioDocument>("application/json")
+            .AcceptsJsonBody(typeof(ScenarioDocument))
             .Produces<StoredScenario>()
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status412PreconditionFailed, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status428PreconditionRequired)
             .WithRequestExample(ScenarioExample);

@@ -58,7 +58,7 @@ internal static class ScenarioSectionEndpoints
                 .WithSummary($"Replace the {field} section")
                 .WithDescription($"Saves a new version whose `{field}` is the body, under If-Match. The section is read with the rules of a whole document (400, errors under `{field}`), and the document it makes is validated as a whole (422).")
                 .WithIfMatch(required: true)
-                .Accepts(type, "application/json")
+                .AcceptsJsonBody(type)
                 .Produces(StatusCodes.Status200OK, type)
                 .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status412PreconditionFailed, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status428PreconditionRequired);
         }

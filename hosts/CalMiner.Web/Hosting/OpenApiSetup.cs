@@ -22,6 +22,7 @@ internal static class OpenApiSetup
     public const string BearerScheme = "bearer";
     public const string CookieScheme = "cookie";
     private const string ProblemJson = "application/problem+json";
+    private const string AnyContentType = "*/*";
 
     private static readonly Dictionary<string, string> TagDescriptions = new(StringComparer.Ordinal)
     {
@@ -115,6 +116,15 @@ internal static class OpenApiSetup
                         new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, Description = "The name of a parameter of the scenario." },
                     ];
                     schema.Description = "A number, or the name of a scenario parameter whose value it takes.";
+                }
+
+                // Problems carry extensions: always traceId, some more (412's currentVersion).
+                if (typeof(ProblemDetails).IsAssignableFrom(context.JsonTypeInfo.Type))
+                {
+                    schema.AdditionalPropertiesAllowed = true;
+                    schema.AdditionalProperties = null;
+                    schema.Properties ??= new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
+                    schema.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The request's id, as in the server's logs." };
                 }
 
                 return Task.CompletedTask;
@@ -212,6 +222,19 @@ internal static class OpenApiSetup
 
         return builder;
     }
+
+    /// <summary>
+    /// Declares a JSON request body that the handler reads itself (Core's strict parser), with the
+    /// schema of <paramref name="type"/>. Routing still lets every content type through to the
+    /// handler (the <c>*/*</c> entry, left out of the document), which answers 415 with its own message.
+    /// </summary>
+    public static RouteHandlerBuilder AcceptsJsonBody(this RouteHandlerBuilder builder, Type type, params string[] moreContentTypes) =>
+        builder.Accepts(type, "application/json", [.. moreContentTypes, AnyContentType])
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.RequestBody?.Content?.Remove(AnyContentType);
+                return Task.CompletedTask;
+            });
 
     /// <summary>Documents the <c>If-Match</c> header: the ETag of the version the change is based on.</summary>
     public static RouteHandlerBuilder WithIfMatch(this RouteHandlerBuilder builder, bool required) =>
