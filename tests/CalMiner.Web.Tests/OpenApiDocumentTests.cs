@@ -115,12 +115,15 @@ public sealed partial class OpenApiDocumentTests(CalMinerWebApp app)
         Assert.Contains("font-src 'self' data:", csp, StringComparison.Ordinal);
         Assert.Contains("connect-src 'self'", csp, StringComparison.Ordinal);
 
-        // Scalar's own fonts come from its CDN unless switched off; the agent and telemetry call out too.
+        // Scalar's own fonts come from its CDN unless switched off; telemetry, the agent and the
+        // developer toolbar's links call out too.
         var configuration = ConfigurationArgument().Match(html);
         Assert.True(configuration.Success, "the page's configuration was not found");
         var settings = JsonNode.Parse(configuration.Groups[1].Value)!.AsObject();
         Assert.False(settings["withDefaultFonts"]!.GetValue<bool>());
         Assert.False(settings["telemetry"]!.GetValue<bool>());
+        Assert.True(settings["agent"]!["disabled"]!.GetValue<bool>());
+        Assert.Equal("never", settings["showDeveloperTools"]!.GetValue<string>());
         Assert.DoesNotMatch(ExternalUrl(), settings.ToJsonString());
     }
 

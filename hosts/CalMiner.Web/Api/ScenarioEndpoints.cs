@@ -47,7 +47,7 @@ internal static class ScenarioEndpoints
             .AcceptsJsonBody(typeof(ScenarioDocument))
             .Produces<StoredScenario>(StatusCodes.Status201Created)
             .ProducesProblems(StatusCodes.Status422UnprocessableEntity)
-            .WithRequestExample(ScenarioExample);
+            .WithRequestExample(_ => ScenarioExample());
         scenarios.MapPut("/{id:long}", ReplaceAsync).RequireAuthorization(Policies.Edit)
             .WithName("ReplaceScenario")
             .WithSummary("Save a new version of a scenario")
@@ -56,7 +56,7 @@ internal static class ScenarioEndpoints
             .AcceptsJsonBody(typeof(ScenarioDocument))
             .Produces<StoredScenario>()
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status412PreconditionFailed, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status428PreconditionRequired)
-            .WithRequestExample(ScenarioExample);
+            .WithRequestExample(_ => ScenarioExample());
         scenarios.MapDelete("/{id:long}", DeleteAsync).RequireAuthorization(Policies.Edit)
             .WithName("DeleteScenario")
             .WithSummary("Delete a scenario")

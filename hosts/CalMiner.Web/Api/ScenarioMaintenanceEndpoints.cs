@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CalMiner.Data;
 using CalMiner.Maintenance;
 using CalMiner.Scenarios;
@@ -50,7 +51,10 @@ internal static class ScenarioMaintenanceEndpoints
             .WithSummary("Record a maintenance event")
             .WithDescription("422 naming `equipment` (not a fleet of the scenario), `start` (outside the scenario's years), `end` (not after start), `cost` (negative) or `description` (too long).")
             .Produces<MaintenanceLogResponse>(StatusCodes.Status201Created)
-            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity)
+            .WithRequestExample(json => JsonSerializer.SerializeToNode(
+                new MaintenanceLogRequest("Haul truck 220 t", new(2029, 3, 1, 6, 0, 0, TimeSpan.Zero), new(2029, 3, 1, 18, 0, 0, TimeSpan.Zero), MaintenanceKind.Unplanned, 12_500, "Hydraulic hose replaced"),
+                json));
         maintenance.MapPut("/{logId:long}", ReplaceAsync).RequireAuthorization(Policies.Edit)
             .WithName("ReplaceMaintenanceLog")
             .WithSummary("Replace a maintenance event")

@@ -28,7 +28,7 @@ internal static class SimulationEndpoints
             .Produces<SimulationRunView>(StatusCodes.Status201Created)
             .Produces<SimulationRunView>(StatusCodes.Status202Accepted)
             .ProducesProblems(StatusCodes.Status404NotFound)
-            .WithRequestExample(() => JsonSerializer.SerializeToNode(new RunRequest(1, 10_000, 42, "lhs"), JsonSerializerOptions.Web));
+            .WithRequestExample(json => JsonSerializer.SerializeToNode(new RunRequest(1, 10_000, 42, "lhs"), json));
         simulations.MapGet("/{id:long}", GetAsync)
             .WithName("GetSimulation")
             .WithSummary("Read a simulation run")

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using CalMiner.Scenarios;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 
 namespace CalMiner.Web.Hosting;
@@ -49,8 +51,8 @@ internal static class OpenApiSetup
                     Description =
                         "Economic evaluation of mining projects: scenarios and their history, cash flows, comparisons, " +
                         "maintenance logs and Monte Carlo simulations. Every error is an RFC 9457 problem " +
-                        "(application/problem+json). Sign in with POST /api/auth/login (a cookie; writes then send the " +
-                        "antiforgery token in X-CSRF-TOKEN) or send an API key as Authorization: Bearer <key>.",
+                        "(`application/problem+json`). Sign in with `POST /api/auth/login` (a cookie; writes then send the " +
+                        "antiforgery token in `X-CSRF-TOKEN`) or send an API key as `Authorization: Bearer <key>`.",
                 };
                 document.Info.License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" };
                 foreach (var server in document.Servers ?? [])
@@ -257,26 +259,13 @@ internal static class OpenApiSetup
             Schema = new OpenApiSchema { Type = JsonSchemaType.String },
         });
 
-    /// <summary>Adds an example of the JSON request body, e.g. a C# request serialised as the API reads it.</summary>
-    public static RouteHandlerBuilder WithRequestExample(this RouteHandlerBuilder builder, Func<JsonNode?> example) =>
-        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+    /// <summary>Adds an example of the JSON request body: a C# request serialised with the app's own JSON options.</summary>
+    public static RouteHandlerBuilder WithRequestExample(this RouteHandlerBuilder builder, Func<JsonSerializerOptions, JsonNode?> example) =>
+        builder.AddOpenApiOperationTransformer((operation, context, _) =>
         {
             if (operation.RequestBody?.Content?.TryGetValue("application/json", out var media) == true && media is OpenApiMediaType json)
             {
-                json.Example = example();
-            }
-
-            return Task.CompletedTask;
-        });
-
-    /// <summary>Adds an example of the JSON body of the response with <paramref name="status"/>.</summary>
-    public static RouteHandlerBuilder WithResponseExample(this RouteHandlerBuilder builder, int status, Func<JsonNode?> example) =>
-        builder.AddOpenApiOperationTransformer((operation, _, _) =>
-        {
-            if (operation.Responses?.TryGetValue(status.ToString(System.Globalization.CultureInfo.InvariantCulture), out var response) == true
-                && response.Content?.TryGetValue("application/json", out var media) == true && media is OpenApiMediaType json)
-            {
-                json.Example = example();
+                json.Example = example(context.ApplicationServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
             }
 
             return Task.CompletedTask;

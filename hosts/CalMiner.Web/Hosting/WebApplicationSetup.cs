@@ -105,13 +105,15 @@ internal static class WebApplicationSetup
 
         app.MapCalMinerHealthChecks();
         app.MapOpenApi().AllowAnonymous();
-        // The reference page loads nothing from outside the app: no web fonts, no telemetry, no AI agent.
+        // The reference page loads nothing from outside the app: no web fonts, no telemetry, no AI agent,
+        // no toolbar of links to hosted services.
         app.MapScalarApiReference("/api/reference", reference => reference
                 .WithTitle("CalMiner API")
                 .DisableDefaultFonts()
                 .DisableTelemetry()
                 .DisableAgent()
                 .DisableMcp()
+                .HideDeveloperTools()
                 .AddPreferredSecuritySchemes([OpenApiSetup.BearerScheme]))
             .AllowAnonymous();
 

@@ -28,7 +28,7 @@ internal static class ApiKeyEndpoints
             .WithDescription("The secret is in this response and nowhere else: send it as Authorization: Bearer <secret>.")
             .Produces<CreatedKeyView>(StatusCodes.Status201Created)
             .ProducesProblems(StatusCodes.Status404NotFound)
-            .WithRequestExample(() => JsonSerializer.SerializeToNode(new NewKeyRequest("ci"), JsonSerializerOptions.Web));
+            .WithRequestExample(json => JsonSerializer.SerializeToNode(new NewKeyRequest("ci"), json));
         keys.MapDelete("/{id:long}", RevokeAsync)
             .WithName("RevokeApiKey")
             .WithSummary("Revoke one of your API keys")

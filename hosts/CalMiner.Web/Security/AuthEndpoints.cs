@@ -22,7 +22,7 @@ internal static class AuthEndpoints
             .WithDescription("Sets the HttpOnly sign-in cookie and returns the antiforgery token that writes made with the cookie must send in X-CSRF-TOKEN. An unknown email and a wrong password get the same 401.")
             .Produces<SignedInUser>()
             .ProducesProblems(StatusCodes.Status401Unauthorized)
-            .WithRequestExample(() => JsonSerializer.SerializeToNode(new LoginRequest("analyst@example.com", "correct horse battery staple"), JsonSerializerOptions.Web));
+            .WithRequestExample(json => JsonSerializer.SerializeToNode(new LoginRequest("analyst@example.com", "correct horse battery staple"), json));
         // Cast: a handler taking only HttpContext would otherwise bind as a RequestDelegate and drop its result.
         auth.MapPost("/logout", (Delegate)LogoutAsync)
             .WithName("SignOut")

@@ -37,7 +37,7 @@ internal static class UserEndpoints
             .WithDescription("Without a password the user calls the API with keys only. 409 when the email is taken (ignoring case).")
             .Produces<UserView>(StatusCodes.Status201Created)
             .ProducesProblems(StatusCodes.Status409Conflict)
-            .WithRequestExample(() => JsonSerializer.SerializeToNode(new NewUserRequest("analyst@example.com", Roles.Analyst, "correct horse battery staple"), JsonSerializerOptions.Web));
+            .WithRequestExample(json => JsonSerializer.SerializeToNode(new NewUserRequest("analyst@example.com", Roles.Analyst, "correct horse battery staple"), json));
         users.MapGet("/{id:long}", GetAsync)
             .WithName("GetUser")
             .WithSummary("Read an account")
