@@ -259,7 +259,7 @@ public sealed class OpenApiContractTests(CalMinerWebApp app)
         await (await analyst.PostAsync("/api/simulations/999999999/cancel", null)).ExpectProblemAsync(HttpStatusCode.NotFound);
 
         // Over the inline limit: queued (202), then cancelled before or while it runs.
-        var queued = await (await analyst.PostAsJsonAsync("/api/simulations/run", new { scenarioId = id, iterations = 1_000_000 })).ExpectAsync(HttpStatusCode.Accepted);
+        var queued = await (await analyst.PostAsJsonAsync("/api/simulations/run", new { scenarioId = id, iterations = 2_000_000 })).ExpectAsync(HttpStatusCode.Accepted);
         var queuedId = queued.GetProperty("id").GetInt64();
         await (await analyst.GetAsync($"/api/simulations/{queuedId}/samples")).ExpectProblemAsync(HttpStatusCode.Conflict);
         await (await analyst.PostAsync($"/api/simulations/{queuedId}/cancel", null)).ExpectAsync(HttpStatusCode.OK);
