@@ -53,8 +53,8 @@ internal static class OpenApiSetup
                         "maintenance logs and Monte Carlo simulations. Every error is an RFC 9457 problem " +
                         "(`application/problem+json`). Sign in with `POST /api/auth/login` (a cookie; writes then send the " +
                         "antiforgery token in `X-CSRF-TOKEN`) or send an API key as `Authorization: Bearer <key>`.",
+                    License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" },
                 };
-                document.Info.License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" };
                 foreach (var server in document.Servers ?? [])
                 {
                     server.Url = server.Url?.TrimEnd('/');
