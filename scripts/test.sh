@@ -6,13 +6,14 @@
 #
 # Data tests run against a real PostgreSQL and a real Redis, never mocks. So that the command
 # works the same on a developer's machine and in CI, with nothing running beforehand, it:
-#   1. installs the PostgreSQL and Redis server packages, and LibreOffice Calc for the workbook
-#      tests, when they are missing (as root);
+#   1. installs what the tests need when it is missing (as root): the PostgreSQL and Redis
+#      servers, headless LibreOffice Calc, Node.js and npm (see ensure_packages_installed);
 #   2. starts a throwaway PostgreSQL cluster and a throwaway Redis on free ports of 127.0.0.1,
 #      with all their files in one temporary folder;
 #   3. copies the working tree (every file git tracks or would track, local changes included, no
 #      build output) into that folder, with nothing beside it, so that a test reading a file the
-#      repository does not hold fails here as it would on a user's fresh clone;
+#      repository does not hold fails here as it would on a user's fresh clone, and installs the
+#      OpenAPI linter there;
 #   4. exports where the servers are (see export_environment) and, in the copy, runs
 #      `dotnet test CalMiner.sln -c Release`, then, for a whole run, the core's tests again without
 #      AVX-512 and without AVX2;
@@ -76,20 +77,28 @@ find_redis_bin() {
   REDIS_CLI="$(command -v redis-cli || true)"
 }
 
-ensure_servers_installed() {
+# What the tests need from the system, each as (apt package, the check that it is there):
+#   postgresql, redis-server   the throwaway servers;
+#   libreoffice-calc-nogui     headless LibreOffice Calc, which recalculates the exported workbooks;
+#   nodejs, npm                the OpenAPI linter (tests/openapi, Redocly CLI).
+# Whatever is missing is installed in one apt-get run (as root); elsewhere the script stops and
+# says what to install.
+ensure_packages_installed() {
   find_postgres_bin
   find_redis_bin
   local missing=()
   [[ -n "$PG_BIN" ]] || missing+=(postgresql)
   [[ -n "$REDIS_SERVER" && -n "$REDIS_CLI" ]] || missing+=(redis-server)
+  command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
+  command -v npm >/dev/null || missing+=(nodejs npm)
   if ((${#missing[@]} == 0)); then
     return 0
   fi
 
   if ! is_root || ! command -v apt-get >/dev/null; then
-    die "missing ${missing[*]}: install it first (Debian/Ubuntu: sudo apt-get install ${missing[*]}; elsewhere the packages that provide initdb/pg_ctl or redis-server/redis-cli), then run scripts/test.sh again."
+    die "missing ${missing[*]}: install it first (Debian/Ubuntu: sudo apt-get install --no-install-recommends ${missing[*]}), then run scripts/test.sh again."
   fi
-  log "installing ${missing[*]} (apt-get)"
+  log "installing ${missing[*]} (apt-get; LibreOffice takes about a minute)"
   # Quiet and non-interactive: CI has no terminal, and a configuration prompt would hang it.
   export DEBIAN_FRONTEND=noninteractive
   # apt's chatter is shown only when it fails.
@@ -105,29 +114,16 @@ ensure_servers_installed() {
   find_redis_bin
   [[ -n "$PG_BIN" ]] || die "PostgreSQL server programs not found under /usr/lib/postgresql/*/bin after installing."
   [[ -n "$REDIS_SERVER" && -n "$REDIS_CLI" ]] || die "redis-server / redis-cli not found after installing."
+  command -v soffice >/dev/null || die "soffice not found after installing libreoffice-calc-nogui."
+  command -v npm >/dev/null || die "npm not found after installing nodejs and npm."
 }
 
-# LibreOffice Calc, headless: the web tests recalculate the exported workbooks with it and compare
-# its figures with the model's. Installed when missing (as root, about a minute); without it those
-# tests fail and say what to install.
-readonly SPREADSHEET_PACKAGE=libreoffice-calc-nogui
-ensure_spreadsheet_engine_installed() {
-  command -v soffice >/dev/null && return 0
-  if ! is_root || ! command -v apt-get >/dev/null; then
-    log "warning: soffice not found; the workbook tests will fail (Debian/Ubuntu: sudo apt-get install --no-install-recommends $SPREADSHEET_PACKAGE)"
-    return 0
-  fi
-  log "installing $SPREADSHEET_PACKAGE (apt-get)"
-  export DEBIAN_FRONTEND=noninteractive
-  local apt_log
-  apt_log="$(mktemp)"
-  if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "$SPREADSHEET_PACKAGE"; } >"$apt_log" 2>&1; then
-    cat "$apt_log" >&2
-    rm -f "$apt_log"
-    die "could not install $SPREADSHEET_PACKAGE with apt-get"
-  fi
-  rm -f "$apt_log"
-  command -v soffice >/dev/null || die "soffice not found after installing $SPREADSHEET_PACKAGE."
+# The OpenAPI linter the web tests run, installed in the copy exactly as its package-lock.json pins it
+# (npm's own cache makes later installs quick).
+install_openapi_linter() {
+  log "installing the OpenAPI linter (npm ci --prefix tests/openapi)"
+  npm ci --prefix "$TEST_ROOT/tests/openapi" --no-audit --no-fund --loglevel=error >/dev/null \
+    || die "npm ci --prefix tests/openapi failed"
 }
 
 # A port nobody listens on. Chosen below the kernel's ephemeral range (32768+ by default) so an
@@ -342,12 +338,12 @@ main() {
   trap 'on_signal INT' INT
   trap 'on_signal TERM' TERM
 
-  ensure_servers_installed
-  ensure_spreadsheet_engine_installed
+  ensure_packages_installed
   make_work_dir
   start_postgres
   start_redis
   copy_repository
+  install_openapi_linter
   export_environment
 
   local status=0

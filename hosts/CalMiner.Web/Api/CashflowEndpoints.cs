@@ -2,7 +2,9 @@ using System.Text;
 using CalMiner.Data;
 using CalMiner.Economics;
 using CalMiner.Web.Exports;
+using CalMiner.Web.Hosting;
 using CalMiner.Web.Problems;
+using Microsoft.OpenApi;
 using Microsoft.Net.Http.Headers;
 
 namespace CalMiner.Web.Api;
@@ -19,7 +21,22 @@ internal static class CashflowEndpoints
 
     public static RouteGroupBuilder MapCashflowEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/scenarios/{id:long}/cashflow", GetAsync).WithTags("Scenarios");
+        api.MapGet("/scenarios/{id:long}/cashflow", GetAsync).WithTags("Scenarios")
+            .WithName("GetScenarioCashflow")
+            .WithSummary("Evaluate a scenario: cash flows and metrics")
+            .WithDescription("The deterministic evaluation of the latest version: per-period cash flows, totals and metrics. `format` (json, csv, xlsx) or else the Accept header chooses the form; the ETag is the version.")
+            .WithIfNoneMatch()
+            .Produces<EvaluationResult>(StatusCodes.Status200OK, "application/json")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // The other two forms of the same answer: the CSV text and the Excel workbook.
+                var content = operation.Responses?["200"].Content;
+                content?.Add(Csv, new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
+                content?.Add(CashFlowWorkbook.ContentType, new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } });
+                return Task.CompletedTask;
+            });
         return api;
     }
 

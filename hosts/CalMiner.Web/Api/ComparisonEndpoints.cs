@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CalMiner.Data;
 using CalMiner.Economics;
+using CalMiner.Web.Hosting;
 using CalMiner.Web.Problems;
 
 namespace CalMiner.Web.Api;
@@ -16,9 +17,20 @@ internal static class ComparisonEndpoints
 
     public static RouteGroupBuilder MapComparisonEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/compare", CompareAsync).WithTags("Comparison");
+        api.MapGet("/compare", CompareAsync).WithTags("Comparison")
+            .WithName("CompareScenarios")
+            .WithSummary("Compare scenarios' metrics")
+            .WithDescription($"The deterministic metrics of the latest version of each scenario in `ids` (1..{MaxScenarios}, in the order given), as `calminer evaluate` writes them. 404 names the scenarios that do not exist.")
+            .Produces<ComparisonResponse>()
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         return api;
     }
+
+    /// <summary>The answer: one item per scenario, in the order asked for.</summary>
+    public sealed record ComparisonResponse(IReadOnlyList<ComparedScenario> Items);
+
+    /// <summary>A scenario's latest version and the metrics of its deterministic evaluation.</summary>
+    public sealed record ComparedScenario(long Id, int Version, string Name, string Currency, EconomicMetrics Metrics);
 
     private static async Task<IResult> CompareAsync(string? ids, CalMinerCache cache, CancellationToken cancellationToken)
     {

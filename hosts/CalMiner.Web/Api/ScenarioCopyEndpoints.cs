@@ -1,7 +1,9 @@
 using System.Text;
 using CalMiner.Data;
 using CalMiner.Scenarios;
+using CalMiner.Web.Hosting;
 using CalMiner.Web.Problems;
+using Microsoft.OpenApi;
 using CalMiner.Web.Security;
 
 namespace CalMiner.Web.Api;
@@ -14,6 +16,8 @@ namespace CalMiner.Web.Api;
 internal static class ScenarioCopyEndpoints
 {
     private const int MaxNameLength = 200;
+    private const string FileField = "file";
+    private const string MultipartFormData = "multipart/form-data";
 
     /// <summary>The optional body of a clone: the copy's name (default the original's with " (copy)").</summary>
     public sealed record CloneRequest(string? Name = null);
@@ -21,8 +25,36 @@ internal static class ScenarioCopyEndpoints
     public static RouteGroupBuilder MapScenarioCopyEndpoints(this RouteGroupBuilder api)
     {
         var scenarios = api.MapGroup("/scenarios").WithTags("Scenarios");
-        scenarios.MapPost("/{id:long}/clone", CloneAsync).RequireAuthorization(Policies.Edit);
-        scenarios.MapPost("/import", ImportAsync).RequireAuthorization(Policies.Edit);
+        scenarios.MapPost("/{id:long}/clone", CloneAsync).RequireAuthorization(Policies.Edit)
+            .WithName("CloneScenario")
+            .WithSummary("Copy a scenario")
+            .WithDescription("A new scenario from the latest version, named `… (copy)` unless a name is given. Maintenance logs and runs are not copied.")
+            .Produces<StoredScenario>(StatusCodes.Status201Created)
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
+        scenarios.MapPost("/import", ImportAsync).RequireAuthorization(Policies.Edit)
+            .WithName("ImportScenario")
+            .WithSummary("Import a scenario document file")
+            .WithDescription($"The document uploaded as multipart/form-data in the field `{FileField}`, or sent as application/json; a UTF-8 byte order mark is accepted. Answered as POST /api/scenarios.")
+            .AcceptsJsonBody(typeof(ScenarioDocument), MultipartFormData)
+            .Produces<StoredScenario>(StatusCodes.Status201Created)
+            .ProducesProblems(StatusCodes.Status422UnprocessableEntity)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // The form's one field, the file, rather than a document.
+                operation.RequestBody?.Content?[MultipartFormData] = new OpenApiMediaType
+                {
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Required = new HashSet<string>(StringComparer.Ordinal) { FileField },
+                        Properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
+                        {
+                            [FileField] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = "The scenario document (JSON)." },
+                        },
+                    },
+                };
+                return Task.CompletedTask;
+            });
         return api;
     }
 
@@ -45,7 +77,7 @@ internal static class ScenarioCopyEndpoints
         if (request.HasFormContentType)
         {
             var form = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
-            var files = form.Files.GetFiles("file");
+            var files = form.Files.GetFiles(FileField);
             if (files.Count != 1)
             {
                 return ApiProblems.Invalid("file", files.Count == 0

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Json.Nodes;
 using CalMiner.Data;
+using CalMiner.Scenarios;
 using CalMiner.Web.Hosting;
 using CalMiner.Web.Problems;
 using CalMiner.Web.Security;
@@ -18,13 +20,58 @@ internal static class ScenarioEndpoints
     public static RouteGroupBuilder MapScenarioEndpoints(this RouteGroupBuilder api)
     {
         var scenarios = api.MapGroup("/scenarios").WithTags("Scenarios");
-        scenarios.MapGet("/", ListAsync);
-        scenarios.MapGet("/{id:long}", GetAsync).WithName("GetScenario");
-        scenarios.MapGet("/{id:long}/document", GetDocumentAsync);
-        scenarios.MapPost("/", CreateAsync).RequireAuthorization(Policies.Edit);
-        scenarios.MapPut("/{id:long}", ReplaceAsync).RequireAuthorization(Policies.Edit);
-        scenarios.MapDelete("/{id:long}", DeleteAsync).RequireAuthorization(Policies.Edit);
+        scenarios.MapGet("/", ListAsync)
+            .WithName("ListScenarios")
+            .WithSummary("List scenarios")
+            .WithDescription("A page of scenarios (without their documents), filtered by a search in name and description and sorted by `name` (default) or `updatedAt`, a `-` prefix for descending order.")
+            .Produces<Page<ScenarioListItem>>()
+            .ProducesProblems(StatusCodes.Status400BadRequest);
+        scenarios.MapGet("/{id:long}", GetAsync)
+            .WithName("GetScenario")
+            .WithSummary("Read a scenario")
+            .WithDescription("The latest version with its document; the ETag is the version.")
+            .WithIfNoneMatch()
+            .Produces<StoredScenario>()
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        scenarios.MapGet("/{id:long}/document", GetDocumentAsync)
+            .WithName("ExportScenarioDocument")
+            .WithSummary("Download the scenario document")
+            .WithDescription("The pure scenario document of the latest version, as a file (the form `calminer` and POST /api/scenarios/import read).")
+            .Produces<ScenarioDocument>(StatusCodes.Status200OK, "application/json")
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        scenarios.MapPost("/", CreateAsync).RequireAuthorization(Policies.Edit)
+            .WithName("CreateScenario")
+            .WithSummary("Create a scenario")
+            .WithDescription("Saves the scenario document as version 1. Malformed JSON or a wrong type is a 400, a document that breaks the rules of the format a 422; both list every problem under the JSON path of its field.")
+            .AcceptsJsonBody(typeof(ScenarioDocument))
+            .Produces<StoredScenario>(StatusCodes.Status201Created)
+            .ProducesProblems(StatusCodes.Status422UnprocessableEntity)
+            .WithRequestExample(_ => ScenarioExample());
+        scenarios.MapPut("/{id:long}", ReplaceAsync).RequireAuthorization(Policies.Edit)
+            .WithName("ReplaceScenario")
+            .WithSummary("Save a new version of a scenario")
+            .WithDescription("Replaces the document under If-Match: 412 when the version it names is no longer current, 428 without it.")
+            .WithIfMatch(required: true)
+            .AcceptsJsonBody(typeof(ScenarioDocument))
+            .Produces<StoredScenario>()
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status412PreconditionFailed, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status428PreconditionRequired)
+            .WithRequestExample(_ => ScenarioExample());
+        scenarios.MapDelete("/{id:long}", DeleteAsync).RequireAuthorization(Policies.Edit)
+            .WithName("DeleteScenario")
+            .WithSummary("Delete a scenario")
+            .WithDescription("Deletes every version, maintenance log and simulation run of the scenario. If-Match is optional here.")
+            .WithIfMatch(required: false)
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status412PreconditionFailed);
         return api;
+    }
+
+    /// <summary>The gold sample scenario, an example of a whole document; none when the sample is not deployed.</summary>
+    public static JsonNode? ScenarioExample()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "samples", "gold-open-pit.json");
+        return File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) : null;
     }
 
     private static async Task<IResult> ListAsync(

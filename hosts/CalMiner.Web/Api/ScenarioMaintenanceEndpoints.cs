@@ -1,6 +1,8 @@
+using System.Text.Json;
 using CalMiner.Data;
 using CalMiner.Maintenance;
 using CalMiner.Scenarios;
+using CalMiner.Web.Hosting;
 using CalMiner.Web.Problems;
 using CalMiner.Web.Security;
 
@@ -27,12 +29,43 @@ internal static class ScenarioMaintenanceEndpoints
     public static RouteGroupBuilder MapScenarioMaintenanceEndpoints(this RouteGroupBuilder api)
     {
         var maintenance = api.MapGroup("/scenarios/{id:long}/maintenance").WithTags("Maintenance logs");
-        maintenance.MapGet("/", ListAsync);
-        maintenance.MapGet("/kpis", KpisAsync);
-        maintenance.MapGet("/{logId:long}", GetAsync).WithName("GetMaintenanceLog");
-        maintenance.MapPost("/", AddAsync).RequireAuthorization(Policies.Edit);
-        maintenance.MapPut("/{logId:long}", ReplaceAsync).RequireAuthorization(Policies.Edit);
-        maintenance.MapDelete("/{logId:long}", DeleteAsync).RequireAuthorization(Policies.Edit);
+        maintenance.MapGet("/", ListAsync)
+            .WithName("ListMaintenanceLogs")
+            .WithSummary("List maintenance events")
+            .WithDescription("The scenario's maintenance events by fleet and start, optionally of one fleet (`equipment`) and of those starting in one period.")
+            .Produces<IReadOnlyList<MaintenanceLogResponse>>()
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        maintenance.MapGet("/kpis", KpisAsync)
+            .WithName("GetMaintenanceKpis")
+            .WithSummary("Maintenance indicators of a fleet")
+            .WithDescription("Availability, MTBF, MTTR and cost per operating hour of one fleet (`equipment`, required) over one period, or the whole horizon without `period`.")
+            .Produces<KpiResponse>()
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        maintenance.MapGet("/{logId:long}", GetAsync)
+            .WithName("GetMaintenanceLog")
+            .WithSummary("Read a maintenance event")
+            .Produces<MaintenanceLogResponse>()
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        maintenance.MapPost("/", AddAsync).RequireAuthorization(Policies.Edit)
+            .WithName("AddMaintenanceLog")
+            .WithSummary("Record a maintenance event")
+            .WithDescription("422 naming `equipment` (not a fleet of the scenario), `start` (outside the scenario's years), `end` (not after start), `cost` (negative) or `description` (too long).")
+            .Produces<MaintenanceLogResponse>(StatusCodes.Status201Created)
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity)
+            .WithRequestExample(json => JsonSerializer.SerializeToNode(
+                new MaintenanceLogRequest("Haul truck 220 t", new(2029, 3, 1, 6, 0, 0, TimeSpan.Zero), new(2029, 3, 1, 18, 0, 0, TimeSpan.Zero), MaintenanceKind.Unplanned, 12_500, "Hydraulic hose replaced"),
+                json));
+        maintenance.MapPut("/{logId:long}", ReplaceAsync).RequireAuthorization(Policies.Edit)
+            .WithName("ReplaceMaintenanceLog")
+            .WithSummary("Replace a maintenance event")
+            .WithDescription("Checked as a new event is.")
+            .Produces<MaintenanceLogResponse>()
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
+        maintenance.MapDelete("/{logId:long}", DeleteAsync).RequireAuthorization(Policies.Edit)
+            .WithName("DeleteMaintenanceLog")
+            .WithSummary("Delete a maintenance event")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblems(StatusCodes.Status404NotFound);
         return api;
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using CalMiner.Data;
 using CalMiner.Scenarios;
+using CalMiner.Web.Hosting;
 using CalMiner.Web.Problems;
 using CalMiner.Web.Security;
 
@@ -39,15 +40,36 @@ internal static class ScenarioSectionEndpoints
         var scenarios = api.MapGroup("/scenarios").WithTags("Scenario sections");
         foreach (var (route, field) in Sections)
         {
+            var type = SectionType(field);
+            var name = string.Concat(route.Split('-').Select(word => char.ToUpperInvariant(word[0]) + word[1..]));
             scenarios.MapGet($"/{{id:long}}/{route}", (long id, HttpContext context, CalMinerCache cache, CancellationToken cancellationToken) =>
-                GetAsync(id, route, field, context, cache, cancellationToken));
+                GetAsync(id, route, field, context, cache, cancellationToken))
+                .WithName($"GetScenario{name}")
+                .WithSummary($"Read the {field} section")
+                .WithDescription($"The `{field}` field of the latest version's document, as it appears there; the ETag is the version.")
+                .WithIfNoneMatch()
+                .Produces(StatusCodes.Status200OK, type)
+                .Produces(StatusCodes.Status304NotModified)
+                .ProducesProblems(StatusCodes.Status404NotFound);
             scenarios.MapPut($"/{{id:long}}/{route}", (long id, HttpContext context, ScenarioRepository repository, CalMinerCache cache, CancellationToken cancellationToken) =>
                 ReplaceAsync(id, route, field, context, repository, cache, cancellationToken))
-                .RequireAuthorization(Policies.Edit);
+                .RequireAuthorization(Policies.Edit)
+                .WithName($"ReplaceScenario{name}")
+                .WithSummary($"Replace the {field} section")
+                .WithDescription($"Saves a new version whose `{field}` is the body, under If-Match. The section is read with the rules of a whole document (400, errors under `{field}`), and the document it makes is validated as a whole (422).")
+                .WithIfMatch(required: true)
+                .AcceptsJsonBody(type)
+                .Produces(StatusCodes.Status200OK, type)
+                .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status412PreconditionFailed, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status428PreconditionRequired);
         }
 
         return api;
     }
+
+    /// <summary>The C# type of a document field, whose JSON contract the section's schema is.</summary>
+    private static Type SectionType(string field) =>
+        typeof(ScenarioDocument).GetProperty(char.ToUpperInvariant(field[0]) + field[1..])?.PropertyType
+        ?? throw new InvalidOperationException($"ScenarioDocument has no property for the section {field}.");
 
     private static async Task<IResult> GetAsync(long id, string route, string field, HttpContext context, CalMinerCache cache, CancellationToken cancellationToken)
     {

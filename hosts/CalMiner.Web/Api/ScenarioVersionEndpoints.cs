@@ -1,4 +1,5 @@
 using CalMiner.Data;
+using CalMiner.Web.Hosting;
 using CalMiner.Web.Problems;
 using CalMiner.Web.Security;
 
@@ -16,10 +17,30 @@ internal static class ScenarioVersionEndpoints
     public static RouteGroupBuilder MapScenarioVersionEndpoints(this RouteGroupBuilder api)
     {
         var versions = api.MapGroup("/scenarios/{id:long}/versions").WithTags("Scenario history");
-        versions.MapGet("/", ListAsync);
-        versions.MapGet("/compare", CompareAsync);
-        versions.MapGet("/{version:int}", GetAsync);
-        versions.MapPost("/{version:int}/restore", RestoreAsync).RequireAuthorization(Policies.Edit);
+        versions.MapGet("/", ListAsync)
+            .WithName("ListScenarioVersions")
+            .WithSummary("List a scenario's versions")
+            .WithDescription("Every saved version, newest first: who saved it, when, and which fields changed from the version before.")
+            .Produces<IReadOnlyList<ScenarioVersionInfo>>()
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        versions.MapGet("/compare", CompareAsync)
+            .WithName("CompareScenarioVersions")
+            .WithSummary("Compare two versions")
+            .WithDescription("The fields that differ between versions `from` and `to`, with their JSON before and after (null where absent).")
+            .Produces<Comparison>()
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        versions.MapGet("/{version:int}", GetAsync)
+            .WithName("GetScenarioVersion")
+            .WithSummary("Read one version")
+            .Produces<StoredScenario>()
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        versions.MapPost("/{version:int}/restore", RestoreAsync).RequireAuthorization(Policies.Edit)
+            .WithName("RestoreScenarioVersion")
+            .WithSummary("Restore a version")
+            .WithDescription("Saves the content of that version as a new version, under If-Match: 412 when stale, 428 without it.")
+            .WithIfMatch(required: true)
+            .Produces<StoredScenario>()
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status412PreconditionFailed, StatusCodes.Status428PreconditionRequired);
         return api;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using CalMiner.Data;
 using CalMiner.Scenarios;
 using CalMiner.Simulation;
@@ -7,6 +8,7 @@ using CalMiner.Web.Hosting;
 using CalMiner.Web.Problems;
 using CalMiner.Web.Security;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using Microsoft.Net.Http.Headers;
 
 namespace CalMiner.Web.Api;
@@ -22,12 +24,48 @@ internal static class SimulationEndpoints
     public static RouteGroupBuilder MapSimulationEndpoints(this RouteGroupBuilder api)
     {
         var simulations = api.MapGroup("/simulations").WithTags("Simulations");
-        simulations.MapPost("/run", RunAsync).RequireAuthorization(Policies.Edit).RequireRateLimiting(WebApplicationSetup.SimulationRateLimit);
-        simulations.MapGet("/{id:long}", GetAsync);
-        simulations.MapGet("/{id:long}/results", GetResultsAsync);
-        simulations.MapGet("/{id:long}/samples", GetSamplesAsync);
-        simulations.MapPost("/{id:long}/cancel", CancelAsync).RequireAuthorization(Policies.Edit);
-        api.MapGet("/scenarios/{id:long}/simulations", ListAsync).WithTags("Simulations");
+        simulations.MapPost("/run", RunAsync).RequireAuthorization(Policies.Edit).RequireRateLimiting(WebApplicationSetup.SimulationRateLimit)
+            .WithName("RunSimulation")
+            .WithSummary("Run a Monte Carlo simulation of a scenario")
+            .WithDescription("What the body leaves out comes from the scenario's `simulation` section. Small runs are computed in the request (201 with `results`); larger ones are queued (202): follow Location.")
+            .Produces<SimulationRunView>(StatusCodes.Status201Created)
+            .Produces<SimulationRunView>(StatusCodes.Status202Accepted)
+            .ProducesProblems(StatusCodes.Status404NotFound)
+            .WithRequestExample(json => JsonSerializer.SerializeToNode(new RunRequest(1, 10_000, 42, "lhs"), json));
+        simulations.MapGet("/{id:long}", GetAsync)
+            .WithName("GetSimulation")
+            .WithSummary("Read a simulation run")
+            .WithDescription("Its state, progress and settings; once it succeeded, its `results`: the document `calminer simulate --format json` prints.")
+            .Produces<SimulationRunView>()
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        simulations.MapGet("/{id:long}/results", GetResultsAsync)
+            .WithName("GetSimulationResults")
+            .WithSummary("Download a run's results as JSON or an Excel workbook")
+            .WithDescription("The document `calminer simulate --format json` prints, or (`format=xlsx` or the Accept header) a workbook of its statistics, percentiles, histograms and sensitivity; 409 before the run has succeeded.")
+            .Produces<JsonElement>(StatusCodes.Status200OK, "application/json")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.Responses?["200"].Content?.Add(CashFlowWorkbook.ContentType, new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } });
+                return Task.CompletedTask;
+            });
+        simulations.MapGet("/{id:long}/samples", GetSamplesAsync)
+            .WithName("GetSimulationSamples")
+            .WithSummary("Download a run's samples as CSV")
+            .WithDescription("Every iteration's sampled inputs and outputs, one row per iteration; 409 before the run has succeeded.")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        simulations.MapPost("/{id:long}/cancel", CancelAsync).RequireAuthorization(Policies.Edit)
+            .WithName("CancelSimulation")
+            .WithSummary("Cancel a queued or running simulation")
+            .Produces<SimulationRunView>()
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        api.MapGet("/scenarios/{id:long}/simulations", ListAsync).WithTags("Simulations")
+            .WithName("ListScenarioSimulations")
+            .WithSummary("List a scenario's simulation runs")
+            .WithDescription("Newest first, without results.")
+            .Produces<IReadOnlyList<SimulationRunView>>()
+            .ProducesProblems(StatusCodes.Status404NotFound);
         return api;
     }
 
@@ -37,6 +75,31 @@ internal static class SimulationEndpoints
     /// <param name="Seed">The random seed; the same seed gives the same results.</param>
     /// <param name="Sampling"><c>lhs</c> (Latin Hypercube) or <c>mc</c> (plain Monte Carlo).</param>
     public sealed record RunRequest(long ScenarioId, int? Iterations = null, long? Seed = null, string? Sampling = null);
+
+    /// <summary>A simulation run as the API shows it.</summary>
+    /// <param name="Status"><c>queued</c>, <c>running</c>, <c>succeeded</c>, <c>failed</c> or <c>cancelled</c>.</param>
+    /// <param name="Progress">Fraction done, 0..1.</param>
+    /// <param name="Sampling"><c>lhs</c> or <c>mc</c>.</param>
+    /// <param name="Error">Why it failed.</param>
+    public sealed record SimulationRunView(
+        long Id,
+        long ScenarioId,
+        int ScenarioVersion,
+        string Status,
+        double Progress,
+        int Iterations,
+        long Seed,
+        string Sampling,
+        string RequestedBy,
+        DateTimeOffset QueuedAt,
+        DateTimeOffset? StartedAt,
+        DateTimeOffset? FinishedAt,
+        string? Error)
+    {
+        /// <summary>Once the run succeeded: the document `calminer simulate --format json` prints. Absent before.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public JsonElement? Results { get; init; }
+    }
 
     private static async Task<IResult> RunAsync(
         RunRequest request,
@@ -222,22 +285,20 @@ internal static class SimulationEndpoints
     private static int MostIterations(SimulationSettings settings) =>
         Math.Max(settings.Iterations, settings.Convergence?.MaxIterations ?? 0);
 
-    private static object Summary(SimulationRun run) => new
-    {
-        id = run.Id,
-        scenarioId = run.ScenarioId,
-        scenarioVersion = run.ScenarioVersion,
-        status = StatusName(run.Status),
-        progress = run.Progress,
-        iterations = run.Settings.Iterations,
-        seed = run.Settings.Seed,
-        sampling = run.Settings.Sampling == SamplingMethod.MonteCarlo ? "mc" : "lhs",
-        requestedBy = run.RequestedBy,
-        queuedAt = run.QueuedAt,
-        startedAt = run.StartedAt,
-        finishedAt = run.FinishedAt,
-        error = run.Error,
-    };
+    private static SimulationRunView Summary(SimulationRun run) => new(
+        run.Id,
+        run.ScenarioId,
+        run.ScenarioVersion,
+        StatusName(run.Status),
+        run.Progress,
+        run.Settings.Iterations,
+        run.Settings.Seed,
+        run.Settings.Sampling == SamplingMethod.MonteCarlo ? "mc" : "lhs",
+        run.RequestedBy,
+        run.QueuedAt,
+        run.StartedAt,
+        run.FinishedAt,
+        run.Error);
 
     public static string StatusName(SimulationRunStatus status) => status switch
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using System.Threading.RateLimiting;
 using CalMiner.Data;
 using CalMiner.Web.Api;
@@ -87,7 +88,7 @@ internal static class WebApplicationSetup
         });
 
         services.AddCalMinerHealthChecks(data);
-        services.AddOpenApi();
+        services.AddCalMinerOpenApi();
         return builder;
     }
 
@@ -104,12 +105,23 @@ internal static class WebApplicationSetup
 
         app.MapCalMinerHealthChecks();
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference("/api/reference", reference => reference.WithTitle("CalMiner API")).AllowAnonymous();
+        // The reference page loads nothing from outside the app: no web fonts, no telemetry, no AI agent,
+        // no toolbar of links to hosted services.
+        app.MapScalarApiReference("/api/reference", reference => reference
+                .WithTitle("CalMiner API")
+                .DisableDefaultFonts()
+                .DisableTelemetry()
+                .DisableAgent()
+                .DisableMcp()
+                .HideDeveloperTools()
+                .AddPreferredSecuritySchemes([OpenApiSetup.BearerScheme]))
+            .AllowAnonymous();
 
         // The API reference is the page a browser opening the host finds.
         app.MapGet("/", () => Results.Redirect("/api/reference")).AllowAnonymous().ExcludeFromDescription();
 
         var api = app.MapGroup("/api").RequireAuthorization(Policies.Read);
+        ((IEndpointConventionBuilder)api).Finally(OpenApiSetup.DescribeCommonResponses);
         api.MapAuthEndpoints();
         api.MapApiKeyEndpoints();
         api.MapUserEndpoints();
@@ -133,5 +145,6 @@ internal static class WebApplicationSetup
         json.NumberHandling = JsonNumberHandling.Strict;
         json.AllowDuplicateProperties = false;
         json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        json.TypeInfoResolver = (json.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(OpenApiSetup.WithoutStructDefaults);
     }
 }

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using CalMiner.Data;
+using CalMiner.Web.Hosting;
 using CalMiner.Web.Problems;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -15,9 +17,23 @@ internal static class ApiKeyEndpoints
     public static RouteGroupBuilder MapApiKeyEndpoints(this RouteGroupBuilder api)
     {
         var keys = api.MapGroup("/keys").WithTags("API keys");
-        keys.MapGet("/", ListAsync);
-        keys.MapPost("/", CreateAsync);
-        keys.MapDelete("/{id:long}", RevokeAsync);
+        keys.MapGet("/", ListAsync)
+            .WithName("ListApiKeys")
+            .WithSummary("List your API keys")
+            .WithDescription("The caller's keys, oldest first, by prefix: never a secret.")
+            .Produces<IReadOnlyList<KeyView>>();
+        keys.MapPost("/", CreateAsync)
+            .WithName("CreateApiKey")
+            .WithSummary("Make an API key")
+            .WithDescription("The secret is in this response and nowhere else: send it as Authorization: Bearer <secret>.")
+            .Produces<CreatedKeyView>(StatusCodes.Status201Created)
+            .ProducesProblems(StatusCodes.Status404NotFound)
+            .WithRequestExample(json => JsonSerializer.SerializeToNode(new NewKeyRequest("ci"), json));
+        keys.MapDelete("/{id:long}", RevokeAsync)
+            .WithName("RevokeApiKey")
+            .WithSummary("Revoke one of your API keys")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblems(StatusCodes.Status404NotFound);
         return api;
     }
 

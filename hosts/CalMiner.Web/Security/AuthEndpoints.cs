@@ -1,4 +1,6 @@
+using System.Text.Json;
 using CalMiner.Data;
+using CalMiner.Web.Hosting;
 using CalMiner.Web.Problems;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -14,16 +16,38 @@ internal static class AuthEndpoints
     public static RouteGroupBuilder MapAuthEndpoints(this RouteGroupBuilder api)
     {
         var auth = api.MapGroup("/auth").WithTags("Authentication");
-        auth.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(SignInRateLimit);
+        auth.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(SignInRateLimit)
+            .WithName("SignIn")
+            .WithSummary("Sign in with email and password")
+            .WithDescription("Sets the HttpOnly sign-in cookie and returns the antiforgery token that writes made with the cookie must send in X-CSRF-TOKEN. An unknown email and a wrong password get the same 401.")
+            .Produces<SignedInUser>()
+            .ProducesProblems(StatusCodes.Status401Unauthorized)
+            .WithRequestExample(json => JsonSerializer.SerializeToNode(new LoginRequest("analyst@example.com", "correct horse battery staple"), json));
         // Cast: a handler taking only HttpContext would otherwise bind as a RequestDelegate and drop its result.
-        auth.MapPost("/logout", (Delegate)LogoutAsync);
-        auth.MapGet("/me", Me);
-        auth.MapGet("/antiforgery", Antiforgery);
+        auth.MapPost("/logout", (Delegate)LogoutAsync)
+            .WithName("SignOut")
+            .WithSummary("Sign out")
+            .WithDescription("Removes the sign-in cookie.")
+            .Produces(StatusCodes.Status204NoContent);
+        auth.MapGet("/me", Me)
+            .WithName("GetCurrentUser")
+            .WithSummary("Who is signed in")
+            .WithDescription("The signed-in user and role; with the cookie also a fresh antiforgery token (null for API keys).")
+            .Produces<SignedInUser>();
+        auth.MapGet("/antiforgery", Antiforgery)
+            .WithName("GetAntiforgeryToken")
+            .WithSummary("A fresh antiforgery token")
+            .WithDescription("For cookie sign-ins only: the token and the header to send it in. API-key requests need none and get 400.")
+            .Produces<AntiforgeryTokenView>()
+            .ProducesProblems(StatusCodes.Status400BadRequest);
         return api;
     }
 
     /// <summary>The body of <c>POST /api/auth/login</c>.</summary>
     public sealed record LoginRequest(string Email, string Password);
+
+    /// <summary>An antiforgery token and the header that carries it.</summary>
+    public sealed record AntiforgeryTokenView(string? Token, string Header);
 
     /// <summary>Who is signed in, and the token their cookie-authenticated writes must send.</summary>
     public sealed record SignedInUser(long Id, string Email, string Role, string? AntiforgeryToken);
@@ -74,6 +98,6 @@ internal static class AuthEndpoints
 
     private static IResult Antiforgery(HttpContext context, IAntiforgery antiforgery) =>
         context.User.SignedInWithCookie()
-            ? TypedResults.Ok(new { token = antiforgery.GetAndStoreTokens(context).RequestToken, header = AuthenticationSetup.AntiforgeryHeader })
+            ? TypedResults.Ok(new AntiforgeryTokenView(antiforgery.GetAndStoreTokens(context).RequestToken, AuthenticationSetup.AntiforgeryHeader))
             : ApiProblems.Invalid("Authorization", "API-key requests need no antiforgery token; it protects cookie sign-ins only.");
 }

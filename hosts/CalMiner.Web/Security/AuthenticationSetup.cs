@@ -16,6 +16,7 @@ internal static class AuthenticationSetup
     public const string CookieScheme = CookieAuthenticationDefaults.AuthenticationScheme;
     public const string ApiKeyScheme = "ApiKey";
     public const string AntiforgeryHeader = "X-CSRF-TOKEN";
+    public const string AuthCookie = "calminer.auth";
     private const string EitherScheme = "CookieOrApiKey";
 
     public static IServiceCollection AddCalMinerAuthentication(this IServiceCollection services)
@@ -30,7 +31,7 @@ internal static class AuthenticationSetup
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyScheme, null)
             .AddCookie(CookieScheme, options =>
             {
-                options.Cookie.Name = "calminer.auth";
+                options.Cookie.Name = AuthCookie;
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Strict;
                 options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using CalMiner.Data;
+using CalMiner.Web.Hosting;
 using CalMiner.Web.Problems;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Caching.Memory;
@@ -24,15 +26,55 @@ internal static class UserEndpoints
     public static RouteGroupBuilder MapUserEndpoints(this RouteGroupBuilder api)
     {
         var users = api.MapGroup("/users").WithTags("Users").RequireAuthorization(Policies.Administer);
-        users.MapGet("/", ListAsync);
-        users.MapPost("/", CreateAsync);
-        users.MapGet("/{id:long}", GetAsync);
-        users.MapPut("/{id:long}/role", SetRoleAsync);
-        users.MapPut("/{id:long}/password", SetPasswordAsync);
-        users.MapDelete("/{id:long}", DeleteAsync);
-        users.MapGet("/{id:long}/keys", ListKeysAsync);
-        users.MapPost("/{id:long}/keys", CreateKeyAsync);
-        users.MapDelete("/{id:long}/keys/{keyId:long}", RevokeKeyAsync);
+        users.MapGet("/", ListAsync)
+            .WithName("ListUsers")
+            .WithSummary("List the accounts")
+            .WithDescription("Every account, by email; never a password hash.")
+            .Produces<IReadOnlyList<UserView>>();
+        users.MapPost("/", CreateAsync)
+            .WithName("CreateUser")
+            .WithSummary("Create an account")
+            .WithDescription("Without a password the user calls the API with keys only. 409 when the email is taken (ignoring case).")
+            .Produces<UserView>(StatusCodes.Status201Created)
+            .ProducesProblems(StatusCodes.Status409Conflict)
+            .WithRequestExample(json => JsonSerializer.SerializeToNode(new NewUserRequest("analyst@example.com", Roles.Analyst, "correct horse battery staple"), json));
+        users.MapGet("/{id:long}", GetAsync)
+            .WithName("GetUser")
+            .WithSummary("Read an account")
+            .Produces<UserView>()
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        users.MapPut("/{id:long}/role", SetRoleAsync)
+            .WithName("SetUserRole")
+            .WithSummary("Change an account's role")
+            .WithDescription("The last admin cannot be demoted (409).")
+            .Produces<UserView>()
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        users.MapPut("/{id:long}/password", SetPasswordAsync)
+            .WithName("SetUserPassword")
+            .WithSummary("Set an account's password")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        users.MapDelete("/{id:long}", DeleteAsync)
+            .WithName("DeleteUser")
+            .WithSummary("Delete an account and its API keys")
+            .WithDescription("The last admin cannot be deleted (409).")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        users.MapGet("/{id:long}/keys", ListKeysAsync)
+            .WithName("ListUserApiKeys")
+            .WithSummary("List an account's API keys")
+            .Produces<IReadOnlyList<ApiKeyEndpoints.KeyView>>()
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        users.MapPost("/{id:long}/keys", CreateKeyAsync)
+            .WithName("CreateUserApiKey")
+            .WithSummary("Make an API key for an account")
+            .Produces<ApiKeyEndpoints.CreatedKeyView>(StatusCodes.Status201Created)
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        users.MapDelete("/{id:long}/keys/{keyId:long}", RevokeKeyAsync)
+            .WithName("RevokeUserApiKey")
+            .WithSummary("Revoke an account's API key")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblems(StatusCodes.Status404NotFound);
         return api;
     }
 
