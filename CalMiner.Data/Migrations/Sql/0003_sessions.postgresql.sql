@@ -3,9 +3,8 @@
 
 -- Replaced whenever the user's password is set: a sign-in cookie carries the stamp it was issued with,
 -- and one with another stamp is refused, so a new password ends the sessions opened with the old one.
-ALTER TABLE app_user ADD COLUMN security_stamp text;
-UPDATE app_user SET security_stamp = md5(random()::text || id::text);
-ALTER TABLE app_user ALTER COLUMN security_stamp SET NOT NULL;
+-- The default is volatile, so each existing user gets a stamp of their own.
+ALTER TABLE app_user ADD COLUMN security_stamp text NOT NULL DEFAULT md5(random()::text);
 
 -- ASP.NET Core's data-protection key ring, one XML element per key or revocation: every host on this
 -- database reads and writes the same keys, so a sign-in cookie outlives restarts and works on every replica.
