@@ -112,8 +112,9 @@ public sealed class UserCommandTests : IDisposable
         var generated = await Run(null, "user", "set-password", "--email", "bob@example.com");
         var newBobPassword = Assert.Single(generated.OutputLines);
         Assert.NotEqual(bobPassword, newBobPassword);
-        await SignInAsync(again, "bob@example.com", newBobPassword, HttpStatusCode.OK);
-        Assert.Equal("admin", await RoleAsync(again));
+        using var bobAgain = web.Browser();
+        await SignInAsync(bobAgain, "bob@example.com", newBobPassword, HttpStatusCode.OK);
+        Assert.Equal("admin", await RoleAsync(bobAgain));
         Assert.All([ann, bob, list, demoted, reset, generated], run => Assert.Contains("database: " + driver + " ", run.Error, StringComparison.Ordinal));
     }
 

@@ -41,7 +41,9 @@ public sealed class UserAccountTests
         Assert.Equal(created, await host.Users.GetAsync(created.Id));
         Assert.Equal(created, await host.Users.FindByEmailAsync("ALICE.SMITH@example.com"));
         Assert.Equal(created, await host.Users.FindByEmailAsync(" alice.smith@EXAMPLE.com\n"));
-        Assert.Equal(new UserCredentials(created, "AQAAAAIAAYagAAAAEhash"), await host.Users.GetCredentialsAsync("Alice.Smith@example.com"));
+        var credentials = await host.Users.GetCredentialsAsync("Alice.Smith@example.com");
+        Assert.Equal(new UserCredentials(created, "AQAAAAIAAYagAAAAEhash", credentials!.SecurityStamp), credentials);
+        Assert.Matches("^[0-9a-f]{32}$", credentials.SecurityStamp);
         Assert.Null(await host.Users.FindByEmailAsync("bob@example.com"));
         Assert.Null(await host.Users.FindByEmailAsync(""));
         Assert.Null(await host.Users.GetCredentialsAsync("not an email"));

@@ -51,7 +51,7 @@ public sealed class DataProtectionTests
                 {
                     // Encrypted to the certificate: no <value> element holds the master key in the clear.
                     Assert.Contains("EncryptedData", key, StringComparison.Ordinal);
-                    Assert.Contains(TestCertificate.Thumbprint, key, StringComparison.OrdinalIgnoreCase);
+                    Assert.Contains(TestCertificate.Base64, key, StringComparison.Ordinal);
                     Assert.DoesNotContain("<value>", key, StringComparison.Ordinal);
                 }
                 else

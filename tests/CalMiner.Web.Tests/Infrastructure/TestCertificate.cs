@@ -11,12 +11,13 @@ internal static class TestCertificate
 {
     public const string Password = "test certificate password";
 
-    private static readonly Lazy<(string Path, string Thumbprint)> File = new(Create);
+    private static readonly Lazy<(string Path, string Base64)> File = new(Create);
 
     /// <summary>The .pfx file.</summary>
     public static string Path => File.Value.Path;
 
-    public static string Thumbprint => File.Value.Thumbprint;
+    /// <summary>The certificate (without its key) in base64, as encrypted XML names the certificate it was encrypted to.</summary>
+    public static string Base64 => File.Value.Base64;
 
     /// <summary>Settings that make a host encrypt its data-protection keys with the certificate.</summary>
     public static IEnumerable<KeyValuePair<string, string>> Settings =>
@@ -32,6 +33,6 @@ internal static class TestCertificate
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
         var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"calminer-data-protection-{Guid.NewGuid():N}.pfx");
         System.IO.File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, Password));
-        return (path, certificate.Thumbprint);
+        return (path, Convert.ToBase64String(certificate.RawData));
     }
 }
