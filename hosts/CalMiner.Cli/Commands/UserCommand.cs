@@ -63,7 +63,8 @@ internal static class UserCommand
             UserAccount user;
             try
             {
-                var hash = Hasher.HashPassword(new UserAccount(0, parseResult.GetRequiredValue(email), wanted, default), password.Text);
+                // PasswordHasher does not read the account it is given; the real one has no id until it is stored.
+                var hash = Hash(new UserAccount(0, parseResult.GetRequiredValue(email), wanted, default), password.Text);
                 user = await users.CreateAsync(parseResult.GetRequiredValue(email), hash, wanted, cancellationToken).ConfigureAwait(false);
             }
             catch (ArgumentException e) when (e.ParamName == "email")
@@ -101,7 +102,7 @@ internal static class UserCommand
             var users = services.GetRequiredService<UserRepository>();
             var user = await FindAsync(users, parseResult.GetRequiredValue(email), cancellationToken).ConfigureAwait(false);
 
-            if (!await users.SetPasswordHashAsync(user.Id, Hasher.HashPassword(user, password.Text), cancellationToken).ConfigureAwait(false))
+            if (!await users.SetPasswordHashAsync(user.Id, Hash(user, password.Text), cancellationToken).ConfigureAwait(false))
             {
                 throw new InvalidOperationException($"the user {user.Email} was deleted meanwhile.");
             }
@@ -176,7 +177,8 @@ internal static class UserCommand
         return command;
     }
 
-    private static PasswordHasher<UserAccount> Hasher { get; } = new();
+    // Made when a password is hashed, not when the command line is built: the other commands do not load Identity.
+    private static string Hash(UserAccount user, string password) => new PasswordHasher<UserAccount>().HashPassword(user, password);
 
     private static Option<string> EmailOption(string description) => new("--email", "-e")
     {
