@@ -16,7 +16,7 @@ public static class CalMinerDataServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the database (a singleton <c>NpgsqlDataSource</c> for PostgreSQL, or the SQLite
-    /// file), <see cref="DatabaseMigrator"/>, the repositories, <see cref="CalMinerCache"/> and
+    /// file), <see cref="DatabaseMigrator"/>, the repositories (with <see cref="DataProtectionKeyRepository"/>), <see cref="CalMinerCache"/> and
     /// <see cref="SimulationRunProcessor"/> (with default <see cref="SimulationRunProcessorOptions"/>) as
     /// singletons, and a <see cref="HybridCache"/> backed by Redis when <see cref="CalMinerDataOptions.RedisUrl"/>
     /// is set. Services already registered are kept (TryAdd), e.g. a <see cref="TimeProvider"/> or an
@@ -70,6 +70,8 @@ public static class CalMinerDataServiceCollectionExtensions
         services.TryAddSingleton(provider => new UserRepository(
             provider.GetRequiredService<CalMinerDatabase>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider => new ApiKeyRepository(
+            provider.GetRequiredService<CalMinerDatabase>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new DataProtectionKeyRepository(
             provider.GetRequiredService<CalMinerDatabase>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider => new CalMinerCache(
             provider.GetRequiredService<HybridCache>(),

@@ -12,7 +12,8 @@
 #
 # The database is the one the DATABASE_* variables name (PostgreSQL: migrated here, used as it
 # is, the scenario and the load-test user are left in it); without them, a throwaway SQLite file.
-# REDIS_URL, when set, is passed on too.
+# REDIS_URL, when set, is passed on too. The data-protection certificate Production needs is
+# DATA_PROTECTION_CERTIFICATE_PATH/_PASSWORD when set, else a throwaway self-signed one (openssl).
 #
 # Settings (environment): DURATION (20s), CONNECTIONS (32), THREADS (1), WARMUP (10s per path), PORT (free).
 # Needs wrk (Debian/Ubuntu: apt-get install wrk). Everything it starts is stopped on exit.
@@ -80,6 +81,15 @@ main() {
   local key
   key="$("$WORK_DIR/cli/calminer" apikey create --email "load-test@calminer.local" --role admin --name "load test $(date +%s)")"
   [[ "$key" == cm_* ]] || die "calminer apikey create printed no key"
+
+  if [[ -z "${DATA_PROTECTION_CERTIFICATE_PATH:-}" ]]; then
+    command -v openssl >/dev/null || die "openssl is missing (Debian/Ubuntu: apt-get install openssl), or set DATA_PROTECTION_CERTIFICATE_PATH"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=CalMiner load test" \
+      -keyout "$WORK_DIR/dp.key" -out "$WORK_DIR/dp.crt" >/dev/null 2>&1 || die "openssl could not make a certificate"
+    openssl pkcs12 -export -inkey "$WORK_DIR/dp.key" -in "$WORK_DIR/dp.crt" -out "$WORK_DIR/dp.pfx" -passout pass:load-test \
+      || die "openssl could not write the PKCS#12 file"
+    export DATA_PROTECTION_CERTIFICATE_PATH="$WORK_DIR/dp.pfx" DATA_PROTECTION_CERTIFICATE_PASSWORD=load-test
+  fi
 
   log "starting the web app (Production) on $base"
   (cd "$WORK_DIR/web" && ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$base" exec ./CalMiner.Web) >"$WORK_DIR/app.log" 2>&1 &

@@ -22,10 +22,14 @@ public enum UserRole
 /// <param name="CreatedAt">When the account was created (UTC, to the microsecond).</param>
 public sealed record UserAccount(long Id, string Email, UserRole Role, DateTimeOffset CreatedAt);
 
-/// <summary>An account with its stored password hash, for signing in. Its <see cref="object.ToString"/> leaves the hash out.</summary>
+/// <summary>An account with its stored password hash, for signing in. Its <see cref="object.ToString"/> leaves the hash and the stamp out.</summary>
 /// <param name="Account">The account.</param>
 /// <param name="PasswordHash">The password hash as the host's password hasher wrote it, or <see langword="null"/> if the user cannot sign in with a password (e.g. an automation user with API keys only).</param>
-public sealed record UserCredentials(UserAccount Account, string? PasswordHash)
+/// <param name="SecurityStamp">
+/// Opaque text that changes whenever the password is set (<see cref="UserRepository.SetPasswordHashAsync"/>): a
+/// host puts it in the sessions it opens and ends those whose stamp is no longer the account's.
+/// </param>
+public sealed record UserCredentials(UserAccount Account, string? PasswordHash, string SecurityStamp)
 {
     private bool PrintMembers(StringBuilder builder)
     {

@@ -105,6 +105,9 @@ internal static class AccountRules
         _ => ThrowHelper.ThrowInvalidData<UserRole>($"The stored role \"{name}\" is not viewer, analyst or admin."),
     };
 
+    /// <summary>A new security stamp: 16 random bytes in lower-case hex.</summary>
+    public static string NewSecurityStamp() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
     /// <summary>A new secret: <c>cm_</c> and 32 random bytes in base64url (43 characters).</summary>
     public static string NewSecret() => SecretPrefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(SecretBytes));
 

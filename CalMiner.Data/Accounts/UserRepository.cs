@@ -37,6 +37,7 @@ public sealed class UserRepository
             PasswordHash = CheckedHash(passwordHash),
             Role = AccountRules.RoleName(role),
             CreatedAt = AccountRules.Truncate(_time.GetUtcNow()),
+            SecurityStamp = AccountRules.NewSecurityStamp(),
         };
         await using var db = _database.Open();
         try
@@ -79,7 +80,18 @@ public sealed class UserRepository
     public async Task<UserCredentials?> GetCredentialsAsync(string email, CancellationToken cancellationToken = default)
     {
         var row = await FindRowAsync(email, cancellationToken).ConfigureAwait(false);
-        return row is null ? null : new UserCredentials(ToAccount(row), row.PasswordHash);
+        return row is null ? null : ToCredentials(row);
+    }
+
+    /// <summary>Reads an account with its password hash and security stamp: for checking a session against it.</summary>
+    /// <param name="id">The account's id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The account, its hash and its stamp, or <see langword="null"/> if there is no account with that id.</returns>
+    public async Task<UserCredentials?> GetCredentialsByIdAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var db = _database.Open();
+        var row = await db.Users.Where(u => u.Id == id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return row is null ? null : ToCredentials(row);
     }
 
     /// <summary>Lists every account, by email address.</summary>
@@ -92,7 +104,10 @@ public sealed class UserRepository
         return [.. rows.Select(ToAccount)];
     }
 
-    /// <summary>Replaces an account's password hash, or removes it.</summary>
+    /// <summary>
+    /// Replaces an account's password hash, or removes it, and gives the account a new
+    /// <see cref="UserCredentials.SecurityStamp"/>, so that sessions opened with the old password end.
+    /// </summary>
     /// <param name="id">The account's id.</param>
     /// <param name="passwordHash">The new hash, at most 1024 characters; <see langword="null"/> to stop password sign-in for the user.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
@@ -101,8 +116,32 @@ public sealed class UserRepository
     public async Task<bool> SetPasswordHashAsync(long id, string? passwordHash, CancellationToken cancellationToken = default)
     {
         var hash = CheckedHash(passwordHash);
+        var stamp = AccountRules.NewSecurityStamp();
         await using var db = _database.Open();
         return await db.Users.Where(u => u.Id == id)
+            .Set(u => u.PasswordHash, hash)
+            .Set(u => u.SecurityStamp, stamp)
+            .UpdateAsync(cancellationToken).ConfigureAwait(false) > 0;
+    }
+
+    /// <summary>
+    /// Replaces a password hash with a hash of the same password in a newer format, e.g. when the hasher asks for it at
+    /// sign-in. The security stamp stays, so open sessions go on; nothing changes if the hash is no longer
+    /// <paramref name="currentHash"/> (the password was set meanwhile).
+    /// </summary>
+    /// <param name="id">The account's id.</param>
+    /// <param name="currentHash">The hash the password was checked against.</param>
+    /// <param name="newHash">The new hash of the same password, at most 1024 characters.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>Whether the hash was replaced.</returns>
+    /// <exception cref="ArgumentException">The new hash is empty or too long; <see cref="ArgumentException.ParamName"/> is <c>passwordHash</c>.</exception>
+    public async Task<bool> RehashPasswordAsync(long id, string currentHash, string newHash, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(currentHash);
+        ArgumentNullException.ThrowIfNull(newHash);
+        var hash = CheckedHash(newHash);
+        await using var db = _database.Open();
+        return await db.Users.Where(u => u.Id == id && u.PasswordHash == currentHash)
             .Set(u => u.PasswordHash, hash)
             .UpdateAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
@@ -151,6 +190,8 @@ public sealed class UserRepository
 
     internal static UserAccount ToAccount(AppUserRow row) =>
         new(row.Id, row.Email, AccountRules.ParseRole(row.Role), row.CreatedAt.ToUniversalTime());
+
+    private static UserCredentials ToCredentials(AppUserRow row) => new(ToAccount(row), row.PasswordHash, row.SecurityStamp);
 
     private static string? CheckedHash(string? passwordHash)
     {

@@ -13,8 +13,17 @@ namespace CalMiner.Data;
 /// </summary>
 public sealed partial record CalMinerDataOptions
 {
-    /// <summary>Default of <see cref="Path"/> (setting <c>DATABASE_PATH</c>).</summary>
-    public const string DefaultSqlitePath = "data/calminer.db";
+    /// <summary>
+    /// Default of <see cref="Path"/> (setting <c>DATABASE_PATH</c>): <c>calminer/calminer.db</c> in the user's
+    /// data folder (<see cref="Environment.SpecialFolder.LocalApplicationData"/>: on Linux <c>$XDG_DATA_HOME</c>
+    /// or <c>~/.local/share</c>, on Windows <c>%LOCALAPPDATA%</c>, on macOS <c>~/Library/Application Support</c>),
+    /// so that every host and the CLI use the same file wherever they are started from. Empty when the user
+    /// has no data folder (no home directory): then <c>DATABASE_PATH</c> must be set.
+    /// </summary>
+    public static string DefaultSqlitePath =>
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify) is { Length: > 0 } folder
+            ? System.IO.Path.Combine(folder, "calminer", "calminer.db")
+            : "";
 
     /// <summary>Default of <see cref="Port"/> (setting <c>DATABASE_PORT</c>).</summary>
     public const int DefaultPostgreSqlPort = 5432;
@@ -44,7 +53,11 @@ public sealed partial record CalMinerDataOptions
     /// </summary>
     public string? Schema { get; init; }
 
-    /// <summary>Path of the SQLite database file (<c>DATABASE_PATH</c>); default <c>data/calminer.db</c>. Its folder is created when missing.</summary>
+    /// <summary>
+    /// Path of the SQLite database file (<c>DATABASE_PATH</c>); default <see cref="DefaultSqlitePath"/>. A relative
+    /// path is relative to the current folder (<see cref="FromEnvironment()"/> and <see cref="FromConfiguration"/>
+    /// make it absolute). Its folder is created when missing.
+    /// </summary>
     public string Path { get; init; } = DefaultSqlitePath;
 
     /// <summary>
@@ -69,6 +82,14 @@ public sealed partial record CalMinerDataOptions
         ArgumentNullException.ThrowIfNull(configuration);
         return FromSettings(name => configuration[name]);
     }
+
+    /// <summary>
+    /// Which database these options name, for a start-up line: <c>sqlite /home/ann/.local/share/calminer/calminer.db</c>,
+    /// or <c>postgresql calminer@db:5432/calminer</c> with <c> schema tenant_a</c> when one is set. Never the password.
+    /// </summary>
+    public string DatabaseLocation => Driver == DatabaseDriver.PostgreSql
+        ? string.Create(CultureInfo.InvariantCulture, $"postgresql {User}@{Host}:{Port}/{Database}{(Schema is null ? "" : " schema " + Schema)}")
+        : "sqlite " + System.IO.Path.GetFullPath(Path);
 
     /// <summary>The options without the password, e.g. for a start-up log line.</summary>
     public override string ToString()
@@ -111,9 +132,9 @@ public sealed partial record CalMinerDataOptions
                 ThrowHelper.ThrowConfiguration(Settings.Schema, $"{Settings.Schema} must be a lower-case PostgreSQL identifier (letters, digits and underscores, starting with a letter or underscore, at most 63 characters), not '{Schema}'.");
             }
         }
-        else
+        else if (string.IsNullOrWhiteSpace(Path))
         {
-            Required(Settings.Path, Path);
+            ThrowHelper.ThrowConfiguration(Settings.Path, $"{Settings.Path} is required: this user has no data folder (no home directory) to hold the default database.");
         }
 
         if (RedisUrl is not null)
@@ -162,7 +183,8 @@ public sealed partial record CalMinerDataOptions
             Password = string.IsNullOrEmpty(password) ? null : password,
             Database = Get(Settings.Name),
             Schema = Get(Settings.Schema),
-            Path = Get(Settings.Path) ?? DefaultSqlitePath,
+            // Resolved here, once, so that a relative path names the same file however long the process runs.
+            Path = Get(Settings.Path) is { } path ? System.IO.Path.GetFullPath(path) : DefaultSqlitePath,
             RedisUrl = Get(Settings.RedisUrl),
         }.Validate();
     }

@@ -42,5 +42,7 @@ internal sealed class CalMinerDb(DataOptions<CalMinerDb> options) : DataConnecti
 
     public ITable<ApiKeyRow> ApiKeys => this.GetTable<ApiKeyRow>();
 
+    public ITable<DataProtectionKeyRow> DataProtectionKeys => this.GetTable<DataProtectionKeyRow>();
+
     public ITable<SchemaMigrationRow> SchemaMigrations => this.GetTable<SchemaMigrationRow>();
 }

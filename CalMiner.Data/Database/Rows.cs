@@ -255,6 +255,7 @@ internal sealed class AppUserRow
     public string? PasswordHash { get; set; }
     public string Role { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
+    public string SecurityStamp { get; set; } = "";
 }
 
 internal sealed class ApiKeyRow
@@ -264,6 +265,14 @@ internal sealed class ApiKeyRow
     public string Name { get; set; } = "";
     public string Prefix { get; set; } = "";
     public byte[] SecretHash { get; set; } = [];
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+internal sealed class DataProtectionKeyRow
+{
+    public long Id { get; set; }
+    public string FriendlyName { get; set; } = "";
+    public string Xml { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
 }
 

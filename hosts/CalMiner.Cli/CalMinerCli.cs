@@ -8,8 +8,8 @@ namespace CalMiner.Cli;
 /// <summary>The <c>calminer</c> command line: its commands, and the exit code of a run.</summary>
 internal static class CalMinerCli
 {
-    /// <summary>The root command with every subcommand.</summary>
-    public static RootCommand CreateRootCommand() =>
+    /// <summary>The root command with every subcommand; <paramref name="input"/> is standard input, for the commands that read a password from it.</summary>
+    public static RootCommand CreateRootCommand(TextReader input) =>
         new("CalMiner: economic evaluation of mining projects.")
         {
             Options = { CommonOptions.Verbose },
@@ -20,18 +20,29 @@ internal static class CalMinerCli
                 SimulateCommand.Create(),
                 MigrateCommand.Create(),
                 ApiKeyCommand.Create(),
+                UserCommand.Create(input),
             },
         };
 
-    /// <summary>Parses <paramref name="args"/> and runs the command they name.</summary>
+    /// <summary>Parses <paramref name="args"/> and runs the command they name, with the process's standard input.</summary>
     /// <param name="args">The command-line arguments.</param>
     /// <param name="output">Where results go (standard output).</param>
     /// <param name="error">Where messages go (standard error).</param>
     /// <param name="cancellationToken">Stops the run; Ctrl-C and SIGTERM stop it too.</param>
     /// <returns>An <see cref="ExitCodes"/> value.</returns>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(args, Console.In, output, error, cancellationToken);
+
+    /// <summary>Parses <paramref name="args"/> and runs the command they name.</summary>
+    /// <param name="args">The command-line arguments.</param>
+    /// <param name="input">Standard input, which <c>--password-stdin</c> reads.</param>
+    /// <param name="output">Where results go (standard output).</param>
+    /// <param name="error">Where messages go (standard error).</param>
+    /// <param name="cancellationToken">Stops the run; Ctrl-C and SIGTERM stop it too.</param>
+    /// <returns>An <see cref="ExitCodes"/> value.</returns>
+    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        var parseResult = CreateRootCommand().Parse(args);
+        var parseResult = CreateRootCommand(input).Parse(args);
         var configuration = new InvocationConfiguration { Output = output, Error = error };
         if (parseResult.Action is ParseErrorAction parseError)
         {

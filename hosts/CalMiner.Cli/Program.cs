@@ -1,3 +1,3 @@
 using CalMiner.Cli;
 
-return await CalMinerCli.RunAsync(args, Console.Out, Console.Error);
+return await CalMinerCli.RunAsync(args, Console.In, Console.Out, Console.Error);

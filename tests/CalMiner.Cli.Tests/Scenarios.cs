@@ -2,13 +2,16 @@ using System.Text.Json.Nodes;
 
 namespace CalMiner.Cli.Tests;
 
-/// <summary>Scenario files for the tests: the shared gold example, and variants of it written to a temporary folder.</summary>
+/// <summary>Scenario files for the tests: the repository's gold sample, and variants of it written to a temporary folder.</summary>
 public sealed class Scenarios : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("calminer-cli-tests-").FullName;
 
-    /// <summary>The shared example: the folder holding CalMiner.sln, then <c>../shared/examples</c>.</summary>
-    public static string GoldOpenPit { get; } = Path.Combine(RepositoryRoot(), "..", "shared", "examples", "gold-open-pit.json");
+    /// <summary>The folder holding CalMiner.sln.</summary>
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    /// <summary>The repository's gold sample, <c>samples/gold-open-pit.json</c>.</summary>
+    public static string GoldOpenPit { get; } = Path.Combine(RepositoryRoot, "samples", "gold-open-pit.json");
 
     /// <summary>The gold example as a JSON tree, to change before <see cref="Write(JsonNode)"/>.</summary>
     public static JsonObject GoldOpenPitJson() => JsonNode.Parse(File.ReadAllText(GoldOpenPit))!.AsObject();
@@ -26,7 +29,7 @@ public sealed class Scenarios : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static string RepositoryRoot()
+    private static string FindRepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {

@@ -1,6 +1,6 @@
 namespace CalMiner.Core.Tests;
 
-/// <summary>Files of the repository and of the shared design folder beside it.</summary>
+/// <summary>Files of the repository.</summary>
 internal static class RepositoryFiles
 {
     public static string Root { get; } = FindRoot();
@@ -8,8 +8,6 @@ internal static class RepositoryFiles
     public static string Sample(string name) => Path.Combine(Root, "samples", name);
 
     public static IEnumerable<string> Samples => Directory.EnumerateFiles(Path.Combine(Root, "samples"), "*.json").Order(StringComparer.Ordinal);
-
-    public static string SharedExample(string name) => Path.Combine(Root, "..", "shared", "examples", name);
 
     private static string FindRoot()
     {

@@ -14,13 +14,43 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
-    public void NoSettings_MeansSqliteInDataFolder_WithAMemoryCache()
+    public void NoSettings_MeansSqliteInTheUsersDataFolder_WithAMemoryCache()
     {
         var options = Read();
 
         Assert.Equal(DatabaseDriver.Sqlite, options.Driver);
-        Assert.Equal("data/calminer.db", options.Path);
+        var dataFolder = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
+        Assert.Equal(Path.Combine(dataFolder, "calminer", "calminer.db"), options.Path);
+        Assert.True(Path.IsPathFullyQualified(options.Path), options.Path);
+        Assert.Equal(options.Path, new CalMinerDataOptions().Path);
+        Assert.Equal("sqlite " + options.Path, options.DatabaseLocation);
         Assert.Null(options.RedisUrl);
+    }
+
+    [Fact]
+    public void ARelativeDatabasePath_IsRelativeToTheCurrentFolder()
+    {
+        var options = Read(("DATABASE_PATH", Path.Combine("some", "where.db")));
+
+        Assert.Equal(Path.Combine(Environment.CurrentDirectory, "some", "where.db"), options.Path);
+    }
+
+    [Fact]
+    public void DatabaseLocation_NamesThePostgreSqlDatabase_WithoutThePassword()
+    {
+        var options = Read(("DATABASE_DRIVER", "postgresql"), ("DATABASE_HOST", "db"), ("DATABASE_USER", "calminer"),
+            ("DATABASE_PASSWORD", Secret), ("DATABASE_NAME", "calminer"), ("DATABASE_SCHEMA", "tenant_a"));
+
+        Assert.Equal("postgresql calminer@db:5432/calminer schema tenant_a", options.DatabaseLocation);
+        Assert.Equal("postgresql calminer@db:5432/calminer", (options with { Schema = null }).DatabaseLocation);
+    }
+
+    [Fact]
+    public void AnEmptySqlitePath_FailsNamingDatabasePath()
+    {
+        var error = Assert.Throws<DataConfigurationException>(() => new ServiceCollection().AddCalMinerData(new CalMinerDataOptions { Path = " " }));
+
+        Assert.Equal("DATABASE_PATH", error.Setting);
     }
 
     [Fact]

@@ -78,19 +78,44 @@ public sealed class MigrationTests
         var atVersion1 = new DatabaseMigrator(host.Database, [Migration.All[0]], TimeProvider.System, NullLogger<DatabaseMigrator>.Instance);
         await atVersion1.MigrateAsync();
         var scenario = await host.Scenarios.CreateAsync(Samples.Gold, "alice");
+        var toVersion2 = new DatabaseMigrator(host.Database, [.. Migration.All.Take(2)], TimeProvider.System, NullLogger<DatabaseMigrator>.Instance);
 
-        var result = await host.Migrator.MigrateAsync();
+        var result = await toVersion2.MigrateAsync();
 
         Assert.Equal(1, result.PreviousVersion);
         Assert.Equal("0002_accounts", Assert.Single(result.Applied));
-        Assert.True(result.CurrentVersion >= 2);
+        Assert.Equal(2, result.CurrentVersion);
         Assert.Equal(Samples.Gold, (await host.Scenarios.GetAsync(scenario.Id))!.Document);
         var tables = host.Options.Driver == DatabaseDriver.PostgreSql
             ? "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('app_user', 'api_key')"
             : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('app_user', 'api_key')";
         Assert.Equal(2, await host.ScalarAsync(tables));
+        await host.Migrator.MigrateAsync();
         var user = await host.Users.CreateAsync("alice@example.com", null, UserRole.Admin);
         Assert.Equal(user, await host.ApiKeys.AuthenticateAsync((await host.ApiKeys.CreateAsync(user.Id, "ci")).Secret));
+    }
+
+    [Theory]
+    [MemberData(nameof(BothEngines))]
+    public async Task Migration0003_GivesEveryUserASecurityStampOfTheirOwn_AndAddsTheKeyRingTable(Engine engine)
+    {
+        await using var host = await DataHost.StartAsync(engine, migrate: false);
+        var atVersion2 = new DatabaseMigrator(host.Database, [.. Migration.All.Take(2)], TimeProvider.System, NullLogger<DatabaseMigrator>.Instance);
+        await atVersion2.MigrateAsync();
+        var now = engine == Engine.PostgreSql ? "now()" : "'2030-01-01'";
+        await host.ExecuteAsync($"INSERT INTO app_user (email, password_hash, role, created_at) VALUES ('ann@example.com', 'hash-a', 'admin', {now}), ('bob@example.com', NULL, 'viewer', {now})");
+
+        var result = await host.Migrator.MigrateAsync();
+
+        Assert.Equal(2, result.PreviousVersion);
+        Assert.Equal("0003_sessions", result.Applied[0]);
+        var ann = (await host.Users.GetCredentialsAsync("ann@example.com"))!;
+        var bob = (await host.Users.GetCredentialsAsync("bob@example.com"))!;
+        Assert.Equal(("hash-a", UserRole.Admin), (ann.PasswordHash, ann.Account.Role));
+        Assert.Equal(32, ann.SecurityStamp.Length);
+        Assert.Equal(32, bob.SecurityStamp.Length);
+        Assert.NotEqual(ann.SecurityStamp, bob.SecurityStamp);
+        Assert.Equal(0, await host.ScalarAsync("SELECT count(*) FROM data_protection_key"));
     }
 
     [Fact]
@@ -118,7 +143,7 @@ public sealed class MigrationTests
 
         var tables = await host.ScalarAsync($"SELECT count(*) FROM information_schema.tables WHERE table_schema = '{host.Options.Schema}'");
 
-        Assert.Equal(19, tables);
+        Assert.Equal(20, tables);
     }
 }
 

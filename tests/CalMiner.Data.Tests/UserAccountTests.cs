@@ -41,7 +41,9 @@ public sealed class UserAccountTests
         Assert.Equal(created, await host.Users.GetAsync(created.Id));
         Assert.Equal(created, await host.Users.FindByEmailAsync("ALICE.SMITH@example.com"));
         Assert.Equal(created, await host.Users.FindByEmailAsync(" alice.smith@EXAMPLE.com\n"));
-        Assert.Equal(new UserCredentials(created, "AQAAAAIAAYagAAAAEhash"), await host.Users.GetCredentialsAsync("Alice.Smith@example.com"));
+        var credentials = await host.Users.GetCredentialsAsync("Alice.Smith@example.com");
+        Assert.Equal(new UserCredentials(created, "AQAAAAIAAYagAAAAEhash", credentials!.SecurityStamp), credentials);
+        Assert.Matches("^[0-9a-f]{32}$", credentials.SecurityStamp);
         Assert.Null(await host.Users.FindByEmailAsync("bob@example.com"));
         Assert.Null(await host.Users.FindByEmailAsync(""));
         Assert.Null(await host.Users.GetCredentialsAsync("not an email"));
@@ -181,6 +183,35 @@ public sealed class UserAccountTests
 
     [Theory]
     [MemberData(nameof(BothEngines))]
+    public async Task ANewPassword_GivesANewSecurityStamp_AndARehashKeepsIt(Engine engine)
+    {
+        await using var host = await DataHost.StartAsync(engine);
+        var user = await host.Users.CreateAsync("ivan@example.com", "hash-1", UserRole.Analyst);
+        var other = await host.Users.CreateAsync("olga@example.com", "hash-1", UserRole.Analyst);
+        var created = (await host.Users.GetCredentialsByIdAsync(user.Id))!;
+        var otherStamp = (await host.Users.GetCredentialsByIdAsync(other.Id))!.SecurityStamp;
+        Assert.Equal(32, created.SecurityStamp.Length);
+        Assert.NotEqual(created.SecurityStamp, otherStamp);
+        Assert.Equal(created, await host.Users.GetCredentialsAsync("IVAN@example.com"));
+
+        Assert.True(await host.Users.RehashPasswordAsync(user.Id, "hash-1", "hash-1-newer-format"));
+        var rehashed = (await host.Users.GetCredentialsByIdAsync(user.Id))!;
+        Assert.Equal(("hash-1-newer-format", created.SecurityStamp), (rehashed.PasswordHash, rehashed.SecurityStamp));
+
+        Assert.True(await host.Users.SetPasswordHashAsync(user.Id, "hash-2"));
+        var changed = (await host.Users.GetCredentialsByIdAsync(user.Id))!;
+        Assert.Equal("hash-2", changed.PasswordHash);
+        Assert.NotEqual(created.SecurityStamp, changed.SecurityStamp);
+
+        // A rehash of a password that was changed meanwhile writes nothing.
+        Assert.False(await host.Users.RehashPasswordAsync(user.Id, "hash-1", "hash-1-newer-format"));
+        Assert.Equal(changed, await host.Users.GetCredentialsByIdAsync(user.Id));
+        Assert.Equal(otherStamp, (await host.Users.GetCredentialsByIdAsync(other.Id))!.SecurityStamp);
+        Assert.Null(await host.Users.GetCredentialsByIdAsync(other.Id + 1));
+    }
+
+    [Theory]
+    [MemberData(nameof(BothEngines))]
     public async Task List_IsByEmail(Engine engine)
     {
         await using var host = await DataHost.StartAsync(engine);
@@ -224,11 +255,12 @@ public sealed class UserAccountTests
     [Fact]
     public void ToString_LeavesOutThePasswordHash()
     {
-        var credentials = new UserCredentials(new UserAccount(7, "judy@example.com", UserRole.Admin, Start), "AQAAAAIAAYagAAAAE-secret-hash");
+        var credentials = new UserCredentials(new UserAccount(7, "judy@example.com", UserRole.Admin, Start), "AQAAAAIAAYagAAAAE-secret-hash", "stamp-0123456789");
 
         var text = credentials.ToString();
 
         Assert.DoesNotContain("secret-hash", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("stamp-0123456789", text, StringComparison.Ordinal);
         Assert.Contains("judy@example.com", text, StringComparison.Ordinal);
         Assert.Contains("HasPassword = True", text, StringComparison.Ordinal);
     }

@@ -25,6 +25,10 @@ public sealed class ProductionErrorTests
             builder.UseSetting("CALMINER_ADMIN_EMAIL", CalMinerWebApp.AdminEmail);
             builder.UseSetting("CALMINER_ADMIN_PASSWORD", CalMinerWebApp.AdminPassword);
             builder.UseSetting("CalMiner:RunSimulationsInProcess", "false");
+            foreach (var (key, value) in TestCertificate.Settings)
+            {
+                builder.UseSetting(key, value);
+            }
         });
         using var client = factory.CreateClient();
         var admin = (await factory.Services.GetRequiredService<UserRepository>().FindByEmailAsync(CalMinerWebApp.AdminEmail))!;

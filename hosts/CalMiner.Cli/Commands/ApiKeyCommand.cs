@@ -67,14 +67,8 @@ internal static class ApiKeyCommand
             var wanted = parseResult.GetValue(role) is { } r ? Enum.Parse<UserRole>(r, ignoreCase: true) : (UserRole?)null;
             var keyName = parseResult.GetRequiredValue(name);
 
-            await using var services = DataServices.FromEnvironment();
-            var migrator = services.GetRequiredService<DatabaseMigrator>();
-            var version = await migrator.GetCurrentVersionAsync(cancellationToken).ConfigureAwait(false);
-            if (version < migrator.LatestVersion)
-            {
-                throw new InvalidOperationException(
-                    $"the database schema is at version {version}, and API keys need version {migrator.LatestVersion}: run 'calminer migrate' first.");
-            }
+            await using var services = await DataServices.FromEnvironmentAsync(error).ConfigureAwait(false);
+            await DataServices.RequireLatestSchemaAsync(services, "API keys", cancellationToken).ConfigureAwait(false);
 
             var users = services.GetRequiredService<UserRepository>();
             var (user, created) = await FindOrCreateUserAsync(users, address, wanted ?? UserRole.Analyst, cancellationToken).ConfigureAwait(false);

@@ -11,10 +11,10 @@ internal static class MigrateCommand
     {
         var command = new Command(
             "migrate",
-            "Apply the database migrations to the database the DATABASE_* variables name (by default the SQLite file data/calminer.db).");
+            "Apply the database migrations to the database the DATABASE_* variables name (by default the SQLite file calminer/calminer.db in the user's data folder).");
         command.SetAction(CommandAction.Of(async (parseResult, output, cancellationToken) =>
         {
-            await using var services = DataServices.FromEnvironment();
+            await using var services = await DataServices.FromEnvironmentAsync(parseResult.InvocationConfiguration.Error).ConfigureAwait(false);
             var result = await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken).ConfigureAwait(false);
             var applied = result.Applied.Count == 0 ? "already up to date" : $"applied {string.Join(", ", result.Applied)}";
             await output.WriteLineAsync($"database at version {result.CurrentVersion}: {applied}".AsMemory(), cancellationToken).ConfigureAwait(false);

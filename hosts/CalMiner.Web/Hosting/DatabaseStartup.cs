@@ -1,13 +1,14 @@
 using System.Security.Cryptography;
 using CalMiner.Data;
 using CalMiner.Scenarios;
+using CalMiner.Web.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
 namespace CalMiner.Web.Hosting;
 
 /// <summary>
-/// Readies the database before the app serves anything: migrates it (always on the embedded
+/// Readies the database before the app serves anything: says which database it is, migrates it (always on the embedded
 /// SQLite file and in Development and Testing; elsewhere `calminer migrate` does, and a schema
 /// that is behind stops the start), creates the first admin when there is none, and seeds the
 /// sample scenarios into an empty database in Development.
@@ -18,6 +19,7 @@ internal sealed partial class DatabaseStartup(
     UserRepository users,
     ScenarioRepository scenarios,
     IPasswordHasher<UserAccount> hasher,
+    KeyRingProtection keyRing,
     IOptions<WebOptions> options,
     IHostEnvironment environment,
     ILogger<DatabaseStartup> logger) : IHostedLifecycleService
@@ -26,6 +28,16 @@ internal sealed partial class DatabaseStartup(
 
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
+        LogDatabase(data.DatabaseLocation);
+        if (keyRing.CertificateThumbprint is { } thumbprint)
+        {
+            LogKeyRingEncrypted(thumbprint);
+        }
+        else
+        {
+            LogKeyRingUnencrypted(environment.EnvironmentName);
+        }
+
         await MigrateAsync(cancellationToken).ConfigureAwait(false);
         await EnsureAdminAsync(cancellationToken).ConfigureAwait(false);
         if (environment.IsDevelopment())
@@ -134,11 +146,20 @@ internal sealed partial class DatabaseStartup(
     [LoggerMessage(Level = LogLevel.Information, Message = "Created the first admin, {Email}.")]
     private partial void LogAdminCreated(string email);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Created the first admin for Development: sign in as {Email} with the password {Password} (shown this once).")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Created the first admin for Development: sign in as {Email} with the password {Password} (shown this once; to set a new one, run `calminer user set-password --email {Email}` with the same DATABASE_* settings).")]
     private partial void LogDevelopmentAdmin(string email, string password);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "There is no admin: set CALMINER_ADMIN_EMAIL and CALMINER_ADMIN_PASSWORD, or run `calminer apikey create --email <email> --role admin`.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "There is no admin: set CALMINER_ADMIN_EMAIL and CALMINER_ADMIN_PASSWORD, or run `calminer user create --email <email> --role admin` with the same DATABASE_* settings.")]
     private partial void LogNoAdmin();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database: {Database}")]
+    private partial void LogDatabase(string database);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Data-protection keys (sign-in cookies): in the database, encrypted with the certificate {Thumbprint}.")]
+    private partial void LogKeyRingEncrypted(string thumbprint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Data-protection keys (sign-in cookies): in the database, unencrypted, as environment {Environment} allows; other environments need DATA_PROTECTION_CERTIFICATE_PATH.")]
+    private partial void LogKeyRingUnencrypted(string environment);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded the sample scenario '{Name}' as scenario {Id}.")]
     private partial void LogSeeded(string name, long id);

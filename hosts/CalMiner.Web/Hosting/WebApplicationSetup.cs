@@ -66,6 +66,7 @@ internal static class WebApplicationSetup
         services.AddExceptionHandler<ExceptionProblems>();
 
         services.AddCalMinerAuthentication();
+        builder.AddCalMinerDataProtection();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -40,6 +40,13 @@ internal sealed class WebOptions
     [Range(1, 100_000)]
     public int SimulationRunsPerMinute { get; set; } = 30;
 
+    /// <summary>
+    /// How often, in seconds, a sign-in cookie is checked against the database: a changed role, a new password or a
+    /// deleted account reaches the sessions already open within this time (0: on every request).
+    /// </summary>
+    [Range(0, 86_400)]
+    public int SessionCheckSeconds { get; set; } = 300;
+
     /// <summary>Email of the first admin, created at start when there is no admin (<c>CALMINER_ADMIN_EMAIL</c>).</summary>
     [EmailAddress]
     public string? AdminEmail { get; set; }

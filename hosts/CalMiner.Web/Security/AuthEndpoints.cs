@@ -71,10 +71,11 @@ internal static class AuthEndpoints
         var account = credentials.Account;
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            await users.SetPasswordHashAsync(account.Id, hasher.HashPassword(account, request.Password!), context.RequestAborted).ConfigureAwait(false);
+            // The same password in the hasher's newer format: the security stamp, and so the user's other sessions, stay.
+            await users.RehashPasswordAsync(account.Id, credentials.PasswordHash!, hasher.HashPassword(account, request.Password!), context.RequestAborted).ConfigureAwait(false);
         }
 
-        var principal = CalMinerClaims.Principal(account, AuthenticationSetup.CookieScheme);
+        var principal = CalMinerClaims.Principal(account, AuthenticationSetup.CookieScheme, credentials.SecurityStamp);
         await context.SignInAsync(AuthenticationSetup.CookieScheme, principal).ConfigureAwait(false);
 
         // The antiforgery token is bound to the user it is issued for.

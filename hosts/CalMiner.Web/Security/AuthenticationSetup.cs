@@ -1,8 +1,10 @@
 using CalMiner.Data;
+using CalMiner.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace CalMiner.Web.Security;
 
@@ -90,28 +92,32 @@ internal static class AuthenticationSetup
         return Task.CompletedTask;
     }
 
-    // A cookie outlives role changes and deletions: every few minutes it is checked against the
-    // database, and signs the user out if the account is gone.
+    // A cookie outlives role changes, new passwords and deletions: every SessionCheckSeconds it is checked against the
+    // database. A new role replaces the old one in the session; a new password (a new security stamp) or a deleted
+    // account ends it.
     private static async Task RefreshFromDatabase(CookieValidatePrincipalContext context)
     {
+        var services = context.HttpContext.RequestServices;
+        var interval = TimeSpan.FromSeconds(services.GetRequiredService<IOptions<WebOptions>>().Value.SessionCheckSeconds);
         var issued = context.Properties.IssuedUtc;
-        var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-        if (issued is not null && now - issued < TimeSpan.FromMinutes(5))
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (issued is not null && now - issued < interval)
         {
             return;
         }
 
-        var users = context.HttpContext.RequestServices.GetRequiredService<UserRepository>();
-        var user = context.Principal is { } principal
-            ? await users.GetAsync(principal.UserId(), context.HttpContext.RequestAborted).ConfigureAwait(false)
+        var users = services.GetRequiredService<UserRepository>();
+        var credentials = context.Principal is { } principal
+            ? await users.GetCredentialsByIdAsync(principal.UserId(), context.HttpContext.RequestAborted).ConfigureAwait(false)
             : null;
-        if (user is null)
+        if (credentials is null || !string.Equals(credentials.SecurityStamp, context.Principal!.SecurityStamp(), StringComparison.Ordinal))
         {
             context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieScheme).ConfigureAwait(false);
             return;
         }
 
-        context.ReplacePrincipal(CalMinerClaims.Principal(user, CookieScheme));
+        context.ReplacePrincipal(CalMinerClaims.Principal(credentials.Account, CookieScheme, credentials.SecurityStamp));
         context.Properties.IssuedUtc = now;
         context.ShouldRenew = true;
     }

@@ -7,14 +7,29 @@ namespace CalMiner.Web.Security;
 /// <summary>How a user account becomes a <see cref="ClaimsPrincipal"/>, and back.</summary>
 internal static class CalMinerClaims
 {
-    public static ClaimsPrincipal Principal(UserAccount user, string scheme) =>
-        new(new ClaimsIdentity(
+    /// <summary>The claim a sign-in cookie carries the account's security stamp in.</summary>
+    public const string SecurityStampClaim = "calminer:security_stamp";
+
+    /// <summary>The principal of <paramref name="user"/>; a sign-in cookie's also carries <paramref name="securityStamp"/>.</summary>
+    public static ClaimsPrincipal Principal(UserAccount user, string scheme, string? securityStamp = null)
+    {
+        var identity = new ClaimsIdentity(
             [
                 new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(CultureInfo.InvariantCulture)),
                 new Claim(ClaimTypes.Name, user.Email),
                 new Claim(ClaimTypes.Role, Roles.NameOf(user.Role)),
             ],
-            scheme));
+            scheme);
+        if (securityStamp is not null)
+        {
+            identity.AddClaim(new Claim(SecurityStampClaim, securityStamp));
+        }
+
+        return new ClaimsPrincipal(identity);
+    }
+
+    /// <summary>The security stamp the session was opened with, or <see langword="null"/> if it carries none.</summary>
+    public static string? SecurityStamp(this ClaimsPrincipal user) => user.FindFirstValue(SecurityStampClaim);
 
     /// <summary>The signed-in user's id.</summary>
     public static long UserId(this ClaimsPrincipal user) =>

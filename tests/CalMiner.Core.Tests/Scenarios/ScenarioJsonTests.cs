@@ -1,3 +1,4 @@
+using CalMiner.Core.Tests.Economics;
 using CalMiner.Scenarios;
 
 namespace CalMiner.Core.Tests.Scenarios;
@@ -6,7 +7,7 @@ public sealed class ScenarioJsonTests
 {
     private static readonly string GoldJson = File.ReadAllText(RepositoryFiles.Sample("gold-open-pit.json"));
 
-    public static TheoryData<string> SampleFiles() => [.. RepositoryFiles.Samples.Append(RepositoryFiles.SharedExample("gold-open-pit.json"))];
+    public static TheoryData<string> SampleFiles() => [.. RepositoryFiles.Samples.Append(GoldOpenPit.Path)];
 
     [Theory]
     [MemberData(nameof(SampleFiles))]

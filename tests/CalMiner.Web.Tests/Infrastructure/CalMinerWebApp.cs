@@ -21,7 +21,8 @@ public sealed class CalMinerWebApp : WebApplicationFactory<Program>, IAsyncLifet
     public const string AdminEmail = "first-admin@example.com";
     public const string AdminPassword = "correct horse battery staple";
 
-    private readonly string _schema = $"web_{Guid.NewGuid():N}";
+    private readonly string _schema;
+    private readonly bool _ownsSchema;
     private readonly IReadOnlyDictionary<string, string> _overrides;
 
     public CalMinerWebApp()
@@ -31,8 +32,19 @@ public sealed class CalMinerWebApp : WebApplicationFactory<Program>, IAsyncLifet
 
     /// <summary>An app of its own (own schema, own first admin) with some <see cref="Settings"/> changed, e.g. a low rate limit.</summary>
     internal CalMinerWebApp(IReadOnlyDictionary<string, string> overrides)
+        : this(overrides, $"web_{Guid.NewGuid():N}", ownsSchema: true)
+    {
+    }
+
+    /// <summary>
+    /// An app on the PostgreSQL schema <paramref name="schema"/>, which several instances may share, as replicas do; it
+    /// drops the schema when disposed only if <paramref name="ownsSchema"/> (else see <see cref="DropSchemaAsync(string)"/>).
+    /// </summary>
+    internal CalMinerWebApp(IReadOnlyDictionary<string, string> overrides, string schema, bool ownsSchema)
     {
         _overrides = overrides;
+        _schema = schema;
+        _ownsSchema = ownsSchema;
         UseKestrel(0);
     }
 
@@ -67,7 +79,10 @@ public sealed class CalMinerWebApp : WebApplicationFactory<Program>, IAsyncLifet
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
-        await DropSchemaAsync();
+        if (_ownsSchema)
+        {
+            await DropSchemaAsync(_schema);
+        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -120,7 +135,8 @@ public sealed class CalMinerWebApp : WebApplicationFactory<Program>, IAsyncLifet
         }
     }
 
-    private async Task DropSchemaAsync()
+    /// <summary>Drops a PostgreSQL schema of the test server, with everything in it.</summary>
+    public static async Task DropSchemaAsync(string schema)
     {
         var options = CalMinerDataOptions.FromEnvironment();
         var connection = new NpgsqlConnectionStringBuilder
@@ -132,7 +148,7 @@ public sealed class CalMinerWebApp : WebApplicationFactory<Program>, IAsyncLifet
             Database = options.Database,
         };
         await using var source = NpgsqlDataSource.Create(connection.ConnectionString);
-        await using var command = source.CreateCommand($"DROP SCHEMA IF EXISTS {_schema} CASCADE");
+        await using var command = source.CreateCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE");
         await command.ExecuteNonQueryAsync();
     }
 }

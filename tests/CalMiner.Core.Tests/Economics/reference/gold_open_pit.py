@@ -1,9 +1,8 @@
 #!/usr/bin/env python3
 """Independent reference model of DESIGN.md section 3, written straight from the formulas.
 
-It evaluates a scenario document (by default gold-open-pit.json beside this script, a verbatim copy of
-shared/examples/gold-open-pit.json) at the base-case
-values of its parameters and prints the per-period lines and the metrics that
+It evaluates a scenario document (by default gold-open-pit.json beside this script, the project's
+samples/gold-open-pit.json under another name) at the base-case values of its parameters and prints the per-period lines and the metrics that
 GoldOpenPitTests.cs pins as constants. It shares no code with CalMiner.Core and uses only the
 Python standard library (mpmath, when installed, only to polish the IRR root).
 
