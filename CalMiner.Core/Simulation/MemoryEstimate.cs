@@ -18,6 +18,15 @@ internal static class MemoryEstimate
     /// <summary>Output columns the kernel fills, one double per iteration each.</summary>
     private const int Outputs = 7;
 
+    /// <summary>Iterations a thread samples and evaluates at a time (<c>MonteCarlo.Chunk</c>).</summary>
+    private const int Chunk = 4_096;
+
+    /// <summary>Spider points of one input, the most points any one call of the kernel evaluates for each input.</summary>
+    private const int SpiderPoints = 7;
+
+    /// <summary>The share of iterations in the tail whose inputs the sensitivity analysis keeps.</summary>
+    private const double Tail = 0.10;
+
     /// <summary>Room for the collector over what is live at the peak.</summary>
     private const double Headroom = 1.1;
 
@@ -27,7 +36,6 @@ internal static class MemoryEstimate
         var uncertain = parameters.Count(p => p.Value?.Distribution is { Type: not DistributionType.Constant });
         var correlatedNames = iterations < 3 ? [] : (scenario.Correlations ?? []).SelectMany(c => new[] { c?.A, c?.B }).ToHashSet(StringComparer.Ordinal);
         var correlated = parameters.Count(p => correlatedNames.Contains(p.Key) && p.Value?.Distribution is { Type: not DistributionType.Constant });
-        threads = threads > 0 ? Math.Min(threads, Environment.ProcessorCount) : Environment.ProcessorCount;
 
         long n = iterations;
         var padded = (n + ModelKernel.Lanes - 1) / ModelKernel.Lanes * ModelKernel.Lanes;
@@ -45,12 +53,18 @@ internal static class MemoryEstimate
         // The rank correlation: each correlated column's order and values, the normal scores, and each thread's sort.
         var correlate = correlated == 0 ? 0 : (correlated * 12 * n) + (8 * n) + (threads * 24 * n);
 
-        // Evaluation and summary: the output columns; then the after-tax NPV's ranks and tail marks, and each
-        // thread's sort of one column; with samples kept, every input and a copy of every output.
+        // Evaluation: the output columns, and each thread's chunk of every uncertain input.
         var kept = keepSamples ? (8 * n * uncertain) + (8 * n * Outputs) : 0;
-        var summarise = (8 * Outputs * pooled) + (12 * pooled) + (threads * 24 * pooled) + kept;
+        var evaluate = (8 * Outputs * pooled) + (threads * Chunk * ((8L * uncertain) + 4)) + kept;
 
-        var peak = held + Math.Max(Math.Max(sample, correlate), summarise);
+        // Summary: the output columns; the after-tax NPV's ranks and tail marks; each thread's sort of one column;
+        // every input's ranks in the tail; the spider's points, a column of every uncertain input each; with samples
+        // kept, every input and a copy of every output.
+        var tailRanks = 4 * (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, (long)Math.Ceiling(Tail * n) * uncertain));
+        var spider = 8L * SpiderPoints * uncertain * uncertain;
+        var summarise = (8 * Outputs * pooled) + (12 * pooled) + (threads * 24 * pooled) + tailRanks + spider + kept;
+
+        var peak = held + Math.Max(Math.Max(sample, correlate), Math.Max(evaluate, summarise));
         return Fixed + (long)(peak * Headroom);
     }
 }

@@ -47,7 +47,7 @@ public static class MonteCarlo
             ThrowHelper.ThrowArgumentOutOfRange(nameof(options.Iterations), $"must be within 1..{SimulationLimits.MaxIterations}");
         }
 
-        var run = new Runner(plan, iterations, options.Seed ?? settings.Seed, options.Sampling ?? settings.Sampling, options.MaxDegreeOfParallelism, progress, cancellationToken);
+        var run = new Runner(plan, iterations, options.Seed ?? settings.Seed, options.Sampling ?? settings.Sampling, Threads(options), progress, cancellationToken);
         run.Sample();
         var repaired = run.Correlate(options.RepairCorrelations);
         var evaluated = run.Evaluate(rule, options.KeepSamples);
@@ -67,8 +67,15 @@ public static class MonteCarlo
         options ??= new SimulationOptions();
         var settings = scenario.Simulation;
         var iterations = Math.Clamp(options.Iterations ?? settings.Convergence?.MaxIterations ?? settings.Iterations, 1, SimulationLimits.MaxIterations);
-        return MemoryEstimate.Bytes(scenario, iterations, options.Sampling ?? settings.Sampling, options.KeepSamples, options.MaxDegreeOfParallelism);
+        return MemoryEstimate.Bytes(scenario, iterations, options.Sampling ?? settings.Sampling, options.KeepSamples, Threads(options));
     }
+
+    /// <summary>
+    /// The threads a run uses: as many as asked, else one a core. Never left to the thread pool, which may add
+    /// workers to a long loop, each with its own scratch of every uncertain input.
+    /// </summary>
+    private static int Threads(SimulationOptions options) =>
+        options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : Environment.ProcessorCount;
 
     /// <summary>
     /// One run. Every input is described by each iteration's rank and the uniform of each rank: Latin Hypercube
