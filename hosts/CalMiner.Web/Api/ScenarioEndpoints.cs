@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Json;
 using CalMiner.Data;
 using CalMiner.Web.Hosting;
 using CalMiner.Web.Problems;
@@ -93,7 +94,7 @@ internal static class ScenarioEndpoints
     {
         var document = await ScenarioBodies.ReadAsync(context.Request).ConfigureAwait(false);
         var stored = await scenarios.CreateAsync(document, context.User.Email(), cancellationToken).ConfigureAwait(false);
-        ETags.Set(context.Response, stored.Version);
+        SaveWarnings.SetSaved(context.Response, stored);
         var body = await ResourceAsync(cache, stored.Id, stored.Version, cancellationToken).ConfigureAwait(false);
         context.Response.Headers.Location = $"/api/scenarios/{stored.Id}";
         return new JsonBytes(body, StatusCodes.Status201Created);
@@ -113,7 +114,7 @@ internal static class ScenarioEndpoints
 
         var document = await ScenarioBodies.ReadAsync(context.Request).ConfigureAwait(false);
         var stored = await scenarios.UpdateAsync(id, expected, document, context.User.Email(), cancellationToken).ConfigureAwait(false);
-        ETags.Set(context.Response, stored.Version);
+        SaveWarnings.SetSaved(context.Response, stored);
         return new JsonBytes(await ResourceAsync(cache, id, stored.Version, cancellationToken).ConfigureAwait(false));
     }
 
@@ -127,8 +128,9 @@ internal static class ScenarioEndpoints
     }
 
     /// <summary>
-    /// The JSON of <c>GET /api/scenarios/{id}</c> for one version, cached as bytes: the version
-    /// never changes, so neither does its JSON. Empty when that version does not exist.
+    /// The JSON of <c>GET /api/scenarios/{id}</c> for one version, <c>{"id", "version", "savedAt",
+    /// "savedBy", "warnings", "document"}</c>, cached as bytes: the version never changes, so neither
+    /// does its JSON. Empty when that version does not exist.
     /// </summary>
     public static ValueTask<byte[]> ResourceAsync(CalMinerCache cache, long id, int version, CancellationToken cancellationToken) =>
         cache.GetOrCreateAsync("scenario-json", id, version, async token =>
@@ -140,7 +142,19 @@ internal static class ScenarioEndpoints
             }
 
             var buffer = new ArrayBufferWriter<byte>();
-            stored.WriteJson(buffer);
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("id", stored.Id);
+                writer.WriteNumber("version", stored.Version);
+                writer.WriteString("savedAt", stored.SavedAt);
+                writer.WriteString("savedBy", stored.SavedBy);
+                SaveWarnings.Write(writer, stored.Document);
+                writer.WritePropertyName("document");
+                writer.WriteRawValue(stored.Document.ToJson(), skipInputValidation: true);
+                writer.WriteEndObject();
+            }
+
             return buffer.WrittenSpan.ToArray();
         }, cancellationToken);
 }

@@ -32,8 +32,9 @@ internal static class SimulationEndpoints
     /// <param name="ScenarioId">The scenario to simulate, at its current version.</param>
     /// <param name="Iterations">How many iterations, 1..MaxIterations.</param>
     /// <param name="Seed">The random seed; the same seed gives the same results.</param>
-    /// <param name="Sampling"><c>lhs</c> (Latin Hypercube) or <c>mc</c> (plain Monte Carlo).</param>
-    public sealed record RunRequest(long ScenarioId, int? Iterations = null, long? Seed = null, string? Sampling = null);
+    /// <param name="Sampling"><c>latinHypercube</c> or <c>monteCarlo</c>, as in the scenario document.</param>
+    /// <param name="RepairCorrelations">When the scenario's correlations contradict one another, run with the nearest valid matrix instead of refusing (422).</param>
+    public sealed record RunRequest(long ScenarioId, int? Iterations = null, long? Seed = null, string? Sampling = null, bool RepairCorrelations = false);
 
     private static async Task<IResult> RunAsync(
         RunRequest request,
@@ -52,13 +53,18 @@ internal static class SimulationEndpoints
 
         if (!TryParseSampling(request.Sampling, out var sampling))
         {
-            return ApiProblems.Invalid("sampling", "sampling must be \"lhs\" (Latin Hypercube) or \"mc\" (plain Monte Carlo).");
+            return ApiProblems.Invalid("sampling", "sampling must be \"latinHypercube\" or \"monteCarlo\".");
         }
 
         var scenario = await cache.GetScenarioAsync(request.ScenarioId, cancellationToken).ConfigureAwait(false);
         if (scenario is null)
         {
             return ApiProblems.Invalid("scenarioId", $"Scenario {request.ScenarioId} does not exist.", StatusCodes.Status404NotFound);
+        }
+
+        if (!request.RepairCorrelations && scenario.Document.Warnings().FirstOrDefault(w => w.Path == "correlations") is { } contradiction)
+        {
+            return ApiProblems.Invalid("correlations", ScenarioWarnings.Describe(contradiction), StatusCodes.Status422UnprocessableEntity);
         }
 
         var defaults = scenario.Document.Simulation ?? new SimulationSettings();
@@ -73,7 +79,7 @@ internal static class SimulationEndpoints
             return ApiProblems.Invalid("iterations", $"The scenario asks for more than {limits.MaxIterations} iterations; send a smaller iterations.");
         }
 
-        var run = await runs.QueueAsync(scenario.Id, scenario.Version, settings, context.User.Email(), cancellationToken).ConfigureAwait(false);
+        var run = await runs.QueueAsync(scenario.Id, scenario.Version, settings, context.User.Email(), request.RepairCorrelations, cancellationToken).ConfigureAwait(false);
         context.Response.Headers.Location = $"/api/simulations/{run.Id}";
         if (MostIterations(settings) > limits.InlineIterationLimit)
         {
@@ -147,8 +153,8 @@ internal static class SimulationEndpoints
     {
         sampling = text switch
         {
-            "lhs" or "latinHypercube" => SamplingMethod.LatinHypercube,
-            "mc" or "monteCarlo" => SamplingMethod.MonteCarlo,
+            "latinHypercube" => SamplingMethod.LatinHypercube,
+            "monteCarlo" => SamplingMethod.MonteCarlo,
             _ => null,
         };
         return text is null || sampling is not null;
@@ -166,7 +172,8 @@ internal static class SimulationEndpoints
         progress = run.Progress,
         iterations = run.Settings.Iterations,
         seed = run.Settings.Seed,
-        sampling = run.Settings.Sampling == SamplingMethod.MonteCarlo ? "mc" : "lhs",
+        sampling = run.Settings.Sampling == SamplingMethod.MonteCarlo ? "monteCarlo" : "latinHypercube",
+        repairCorrelations = run.RepairCorrelations,
         requestedBy = run.RequestedBy,
         queuedAt = run.QueuedAt,
         startedAt = run.StartedAt,

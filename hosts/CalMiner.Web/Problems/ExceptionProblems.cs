@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using CalMiner.Data;
 using CalMiner.Scenarios;
 using Microsoft.AspNetCore.Diagnostics;
@@ -10,7 +11,7 @@ namespace CalMiner.Web.Problems;
 /// bad input never becomes a 500. Anything else falls through to the generic 500 problem, which
 /// carries no exception detail outside Development.
 /// </summary>
-internal sealed class ExceptionProblems : IExceptionHandler
+internal sealed partial class ExceptionProblems : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -20,6 +21,9 @@ internal sealed class ExceptionProblems : IExceptionHandler
             ScenarioConcurrencyException stale => ApiProblems.PreconditionFailed(stale.CurrentVersion),
             DuplicateEmailException duplicate => ApiProblems.Conflict($"An account with the email '{duplicate.Email}' already exists."),
             BadHttpRequestException { InnerException: JsonException json } => FromJson(json),
+            // "Required parameter "RunRequest request" was not provided from body." names a .NET type.
+            BadHttpRequestException bad when bad.Message.Contains("was not provided from body", StringComparison.Ordinal) =>
+                ApiProblems.Invalid("$", "The request has no body: send it as JSON."),
             BadHttpRequestException bad => TypedResults.Problem(statusCode: bad.StatusCode, title: TitleOf(bad.StatusCode), detail: bad.Message),
             JsonException json => FromJson(json),
             _ => null,
@@ -34,16 +38,70 @@ internal sealed class ExceptionProblems : IExceptionHandler
         return true;
     }
 
-    // System.Text.Json names the field in its Path ("$.iterations"); its message says what was wrong.
-    private static IResult FromJson(JsonException json) =>
-        ApiProblems.Invalid(json.Path ?? "$", JsonMessage(json));
-
-    private static string JsonMessage(JsonException json)
+    // System.Text.Json names the field in its Path ("$.iterations"); its message speaks of .NET types,
+    // which a client never sees, so it is said again in terms of the request's JSON.
+    private static IResult FromJson(JsonException json)
     {
+        var path = json.Path ?? "$";
+        var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
         var message = json.Message;
-        var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        string detail;
+        if (UnmappedPattern().Match(message) is { Success: true } unmapped)
+        {
+            var name = unmapped.Groups[1].Value;
+            detail = $"{name} is not a field of this request.";
+            if (!path.EndsWith(name, StringComparison.Ordinal))
+            {
+                path = path == "$" ? "$." + name : $"{path}.{name}";
+            }
+        }
+        else if (RequiredPattern().Match(message) is { Success: true } required)
+        {
+            detail = $"{required.Groups[1].Value.Replace("'", "", StringComparison.Ordinal)} is required.";
+        }
+        else if (ConvertPattern().Match(message) is { Success: true } convert)
+        {
+            detail = $"{field} must be {Expected(convert.Groups[1].Value)}.";
+        }
+        else if (message.Contains("doesn't allow null", StringComparison.Ordinal) || message.Contains("non-nullable", StringComparison.Ordinal))
+        {
+            detail = $"{field} must not be null.";
+        }
+        else if (message.Contains("Duplicate", StringComparison.Ordinal))
+        {
+            detail = $"{field} is given more than once.";
+        }
+        else
+        {
+            // The reader's own messages are about the text; they lose its position suffix and state.
+            detail = message;
+            foreach (var cut in new[] { " Path: ", " LineNumber: ", ", when isFinalBlock" })
+            {
+                var at = detail.IndexOf(cut, StringComparison.Ordinal);
+                detail = at > 0 ? detail[..at] : detail;
+            }
+
+            detail = $"The body is not valid JSON: {detail.TrimEnd('.')}.";
+        }
+
+        return ApiProblems.Invalid(path, detail);
     }
+
+    private static string Expected(string type) =>
+        type.Contains("Int32", StringComparison.Ordinal) || type.Contains("Int64", StringComparison.Ordinal) ? "a whole number"
+        : type.Contains("Double", StringComparison.Ordinal) ? "a number"
+        : type.Contains("Boolean", StringComparison.Ordinal) ? "true or false"
+        : type.Contains("String", StringComparison.Ordinal) ? "a string"
+        : "of another type";
+
+    [GeneratedRegex("The JSON property '([^']+)' could not be mapped")]
+    private static partial Regex UnmappedPattern();
+
+    [GeneratedRegex("missing required properties including: (.+?)\\.?(?: Path:|$)")]
+    private static partial Regex RequiredPattern();
+
+    [GeneratedRegex("could not be converted to ([^ ]+?)\\.(?: |$)")]
+    private static partial Regex ConvertPattern();
 
     private static string TitleOf(int status) => status switch
     {

@@ -74,6 +74,6 @@ internal static class AuthEndpoints
 
     private static IResult Antiforgery(HttpContext context, IAntiforgery antiforgery) =>
         context.User.SignedInWithCookie()
-            ? TypedResults.Ok(new { token = antiforgery.GetAndStoreTokens(context).RequestToken, header = AuthenticationSetup.AntiforgeryHeader })
+            ? TypedResults.Ok(new { antiforgeryToken = antiforgery.GetAndStoreTokens(context).RequestToken, header = AuthenticationSetup.AntiforgeryHeader })
             : ApiProblems.Invalid("Authorization", "API-key requests need no antiforgery token; it protects cookie sign-ins only.");
 }
