@@ -23,7 +23,7 @@ internal static partial class JsonErrors
         if (RequiredPattern().Match(message) is { Success: true } required)
         {
             var fields = required.Groups[1].Value.Replace("'", "", StringComparison.Ordinal);
-            detail = $"is missing required field{(fields.Contains(',', StringComparison.Ordinal) ? "s" : "")} {fields}";
+            detail = $"{(path.Length == 0 ? "the document " : "")}is missing required field{(fields.Contains(',', StringComparison.Ordinal) ? "s" : "")} {fields}";
             // The reader notices at the object's end; the object's start is where one looks for it.
             at = StartOf(utf8Json, path) ?? at;
         }
