@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using CalMiner.Data;
 using CalMiner.Scenarios;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace CalMiner.Web.Problems;
 
@@ -20,12 +22,12 @@ internal sealed partial class ExceptionProblems : IExceptionHandler
             InvalidScenarioException invalid => ApiProblems.InvalidScenario(invalid),
             ScenarioConcurrencyException stale => ApiProblems.PreconditionFailed(stale.CurrentVersion),
             DuplicateEmailException duplicate => ApiProblems.Conflict($"An account with the email '{duplicate.Email}' already exists."),
-            BadHttpRequestException { InnerException: JsonException json } => FromJson(json),
+            BadHttpRequestException { InnerException: JsonException json } => FromJson(json, httpContext),
             // "Required parameter "RunRequest request" was not provided from body." names a .NET type.
             BadHttpRequestException bad when bad.Message.Contains("was not provided from body", StringComparison.Ordinal) =>
                 ApiProblems.Invalid("$", "The request has no body: send it as JSON."),
             BadHttpRequestException bad => TypedResults.Problem(statusCode: bad.StatusCode, title: TitleOf(bad.StatusCode), detail: bad.Message),
-            JsonException json => FromJson(json),
+            JsonException json => FromJson(json, httpContext),
             _ => null,
         };
 
@@ -40,7 +42,7 @@ internal sealed partial class ExceptionProblems : IExceptionHandler
 
     // System.Text.Json names the field in its Path ("$.iterations"); its message speaks of .NET types,
     // which a client never sees, so it is said again in terms of the request's JSON.
-    private static IResult FromJson(JsonException json)
+    private static IResult FromJson(JsonException json, HttpContext context)
     {
         var path = json.Path ?? "$";
         var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
@@ -59,9 +61,9 @@ internal sealed partial class ExceptionProblems : IExceptionHandler
         {
             detail = $"{required.Groups[1].Value.Replace("'", "", StringComparison.Ordinal)} is required.";
         }
-        else if (ConvertPattern().Match(message) is { Success: true } convert)
+        else if (message.Contains("could not be converted", StringComparison.Ordinal))
         {
-            detail = $"{field} must be {Expected(convert.Groups[1].Value)}.";
+            detail = $"{field} must be {Expected(TypeAt(context, path))}.";
         }
         else if (message.Contains("doesn't allow null", StringComparison.Ordinal) || message.Contains("non-nullable", StringComparison.Ordinal))
         {
@@ -87,21 +89,49 @@ internal sealed partial class ExceptionProblems : IExceptionHandler
         return ApiProblems.Invalid(path, detail);
     }
 
-    private static string Expected(string type) =>
-        type.Contains("Int32", StringComparison.Ordinal) || type.Contains("Int64", StringComparison.Ordinal) ? "a whole number"
-        : type.Contains("Double", StringComparison.Ordinal) ? "a number"
-        : type.Contains("Boolean", StringComparison.Ordinal) ? "true or false"
-        : type.Contains("String", StringComparison.Ordinal) ? "a string"
-        : "of another type";
+    /// <summary>The type of the field at <paramref name="path"/> of the endpoint's request body, found by walking its JSON contract; null when unknown.</summary>
+    private static Type? TypeAt(HttpContext context, string path)
+    {
+        var body = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType;
+        if (body is null)
+        {
+            return null;
+        }
+
+        var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var info = options.GetTypeInfo(body);
+        foreach (var name in path.TrimStart('$').Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var property = info.Properties.FirstOrDefault(p => p.Name == name);
+            if (property is null)
+            {
+                return null;
+            }
+
+            info = options.GetTypeInfo(property.PropertyType);
+        }
+
+        return info.Type;
+    }
+
+    private static string Expected(Type? type)
+    {
+        type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        return type switch
+        {
+            _ when type == typeof(int) || type == typeof(long) => "a whole number",
+            _ when type == typeof(double) => "a number",
+            _ when type == typeof(bool) => "true or false",
+            _ when type == typeof(string) => "a string",
+            _ => "of another type",
+        };
+    }
 
     [GeneratedRegex("The JSON property '([^']+)' could not be mapped")]
     private static partial Regex UnmappedPattern();
 
     [GeneratedRegex("missing required properties including: (.+?)\\.?(?: Path:|$)")]
     private static partial Regex RequiredPattern();
-
-    [GeneratedRegex("could not be converted to ([^ ]+?)\\.(?: |$)")]
-    private static partial Regex ConvertPattern();
 
     private static string TitleOf(int status) => status switch
     {
