@@ -92,7 +92,9 @@ internal sealed partial class ExceptionProblems : IExceptionHandler
     /// <summary>The type of the field at <paramref name="path"/> of the endpoint's request body, found by walking its JSON contract; null when unknown.</summary>
     private static Type? TypeAt(HttpContext context, string path)
     {
-        var body = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType;
+        // The handler runs with the endpoint cleared; the feature keeps the one that failed.
+        var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
+        var body = endpoint?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType;
         if (body is null)
         {
             return null;
