@@ -8,7 +8,7 @@ public sealed class Scenarios : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("calminer-cli-tests-").FullName;
 
     /// <summary>The shared example: the folder holding CalMiner.sln, then <c>../shared/examples</c>.</summary>
-    public static string GoldOpenPit { get; } = Path.Combine(RepositoryRoot(), "samples", "gold-open-pit.json");
+    public static string GoldOpenPit { get; } = Path.Combine(RepositoryRoot(), "..", "shared", "examples", "gold-open-pit.json");
 
     /// <summary>The gold example as a JSON tree, to change before <see cref="Write(JsonNode)"/>.</summary>
     public static JsonObject GoldOpenPitJson() => JsonNode.Parse(File.ReadAllText(GoldOpenPit))!.AsObject();
