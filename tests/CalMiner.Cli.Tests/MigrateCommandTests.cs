@@ -16,9 +16,9 @@ public sealed class MigrateCommandTests
             var (first, second) = await MigrateTwiceWith(("DATABASE_DRIVER", "sqlite"), ("DATABASE_PATH", Path.Combine(folder.FullName, "calminer.db")));
 
             Assert.Equal(0, first.ExitCode);
-            Assert.StartsWith("database at version 2: applied 0001_initial, 0002_accounts", first.Output, StringComparison.Ordinal);
+            Assert.StartsWith("database at version 3: applied 0001_initial, 0002_accounts, 0003_correlation_repair", first.Output, StringComparison.Ordinal);
             Assert.Equal(0, second.ExitCode);
-            Assert.StartsWith("database at version 2: already up to date", second.Output, StringComparison.Ordinal);
+            Assert.StartsWith("database at version 3: already up to date", second.Output, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(folder.FullName, "calminer.db")));
         }
         finally
@@ -36,8 +36,8 @@ public sealed class MigrateCommandTests
         var (first, second) = await MigrateTwiceWith(("DATABASE_DRIVER", "postgresql"), ("DATABASE_SCHEMA", schema));
 
         Assert.Equal(0, first.ExitCode);
-        Assert.StartsWith("database at version 2: applied 0001_initial, 0002_accounts", first.Output, StringComparison.Ordinal);
-        Assert.StartsWith("database at version 2: already up to date", second.Output, StringComparison.Ordinal);
+        Assert.StartsWith("database at version 3: applied 0001_initial, 0002_accounts, 0003_correlation_repair", first.Output, StringComparison.Ordinal);
+        Assert.StartsWith("database at version 3: already up to date", second.Output, StringComparison.Ordinal);
     }
 
     [Fact]

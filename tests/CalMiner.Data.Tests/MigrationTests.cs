@@ -82,7 +82,8 @@ public sealed class MigrationTests
         var result = await host.Migrator.MigrateAsync();
 
         Assert.Equal(1, result.PreviousVersion);
-        Assert.Equal("0002_accounts", Assert.Single(result.Applied));
+        Assert.Equal("0002_accounts", result.Applied[0]);
+        Assert.Equal(Migration.All.Skip(1).Select(m => m.Id), result.Applied);
         Assert.True(result.CurrentVersion >= 2);
         Assert.Equal(Samples.Gold, (await host.Scenarios.GetAsync(scenario.Id))!.Document);
         var tables = host.Options.Driver == DatabaseDriver.PostgreSql
@@ -91,6 +92,28 @@ public sealed class MigrationTests
         Assert.Equal(2, await host.ScalarAsync(tables));
         var user = await host.Users.CreateAsync("alice@example.com", null, UserRole.Admin);
         Assert.Equal(user, await host.ApiKeys.AuthenticateAsync((await host.ApiKeys.CreateAsync(user.Id, "ci")).Secret));
+    }
+
+    [Theory]
+    [MemberData(nameof(BothEngines))]
+    public async Task Migration0003_KeepsTheRunsOfADatabaseAtVersion2_WhichDoNotRepairCorrelations(Engine engine)
+    {
+        await using var host = await DataHost.StartAsync(engine, migrate: false);
+        var atVersion2 = new DatabaseMigrator(host.Database, [.. Migration.All.Take(2)], TimeProvider.System, NullLogger<DatabaseMigrator>.Instance);
+        await atVersion2.MigrateAsync();
+        var scenario = await host.Scenarios.CreateAsync(Samples.Gold, "alice");
+        await host.ExecuteAsync(
+            "INSERT INTO simulation_run (scenario_id, scenario_version, status, iterations, seed, sampling, progress, attempts, queued_at, requested_by) "
+            + $"VALUES ({scenario.Id}, 1, 'queued', 1000, 1, 'latinHypercube', 0, 0, '2026-01-01 00:00:00+00:00', 'alice')");
+
+        var result = await host.Migrator.MigrateAsync();
+
+        Assert.Equal(2, result.PreviousVersion);
+        Assert.Equal("0003_correlation_repair", result.Applied[0]);
+        var run = Assert.Single(await host.Runs.ListAsync(scenario.Id));
+        Assert.False(run.RepairCorrelations);
+        var repairing = await host.Runs.QueueAsync(scenario.Id, 1, new CalMiner.Scenarios.SimulationSettings(1000), "alice", repairCorrelations: true);
+        Assert.True((await host.Runs.GetAsync(repairing.Id))!.RepairCorrelations);
     }
 
     [Fact]
