@@ -133,7 +133,8 @@ internal static class ScenarioEndpoints
     /// does its JSON. Empty when that version does not exist.
     /// </summary>
     public static ValueTask<byte[]> ResourceAsync(CalMinerCache cache, long id, int version, CancellationToken cancellationToken) =>
-        cache.GetOrCreateAsync("scenario-json", id, version, async token =>
+        // The key names the shape: bytes of another shape, cached by another release, are never served.
+        cache.GetOrCreateAsync("scenario-resource-with-warnings", id, version, async token =>
         {
             var stored = await cache.GetScenarioVersionAsync(id, version, token).ConfigureAwait(false);
             if (stored is null)
