@@ -128,6 +128,7 @@ public sealed class ConsistencyTests(CalMinerWebApp app)
     [InlineData("{\"scenarioId\": SCENARIO, \"iterations\": \"many\"}", "$.iterations", "iterations must be a whole number.")]
     [InlineData("{\"scenarioId\": SCENARIO, \"repairCorrelations\": \"yes\"}", "$.repairCorrelations", "repairCorrelations must be true or false.")]
     [InlineData("{\"iterations\": 10}", "$", "scenarioId is required.")]
+    [InlineData("", "$", "The request has no body: send it as JSON.")]
     public async Task Bad_request_bodies_are_described_without_naming_a_dotnet_type(string body, string path, string message)
     {
         using var client = await app.ClientAsync(UserRole.Analyst);

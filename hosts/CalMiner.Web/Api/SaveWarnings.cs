@@ -19,6 +19,10 @@ internal static class SaveWarnings
             ? $"{warning}; a simulation run refuses them (422) unless asked with \"repairCorrelations\": true, which uses the nearest valid matrix"
             : warning.ToString();
 
+    /// <summary>Why a simulation run refuses the scenario's contradictory correlations, and how to run it anyway.</summary>
+    public static string RunRefusal(ScenarioWarning contradiction) =>
+        $"{contradiction}; send \"repairCorrelations\": true to run with the nearest valid matrix, or change them";
+
     /// <summary>Sets the ETag of the saved version and a <see cref="Header"/> per warning.</summary>
     public static void SetSaved(HttpResponse response, StoredScenario saved)
     {

@@ -64,7 +64,7 @@ internal static class SimulationEndpoints
 
         if (!request.RepairCorrelations && scenario.Document.Warnings().FirstOrDefault(w => w.Path == "correlations") is { } contradiction)
         {
-            return ApiProblems.Invalid("correlations", SaveWarnings.Describe(contradiction), StatusCodes.Status422UnprocessableEntity);
+            return ApiProblems.Invalid("correlations", SaveWarnings.RunRefusal(contradiction), StatusCodes.Status422UnprocessableEntity);
         }
 
         var defaults = scenario.Document.Simulation ?? new SimulationSettings();

@@ -23,8 +23,9 @@ internal sealed partial class ExceptionProblems : IExceptionHandler
             ScenarioConcurrencyException stale => ApiProblems.PreconditionFailed(stale.CurrentVersion),
             DuplicateEmailException duplicate => ApiProblems.Conflict($"An account with the email '{duplicate.Email}' already exists."),
             BadHttpRequestException { InnerException: JsonException json } => FromJson(json, httpContext),
-            // "Required parameter "RunRequest request" was not provided from body." names a .NET type.
-            BadHttpRequestException bad when bad.Message.Contains("was not provided from body", StringComparison.Ordinal) =>
+            // ASP.NET Core's words for a missing body name a .NET parameter and speak to the endpoint's author.
+            BadHttpRequestException bad when bad.Message.Contains("was not provided from body", StringComparison.Ordinal)
+                || bad.Message.Contains("no body was provided", StringComparison.Ordinal) =>
                 ApiProblems.Invalid("$", "The request has no body: send it as JSON."),
             BadHttpRequestException bad => TypedResults.Problem(statusCode: bad.StatusCode, title: TitleOf(bad.StatusCode), detail: bad.Message),
             JsonException json => FromJson(json, httpContext),
