@@ -81,10 +81,10 @@ public sealed partial record ScenarioDocument
 
     /// <summary>
     /// What is legal but probably wrong, e.g. correlations that contradict one another (a simulation
-    /// refuses them unless asked to repair them); empty when there is nothing to say. The document
-    /// should be valid (see <see cref="Validate"/>): the warnings of an invalid one are not looked for.
+    /// refuses them unless asked to repair them); empty when there is nothing to say. Meant for a
+    /// valid document: what breaks a rule is left to <see cref="Validate"/>, never repeated here.
     /// </summary>
-    public IReadOnlyList<ScenarioWarning> Warnings() => ScenarioValidator.Validate(this).Count > 0 ? [] : ScenarioWarnings.Of(this);
+    public IReadOnlyList<ScenarioWarning> Warnings() => ScenarioWarnings.Of(this);
 
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 

@@ -23,7 +23,13 @@ internal static class ScenarioWarnings
         }
 
         // The matrix a simulation builds: every parameter named by a correlation, the pairs given, 0 elsewhere.
-        string[] names = [.. correlations.SelectMany(c => new[] { c.A, c.B }).Distinct(StringComparer.Ordinal)];
+        string[] names = [.. correlations.SelectMany(c => c is null ? [null!] : new[] { c.A, c.B }).Distinct(StringComparer.Ordinal)];
+        if (names.Any(name => name is null || document.Parameters?.GetValueOrDefault(name)?.Distribution is null))
+        {
+            // A pair that names no uncertain parameter breaks a rule: Validate reports it.
+            return [];
+        }
+
         CorrelationMatrixCheck check;
         try
         {

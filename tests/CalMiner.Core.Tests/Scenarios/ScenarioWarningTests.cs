@@ -40,6 +40,15 @@ public sealed class ScenarioWarningTests
     }
 
     [Fact]
+    public void CorrelationsThatBreakARule_AreLeftToValidate()
+    {
+        var invalid = Contradictory with { Correlations = [.. Contradictory.Correlations, new Correlation("goldPrice", "noSuchParameter", 0.5)] };
+
+        Assert.NotEmpty(invalid.Validate());
+        Assert.Empty(invalid.Warnings());
+    }
+
+    [Fact]
     public void ASimulation_RefusesContradictoryCorrelations_NamingTheRepairOption()
     {
         var error = Assert.Single(Assert.Throws<InvalidScenarioException>(() => MonteCarlo.Run(Contradictory)).Errors);
