@@ -16,12 +16,16 @@ public sealed partial record ScenarioDocument
         return Load(stream);
     }
 
-    /// <summary>Reads and validates a scenario document from a UTF-8 JSON stream.</summary>
+    /// <summary>Reads and validates a scenario document from a UTF-8 JSON stream (a byte order mark is skipped).</summary>
     /// <exception cref="InvalidScenarioException">The text is not valid JSON or breaks the rules of the format; every problem is listed.</exception>
     public static ScenarioDocument Load(Stream utf8Json)
     {
         ArgumentNullException.ThrowIfNull(utf8Json);
-        return Validated(() => JsonSerializer.Deserialize(utf8Json, ScenarioJsonContext.Default.ScenarioDocument));
+        // Read whole, so that an error can be placed in the text (e.g. the object a field is missing from).
+        using var buffer = new MemoryStream();
+        utf8Json.CopyTo(buffer);
+        var text = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        return Parse(text.StartsWith(Utf8Bom) ? text[Utf8Bom.Length..] : text);
     }
 
     /// <summary>Reads and validates a scenario document from JSON text.</summary>
@@ -29,13 +33,26 @@ public sealed partial record ScenarioDocument
     public static ScenarioDocument Parse(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return Validated(() => JsonSerializer.Deserialize(json, ScenarioJsonContext.Default.ScenarioDocument));
+        try
+        {
+            return EnsureValid(JsonSerializer.Deserialize(json, ScenarioJsonContext.Default.ScenarioDocument));
+        }
+        catch (JsonException)
+        {
+            // Described from the UTF-8 text, whose positions the error gives.
+            return Parse(System.Text.Encoding.UTF8.GetBytes(json));
+        }
     }
 
     /// <summary>Reads and validates a scenario document from UTF-8 JSON bytes.</summary>
     /// <exception cref="InvalidScenarioException">The text is not valid JSON or breaks the rules of the format; every problem is listed.</exception>
     public static ScenarioDocument Parse(ReadOnlySpan<byte> utf8Json)
     {
+        if (JsonErrors.IsBlank(utf8Json))
+        {
+            throw new InvalidScenarioException([JsonErrors.Empty]);
+        }
+
         ScenarioDocument? document;
         try
         {
@@ -43,7 +60,7 @@ public sealed partial record ScenarioDocument
         }
         catch (JsonException e)
         {
-            throw new InvalidScenarioException([JsonErrors.Describe(e)]);
+            throw new InvalidScenarioException([JsonErrors.Describe(e, utf8Json)]);
         }
 
         return EnsureValid(document);
@@ -62,20 +79,14 @@ public sealed partial record ScenarioDocument
     /// <summary>Every rule of the format this document breaks; empty when it is valid.</summary>
     public IReadOnlyList<ScenarioError> Validate() => ScenarioValidator.Validate(this);
 
-    private static ScenarioDocument Validated(Func<ScenarioDocument?> read)
-    {
-        ScenarioDocument? document;
-        try
-        {
-            document = read();
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidScenarioException([JsonErrors.Describe(e)]);
-        }
+    /// <summary>
+    /// What is legal but probably wrong, e.g. correlations that contradict one another (a simulation
+    /// refuses them unless asked to repair them); empty when there is nothing to say. Meant for a
+    /// valid document: what breaks a rule is left to <see cref="Validate"/>, never repeated here.
+    /// </summary>
+    public IReadOnlyList<ScenarioWarning> Warnings() => ScenarioWarnings.Of(this);
 
-        return EnsureValid(document);
-    }
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     private static ScenarioDocument EnsureValid(ScenarioDocument? document)
     {

@@ -27,8 +27,8 @@ public static class MonteCarlo
     /// <param name="options">Iterations, seed, sampling and threads; what is not set comes from the scenario.</param>
     /// <param name="progress">Receives progress as the run goes.</param>
     /// <param name="cancellationToken">Stops the run promptly.</param>
-    /// <exception cref="InvalidScenarioException">The scenario breaks the rules of the format.</exception>
-    /// <exception cref="ArgumentException">The options are out of range, or the correlation matrix is not valid and may not be repaired.</exception>
+    /// <exception cref="InvalidScenarioException">The scenario breaks the rules of the format, or its correlations contradict one another (see <see cref="ScenarioDocument.Warnings"/>) and <see cref="SimulationOptions.RepairCorrelations"/> is not set; the error is on <c>correlations</c>.</exception>
+    /// <exception cref="ArgumentException">The options are out of range.</exception>
     /// <exception cref="OperationCanceledException">The run was cancelled.</exception>
     public static SimulationResult Run(
         ScenarioDocument scenario,
@@ -49,9 +49,9 @@ public static class MonteCarlo
 
         var run = new Runner(plan, iterations, options.Seed ?? settings.Seed, options.Sampling ?? settings.Sampling, Threads(options), progress, cancellationToken);
         run.Sample();
-        var repaired = run.Correlate(options.RepairCorrelations);
+        var correlation = run.Correlate(options.RepairCorrelations);
         var evaluated = run.Evaluate(rule, options.KeepSamples);
-        return run.Summarise(evaluated, iterations, repaired);
+        return run.Summarise(evaluated, iterations, correlation);
     }
 
     /// <summary>
@@ -139,12 +139,13 @@ public static class MonteCarlo
             });
         }
 
-        public bool Correlate(bool repair)
+        /// <summary>Reorders the ranks of the correlated inputs; returns whether the matrix was repaired, and by how much at most, or null when nothing was correlated.</summary>
+        public PreparedCorrelation? Correlate(bool repair)
         {
             var pairs = plan.Document.Correlations;
             if (pairs.Count == 0 || iterations < 3)
             {
-                return false;
+                return null;
             }
 
             cancellation.ThrowIfCancellationRequested();
@@ -161,7 +162,7 @@ public static class MonteCarlo
 
             using var workspace = new ImanConoverWorkspace();
             ImanConover.Reorder([.. correlated.Select(u => _ranks[u].AsMemory(0, iterations))], prepared.Matrix, workspace, new ImanConoverOptions { MaxDegreeOfParallelism = threads });
-            return prepared.Repaired;
+            return prepared;
         }
 
         /// <summary>Evaluates every iteration, or until the convergence rule is met at a checkpoint; returns the iterations evaluated.</summary>
@@ -203,7 +204,7 @@ public static class MonteCarlo
             return done;
         }
 
-        public SimulationResult Summarise(int evaluated, int asked, bool repaired)
+        public SimulationResult Summarise(int evaluated, int asked, PreparedCorrelation? correlation)
         {
             cancellation.ThrowIfCancellationRequested();
             progress?.Report(new SimulationProgress("summarising", evaluated, asked));
@@ -253,7 +254,8 @@ public static class MonteCarlo
                 Seed = seed,
                 Sampling = sampling,
                 StoppedEarly = evaluated < asked,
-                CorrelationsRepaired = repaired,
+                CorrelationsRepaired = correlation?.Repaired ?? false,
+                CorrelationsMaxChange = correlation?.MaxChange ?? 0,
                 Outputs = distributions,
                 Sensitivity = influences,
                 Tornado = Tornado(),

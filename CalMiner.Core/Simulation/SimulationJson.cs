@@ -7,7 +7,7 @@ namespace CalMiner.Simulation;
 /// <summary>
 /// The JSON form of a <see cref="SimulationResult"/>, shared by every host so that the CLI and the
 /// API give the same document: <c>{"iterations", "seed", "sampling", "seconds", "stoppedEarly",
-/// "correlationsRepaired", "outputs": {"npvAfterTax": {"mean", "sd", …, "p1" … "p99",
+/// "correlationsRepaired", "correlationsMaxChange", "outputs": {"npvAfterTax": {"mean", "sd", …, "p1" … "p99",
 /// "probNegative", "var5", "cvar5", "presentFraction", "histogram": {"min", "binWidth", "counts"},
 /// "cdf"}, …}, "sensitivity", "tornado", "spider", "convergence"}</c>; camelCase names, the sampling
 /// as in the scenario document (<c>latinHypercube</c>, <c>monteCarlo</c>), and a statistic that does
@@ -52,6 +52,7 @@ public static class SimulationJson
         seconds,
         result.StoppedEarly,
         result.CorrelationsRepaired,
+        result.CorrelationsMaxChange,
         result.Outputs.ToDictionary(o => o.Key, o => Output(o.Value), StringComparer.Ordinal),
         result.Sensitivity,
         result.Tornado,
@@ -79,6 +80,7 @@ internal sealed record SimulationJsonDocument(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Seconds,
     bool StoppedEarly,
     bool CorrelationsRepaired,
+    double CorrelationsMaxChange,
     IReadOnlyDictionary<string, OutputJson> Outputs,
     IReadOnlyList<InputInfluence> Sensitivity,
     IReadOnlyList<TornadoBar> Tornado,

@@ -20,6 +20,9 @@ public sealed record SimulationResult
     /// <summary>Whether the correlation matrix was invalid and repaired to the nearest valid one.</summary>
     public bool CorrelationsRepaired { get; init; }
 
+    /// <summary>The largest absolute change the repair made to any target correlation (e.g. 0.1: a 0.9 became 0.8); 0 when not repaired.</summary>
+    public double CorrelationsMaxChange { get; init; }
+
     /// <summary>Per output (npvAfterTax, irrAfterTax, npvPreTax, paybackYears, peakFunding, cashCostPerUnit, aiscPerUnit), its distribution.</summary>
     public required IReadOnlyDictionary<string, OutputDistribution> Outputs { get; init; }
 

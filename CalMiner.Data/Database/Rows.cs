@@ -219,6 +219,7 @@ internal sealed class SimulationRunRow
     public double? ConvergenceRelativeTolerance { get; set; }
     public double? ConvergenceConfidence { get; set; }
     public int? ConvergenceMaxIterations { get; set; }
+    public bool RepairCorrelations { get; set; }
     public double Progress { get; set; }
     public int Attempts { get; set; }
     public string? WorkerId { get; set; }

@@ -16,7 +16,7 @@ public sealed record StoredScenario(long Id, int Version, ScenarioDocument Docum
 {
     /// <summary>
     /// Writes this version as UTF-8 JSON, <c>{"id", "version", "savedAt", "savedBy", "document"}</c>:
-    /// the form the cache keeps and the web API serves.
+    /// the form the cache keeps.
     /// </summary>
     /// <param name="utf8Json">Where to write.</param>
     public void WriteJson(IBufferWriter<byte> utf8Json)

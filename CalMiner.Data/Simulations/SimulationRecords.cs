@@ -50,7 +50,11 @@ public sealed record SimulationRun(
     string RequestedBy,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    string? Error);
+    string? Error)
+{
+    /// <summary>Whether the run uses the nearest valid correlation matrix when the scenario's correlations contradict one another, instead of failing.</summary>
+    public bool RepairCorrelations { get; init; }
+}
 
 /// <summary>
 /// The per-iteration values of a run: for each output (e.g. <c>npvAfterTax</c>) and each sampled

@@ -13,9 +13,9 @@ namespace CalMiner.Data;
 /// run is recorded the same way.
 /// </summary>
 /// <remarks>
-/// A completed run stores <see cref="SimulationJson.ToJson"/> of the engine's result (without
-/// <c>seconds</c>: the run's own times are in its record) and every iteration's inputs and outputs,
-/// in one transaction. A run that is cancelled, or whose lease went to another worker, stops at its
+/// A completed run stores <see cref="SimulationJson.ToJson"/> of the engine's result, with the
+/// engine's wall time as <c>seconds</c> (as <c>calminer simulate</c> writes it), and every
+/// iteration's inputs and outputs, in one transaction. A run that is cancelled, or whose lease went to another worker, stops at its
 /// next heartbeat and writes nothing. An invalid scenario or settings fail the run with a message
 /// naming the problem. When the caller's token is cancelled (host shutdown) the run is given back to
 /// the queue for another worker.
@@ -162,6 +162,7 @@ public sealed partial class SimulationRunProcessor
             // The run's settings replace the document's own, convergence rule included, as the engine reads it from there.
             var scenario = stored.Document with { Simulation = run.Settings };
             SimulationResult result;
+            var started = _time.GetTimestamp();
             try
             {
                 result = await SimulateAsync(run, workerId, scenario, cancellationToken).ConfigureAwait(false);
@@ -173,7 +174,7 @@ public sealed partial class SimulationRunProcessor
             }
             catch (ArgumentException e)
             {
-                // Options out of range, or a correlation matrix that is not valid.
+                // Options out of range.
                 await FailAsync(run, workerId, $"The simulation cannot run: {e.Message}").ConfigureAwait(false);
                 return;
             }
@@ -189,10 +190,11 @@ public sealed partial class SimulationRunProcessor
                 return;
             }
 
+            var seconds = Math.Round(_time.GetElapsedTime(started).TotalSeconds, 3);
             var samples = result.Samples!;
             // Not cancellable: a finished result is worth the second its write takes during a shutdown.
             var completed = await _runs.CompleteAsync(
-                run.Id, workerId, result.Iterations, result.ToJson(), new SimulationSamples(samples.Outputs, samples.Inputs), CancellationToken.None).ConfigureAwait(false);
+                run.Id, workerId, result.Iterations, result.ToJson(seconds), new SimulationSamples(samples.Outputs, samples.Inputs), CancellationToken.None).ConfigureAwait(false);
             if (completed)
             {
                 LogCompleted(_logger, run.Id, result.Iterations);
@@ -217,7 +219,7 @@ public sealed partial class SimulationRunProcessor
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var beating = new CancellationTokenSource();
         var progress = new RunProgress();
-        var options = new SimulationOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism, KeepSamples = true };
+        var options = new SimulationOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism, KeepSamples = true, RepairCorrelations = run.RepairCorrelations };
         var heartbeats = HeartbeatAsync(run.Id, workerId, progress, stop, beating.Token);
         try
         {

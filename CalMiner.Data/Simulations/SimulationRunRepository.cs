@@ -77,10 +77,12 @@ public sealed class SimulationRunRepository
     /// <param name="scenarioVersion">The version to simulate; it must exist in the scenario's history.</param>
     /// <param name="settings">Iterations (1..100 000 000), seed, sampling and optional convergence rule, e.g. the scenario's own <see cref="ScenarioDocument.Simulation"/>.</param>
     /// <param name="requestedBy">Who asks for it; not empty, at most 200 characters.</param>
+    /// <param name="repairCorrelations">Run with the nearest valid correlation matrix when the scenario's correlations contradict one another (see <see cref="CalMiner.Simulation.SimulationOptions.RepairCorrelations"/>); otherwise such a run fails.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>The queued run.</returns>
     /// <exception cref="ArgumentException">The settings are invalid, or the scenario version does not exist.</exception>
-    public async Task<SimulationRun> QueueAsync(long scenarioId, int scenarioVersion, SimulationSettings settings, string requestedBy, CancellationToken cancellationToken = default)
+    public async Task<SimulationRun> QueueAsync(
+        long scenarioId, int scenarioVersion, SimulationSettings settings, string requestedBy, bool repairCorrelations = false, CancellationToken cancellationToken = default)
     {
         CheckSettings(settings);
         ScenarioRepository.CheckAuthor(requestedBy);
@@ -102,6 +104,7 @@ public sealed class SimulationRunRepository
             ConvergenceRelativeTolerance = settings.Convergence?.RelativeTolerance,
             ConvergenceConfidence = settings.Convergence?.Confidence,
             ConvergenceMaxIterations = settings.Convergence?.MaxIterations,
+            RepairCorrelations = repairCorrelations,
             QueuedAt = _time.GetUtcNow(),
             RequestedBy = requestedBy,
         };
@@ -468,5 +471,8 @@ public sealed class SimulationRunRepository
         r.RequestedBy,
         r.StartedAt?.ToUniversalTime(),
         r.FinishedAt?.ToUniversalTime(),
-        r.Error);
+        r.Error)
+    {
+        RepairCorrelations = r.RepairCorrelations,
+    };
 }

@@ -29,7 +29,7 @@ public sealed class SimulateCommandTests : IDisposable
         var json = await SimulateJsonAsync(Scenarios.GoldOpenPit, "--iterations", "500");
 
         Assert.Equal(
-            ["iterations", "seed", "sampling", "seconds", "stoppedEarly", "correlationsRepaired", "outputs", "sensitivity", "tornado", "spider", "convergence"],
+            ["iterations", "seed", "sampling", "seconds", "stoppedEarly", "correlationsRepaired", "correlationsMaxChange", "outputs", "sensitivity", "tornado", "spider", "convergence"],
             json.Select(p => p.Key));
         Assert.Equal(500, (int)json["iterations"]!);
         Assert.Equal(20261126, (long)json["seed"]!);
@@ -73,7 +73,7 @@ public sealed class SimulateCommandTests : IDisposable
         var path = _files.Write(document);
 
         var defaults = await SimulateJsonAsync(path);
-        var overridden = await SimulateJsonAsync(path, "-n", "123", "--seed", "5", "--sampling", "lhs");
+        var overridden = await SimulateJsonAsync(path, "-n", "123", "--seed", "5", "--sampling", "latinHypercube");
 
         Assert.Equal((321, 99L, "monteCarlo"), ((int)defaults["iterations"]!, (long)defaults["seed"]!, (string)defaults["sampling"]!));
         Assert.Equal((123, 5L, "latinHypercube"), ((int)overridden["iterations"]!, (long)overridden["seed"]!, (string)overridden["sampling"]!));
@@ -85,7 +85,7 @@ public sealed class SimulateCommandTests : IDisposable
         var csv = Path.Combine(Path.GetTempPath(), $"calminer-samples-{Guid.NewGuid():N}.csv");
         try
         {
-            var run = await Cli.RunAsync("simulate", Scenarios.GoldOpenPit, "-n", "250", "--sampling", "mc", "--format", "json", "--samples", csv);
+            var run = await Cli.RunAsync("simulate", Scenarios.GoldOpenPit, "-n", "250", "--sampling", "monteCarlo", "--format", "json", "--samples", csv);
 
             Assert.True(run.ExitCode == 0, run.Error);
             var lines = File.ReadAllText(csv).Split("\r\n");
@@ -136,6 +136,8 @@ public sealed class SimulateCommandTests : IDisposable
     [InlineData("--iterations", "100000001")]
     [InlineData("--iterations", "many")]
     [InlineData("--sampling", "foo")]
+    [InlineData("--sampling", "lhs")]
+    [InlineData("--sampling", "mc")]
     [InlineData("--threads", "0")]
     [InlineData("--seed", "x")]
     [InlineData("--format", "csv")]
@@ -181,9 +183,20 @@ public sealed class SimulateCommandTests : IDisposable
 
         Assert.Equal(2, rejected.ExitCode);
         Assert.Empty(rejected.Output);
-        Assert.Contains("eigenvalue", rejected.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("smallest eigenvalue -0.8", rejected.Error, StringComparison.Ordinal);
+        Assert.Contains("--repair-correlations", rejected.Error, StringComparison.Ordinal);
         Assert.True(repaired.ExitCode == 0, repaired.Error);
         Assert.True((bool)JsonNode.Parse(repaired.Output)!["correlationsRepaired"]!);
+        Assert.InRange((double)JsonNode.Parse(repaired.Output)!["correlationsMaxChange"]!, 0.01, 1);
+    }
+
+    [Fact]
+    public async Task Help_NamesTheSamplingMethods_AsTheScenarioDocumentDoes()
+    {
+        var help = await Cli.RunAsync("simulate", "--help");
+
+        Assert.Contains("--sampling <monteCarlo|latinHypercube>", help.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("lhs", help.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -26,6 +26,46 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_WarnsOfContradictoryCorrelations_NamingTheSmallestEigenvalueAndTheRepairOption()
+    {
+        var json = Scenarios.GoldOpenPitJson();
+        json["correlations"] = new JsonArray(
+            new JsonObject { ["a"] = "goldPrice", ["b"] = "dieselPrice", ["rank"] = 0.9 },
+            new JsonObject { ["a"] = "dieselPrice", ["b"] = "miningCost", ["rank"] = 0.9 },
+            new JsonObject { ["a"] = "goldPrice", ["b"] = "miningCost", ["rank"] = -0.9 });
+
+        var run = await Cli.RunAsync("validate", _files.Write(json));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.StartsWith("valid: ", Assert.Single(run.OutputLines), StringComparison.Ordinal);
+        var warning = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("warning: correlations contradict one another", warning, StringComparison.Ordinal);
+        Assert.Contains("smallest eigenvalue -0.8", warning, StringComparison.Ordinal);
+        Assert.Contains("--repair-correlations", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_OfAnEmptyFile_SaysItIsEmpty()
+    {
+        var run = await Cli.RunAsync("validate", _files.Write(""));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("the document is empty: a scenario is a JSON object", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("isFinalBlock", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_SuggestsTheFieldAMisspeltOneMeans()
+    {
+        var text = File.ReadAllText(Scenarios.GoldOpenPit).Replace("\"discountRate\":", "\"discountRat\":", StringComparison.Ordinal);
+
+        var run = await Cli.RunAsync("validate", _files.Write(text));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("discountRat is not a field of the scenario format; did you mean discountRate? (line ", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_PrintsEveryProblem_OnStandardError_AndExitsWith2()
     {
         var json = Scenarios.GoldOpenPitJson();

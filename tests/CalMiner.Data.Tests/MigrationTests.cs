@@ -118,6 +118,28 @@ public sealed class MigrationTests
         Assert.Equal(0, await host.ScalarAsync("SELECT count(*) FROM data_protection_key"));
     }
 
+    [Theory]
+    [MemberData(nameof(BothEngines))]
+    public async Task Migration0004_KeepsTheRunsOfADatabaseAtVersion3_WhichDoNotRepairCorrelations(Engine engine)
+    {
+        await using var host = await DataHost.StartAsync(engine, migrate: false);
+        var atVersion3 = new DatabaseMigrator(host.Database, [.. Migration.All.Take(3)], TimeProvider.System, NullLogger<DatabaseMigrator>.Instance);
+        await atVersion3.MigrateAsync();
+        var scenario = await host.Scenarios.CreateAsync(Samples.Gold, "alice");
+        await host.ExecuteAsync(
+            "INSERT INTO simulation_run (scenario_id, scenario_version, status, iterations, seed, sampling, progress, attempts, queued_at, requested_by) "
+            + $"VALUES ({scenario.Id}, 1, 'queued', 1000, 1, 'latinHypercube', 0, 0, '2026-01-01 00:00:00+00:00', 'alice')");
+
+        var result = await host.Migrator.MigrateAsync();
+
+        Assert.Equal(3, result.PreviousVersion);
+        Assert.Equal("0004_correlation_repair", result.Applied[0]);
+        var run = Assert.Single(await host.Runs.ListAsync(scenario.Id));
+        Assert.False(run.RepairCorrelations);
+        var repairing = await host.Runs.QueueAsync(scenario.Id, 1, new CalMiner.Scenarios.SimulationSettings(1000), "alice", repairCorrelations: true);
+        Assert.True((await host.Runs.GetAsync(repairing.Id))!.RepairCorrelations);
+    }
+
     [Fact]
     public async Task DatabaseSchema_KeepsTwoSchemasApart()
     {

@@ -45,7 +45,7 @@ public sealed class SimulationRunProcessorTests
         Assert.Equal(1.0, done.Progress);
         Assert.Equal("worker-1", done.WorkerId);
         Assert.True(expected.StoppedEarly, "The convergence rule of the run's settings should stop it early.");
-        Assert.Equal(expected.ToJson(), await host.Runs.GetSummaryAsync(run.Id));
+        AssertSummary(expected, await host.Runs.GetSummaryAsync(run.Id));
         AssertSameSamples(expected, (await host.Runs.GetSamplesAsync(run.Id))!);
         Assert.False(await processor.ProcessNextAsync("worker-1"));
     }
@@ -64,7 +64,7 @@ public sealed class SimulationRunProcessorTests
         Assert.Equal(inline.Id, done.Id);
         Assert.Equal(SimulationRunStatus.Completed, done.Status);
         Assert.Equal("web-1", done.WorkerId);
-        Assert.Equal(Expected(Samples.Gold, Small with { Seed = 12 }).ToJson(), await host.Runs.GetSummaryAsync(inline.Id));
+        AssertSummary(Expected(Samples.Gold, Small with { Seed = 12 }), await host.Runs.GetSummaryAsync(inline.Id));
         Assert.Equal(SimulationRunStatus.Queued, (await host.Runs.GetAsync(older.Id))!.Status);
         Assert.Equal(done, await Processor(host).RunNowAsync(inline.Id, "web-2"));
         var missing = await Assert.ThrowsAsync<ArgumentException>(() => Processor(host).RunNowAsync(inline.Id + 100, "web-1"));
@@ -227,7 +227,36 @@ public sealed class SimulationRunProcessorTests
         await loop.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(SimulationRunStatus.Completed, await host.Runs.GetStatusAsync(run.Id));
-        Assert.Equal(Expected(Samples.Gold, Small).ToJson(), await host.Runs.GetSummaryAsync(run.Id));
+        AssertSummary(Expected(Samples.Gold, Small), await host.Runs.GetSummaryAsync(run.Id));
+    }
+
+    [Theory]
+    [MemberData(nameof(BothEngines))]
+    public async Task ARunOnContradictoryCorrelations_FailsNamingThem_UnlessItWasQueuedToRepairThem(Engine engine)
+    {
+        await using var host = await DataHost.StartAsync(engine);
+        var contradictory = Samples.Gold with
+        {
+            Correlations =
+            [
+                new Correlation("goldPrice", "dieselPrice", 0.9),
+                new Correlation("dieselPrice", "miningCost", 0.9),
+                new Correlation("goldPrice", "miningCost", -0.9),
+            ],
+        };
+        var scenario = await host.Scenarios.CreateAsync(contradictory, "alice");
+        var plain = await host.Runs.QueueAsync(scenario.Id, 1, Small, "alice");
+        var repairing = await host.Runs.QueueAsync(scenario.Id, 1, Small, "alice", repairCorrelations: true);
+
+        var failed = await Processor(host).RunNowAsync(plain.Id, "web-1");
+        var repaired = await Processor(host).RunNowAsync(repairing.Id, "web-1");
+
+        Assert.False(plain.RepairCorrelations);
+        Assert.True((await host.Runs.GetAsync(repairing.Id))!.RepairCorrelations);
+        Assert.Equal(SimulationRunStatus.Failed, failed.Status);
+        Assert.Contains("correlations contradict one another", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(SimulationRunStatus.Completed, repaired.Status);
+        AssertSummary(MonteCarlo.Run(contradictory with { Simulation = Small }, new SimulationOptions { RepairCorrelations = true }), await host.Runs.GetSummaryAsync(repairing.Id));
     }
 
     [Fact]
@@ -244,6 +273,15 @@ public sealed class SimulationRunProcessorTests
         new(host.Runs, host.Cache, Fast with { MaxDegreeOfParallelism = threads }, TimeProvider.System, null);
 
     /// <summary>What the engine gives for the same document and settings.</summary>
+    /// <summary>The stored summary is the engine's JSON, with the run's wall time as <c>seconds</c>, as <c>calminer simulate</c> writes it.</summary>
+    private static void AssertSummary(SimulationResult expected, string? stored)
+    {
+        Assert.NotNull(stored);
+        var seconds = System.Text.Json.Nodes.JsonNode.Parse(stored)!["seconds"]!.GetValue<double>();
+        Assert.InRange(seconds, 0.0, 120.0);
+        Assert.Equal(expected.ToJson(seconds), stored);
+    }
+
     private static SimulationResult Expected(ScenarioDocument document, SimulationSettings settings) =>
         MonteCarlo.Run(document with { Simulation = settings }, new SimulationOptions { KeepSamples = true });
 

@@ -42,14 +42,14 @@ public sealed class HostTests(CalMinerWebApp app)
     }
 
     [Theory]
-    [InlineData("/login")]
-    [InlineData("/dashboard")]
-    [InlineData("/api/scenarios")]
-    public async Task A_caller_without_credentials_gets_401_not_a_redirect(string path)
+    [InlineData("/api/scenarios", HttpStatusCode.Unauthorized)]
+    [InlineData("/login", HttpStatusCode.NotFound)]
+    [InlineData("/dashboard", HttpStatusCode.NotFound)]
+    public async Task A_caller_without_credentials_gets_401_or_for_a_page_that_does_not_exist_404_never_a_redirect(string path, HttpStatusCode status)
     {
         using var client = app.Browser();
         var response = await client.GetAsync(path);
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(status, response.StatusCode);
         Assert.Null(response.Headers.Location);
     }
 

@@ -28,7 +28,8 @@ internal readonly record struct CorrelationMatrixCheck(CorrelationProblem Proble
 /// <param name="Matrix">The matrix the run uses: the one given, or its repair.</param>
 /// <param name="Repaired">True when the given matrix was not positive semi-definite and <see cref="Matrix"/> is the nearest valid one.</param>
 /// <param name="OriginalSmallestEigenvalue">Smallest eigenvalue of the matrix as given (negative when it was repaired).</param>
-internal sealed record PreparedCorrelation(CorrelationMatrix Matrix, bool Repaired, double OriginalSmallestEigenvalue);
+/// <param name="MaxChange">The largest absolute change the repair made to any correlation; 0 when not repaired.</param>
+internal sealed record PreparedCorrelation(CorrelationMatrix Matrix, bool Repaired, double OriginalSmallestEigenvalue, double MaxChange = 0);
 
 /// <summary>
 /// Checks that a matrix is a valid correlation matrix (finite, symmetric, unit diagonal, entries in
@@ -97,15 +98,38 @@ internal static class CorrelationMatrixValidation
             return new PreparedCorrelation(matrix, false, check.SmallestEigenvalue);
         }
 
-        if (check.Problem != CorrelationProblem.NotPositiveSemiDefinite || !repair)
+        if (check.Problem != CorrelationProblem.NotPositiveSemiDefinite)
         {
-            var advice = check.Problem == CorrelationProblem.NotPositiveSemiDefinite
-                ? "; change them, or ask for the nearest valid matrix"
-                : string.Empty;
-            throw new InvalidScenarioException([new ScenarioError("correlations", $"are invalid: {check.Message}{advice}")]);
+            throw new InvalidScenarioException([new ScenarioError("correlations", $"are invalid: {check.Message}")]);
         }
 
-        return new PreparedCorrelation(NearestCorrelation.Find(matrix), true, check.SmallestEigenvalue);
+        if (!repair)
+        {
+            throw new InvalidScenarioException([new ScenarioError(
+                "correlations",
+                $"{Contradiction(check.SmallestEigenvalue)}; change them, or repair them to the nearest valid matrix ({nameof(SimulationOptions)}.{nameof(SimulationOptions.RepairCorrelations)})")]);
+        }
+
+        var nearest = NearestCorrelation.Find(matrix);
+        return new PreparedCorrelation(nearest, true, check.SmallestEigenvalue, MaxChange(matrix, nearest));
+    }
+
+    /// <summary>
+    /// What is wrong with correlations whose matrix is not positive semi-definite, after the field's
+    /// name: e.g. "contradict one another: their matrix is not positive semi-definite (smallest eigenvalue -0.8)".
+    /// </summary>
+    public static string Contradiction(double smallestEigenvalue) =>
+        $"contradict one another: their matrix is not positive semi-definite (smallest eigenvalue {Format(smallestEigenvalue)})";
+
+    private static double MaxChange(CorrelationMatrix given, CorrelationMatrix repaired)
+    {
+        var change = 0.0;
+        for (var i = 0; i < given.Values.Length; i++)
+        {
+            change = Math.Max(change, Math.Abs(repaired.Values[i] - given.Values[i]));
+        }
+
+        return change;
     }
 
     /// <summary>The smallest eigenvalue of a symmetric matrix.</summary>

@@ -23,4 +23,10 @@ internal static class ScenarioInput
             throw new InvalidInputException($"File does not exist: '{file}'.", []);
         }
     }
+
+    /// <summary>A warning about the document, with what to do about it from the command line.</summary>
+    public static string Describe(ScenarioWarning warning) =>
+        warning.Path == "correlations"
+            ? $"{warning}; simulate refuses them unless run with --repair-correlations, which uses the nearest valid matrix"
+            : warning.ToString();
 }

@@ -9,7 +9,7 @@ using CalMiner.Simulation;
 namespace CalMiner.Cli.Commands;
 
 /// <summary>
-/// <c>calminer simulate FILE [--iterations N] [--seed S] [--sampling lhs|mc] [--threads T]
+/// <c>calminer simulate FILE [--iterations N] [--seed S] [--sampling monteCarlo|latinHypercube] [--threads T]
 /// [--format table|json] [--samples FILE.csv] [--repair-correlations]</c>: a Monte Carlo run of a
 /// scenario; what is not given comes from the document's <c>simulation</c> section.
 /// </summary>
@@ -19,6 +19,10 @@ internal static class SimulateCommand
     public const int ProgressIterations = 100_000;
 
     private const int MaxIterations = 100_000_000;
+
+    // As the scenario document and the simulation's JSON spell them.
+    private const string MonteCarloName = "monteCarlo";
+    private const string LatinHypercubeName = "latinHypercube";
 
     public static Command Create()
     {
@@ -43,9 +47,9 @@ internal static class SimulateCommand
         var sampling = new Option<string?>("--sampling")
         {
             Description = "Latin Hypercube or plain Monte Carlo; default from the document.",
-            HelpName = "lhs|mc",
+            HelpName = "monteCarlo|latinHypercube",
         };
-        sampling.AcceptOnlyFromAmong("lhs", "mc");
+        sampling.AcceptOnlyFromAmong(MonteCarloName, LatinHypercubeName);
         var threads = new Option<int?>("--threads", "-t")
         {
             Description = "Threads to use; default all cores. Results do not depend on it.",
@@ -83,6 +87,11 @@ internal static class SimulateCommand
         command.SetAction(CommandAction.Of(async (parseResult, output, cancellationToken) =>
         {
             var scenario = ScenarioInput.Load(parseResult.GetRequiredValue(file));
+            if (!parseResult.GetValue(repair) && scenario.Warnings().FirstOrDefault(w => w.Path == "correlations") is { } contradiction)
+            {
+                throw new InvalidInputException("invalid correlations", [ScenarioInput.Describe(contradiction)]);
+            }
+
             var samplesFile = parseResult.GetValue(samples);
             if (samplesFile?.Directory is { Exists: false } folder)
             {
@@ -95,8 +104,8 @@ internal static class SimulateCommand
                 Seed = parseResult.GetValue(seed),
                 Sampling = parseResult.GetValue(sampling) switch
                 {
-                    "lhs" => SamplingMethod.LatinHypercube,
-                    "mc" => SamplingMethod.MonteCarlo,
+                    LatinHypercubeName => SamplingMethod.LatinHypercube,
+                    MonteCarloName => SamplingMethod.MonteCarlo,
                     _ => null,
                 },
                 MaxDegreeOfParallelism = parseResult.GetValue(threads) ?? -1,

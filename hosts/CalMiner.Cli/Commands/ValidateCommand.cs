@@ -3,7 +3,10 @@ using CalMiner.Scenarios;
 
 namespace CalMiner.Cli.Commands;
 
-/// <summary><c>calminer validate FILE</c>: checks a scenario document against every rule of the format.</summary>
+/// <summary>
+/// <c>calminer validate FILE</c>: checks a scenario document against every rule of the format. A valid
+/// document may still draw warnings (on stderr, exit code 0), e.g. correlations that a simulation refuses.
+/// </summary>
 internal static class ValidateCommand
 {
     public static Command Create()
@@ -14,6 +17,12 @@ internal static class ValidateCommand
         {
             var scenario = ScenarioInput.Load(parseResult.GetRequiredValue(file));
             await output.WriteLineAsync(Summary(scenario).AsMemory(), cancellationToken).ConfigureAwait(false);
+            var error = parseResult.InvocationConfiguration.Error;
+            foreach (var warning in scenario.Warnings())
+            {
+                await error.WriteLineAsync($"warning: {ScenarioInput.Describe(warning)}".AsMemory(), cancellationToken).ConfigureAwait(false);
+            }
+
             return ExitCodes.Ok;
         }));
         return command;

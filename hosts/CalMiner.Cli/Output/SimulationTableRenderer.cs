@@ -52,7 +52,9 @@ internal static class SimulationTableRenderer
 
         if (result.CorrelationsRepaired)
         {
-            text.AppendLine("The correlation matrix was not valid; it was repaired to the nearest valid one.");
+            text.AppendLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The correlations contradicted one another; the run used the nearest valid matrix (largest change to a correlation {result.CorrelationsMaxChange:0.####})."));
         }
     }
 

@@ -5,7 +5,7 @@ namespace CalMiner.Web.Api;
 
 /// <summary>
 /// A scenario's ETag is its version number, quoted: <c>"7"</c>. Updates must send it back in
-/// <c>If-Match</c>; a stale one is refused with 412 and changes nothing.
+/// <c>If-Match</c> (quoted or not); a stale one is refused with 412 and changes nothing.
 /// </summary>
 internal static class ETags
 {
@@ -13,7 +13,11 @@ internal static class ETags
 
     public static void Set(HttpResponse response, int version) => response.Headers.ETag = Of(version);
 
-    /// <summary>The version named by <c>If-Match</c>: null when the header is absent, -1 when it names no version (so it can never match).</summary>
+    /// <summary>
+    /// The version named by <c>If-Match</c>: null when the header is absent, -1 when it names no version
+    /// (so it can never match). Besides the ETag as sent (<c>"7"</c>), the bare version (<c>7</c>) and a
+    /// weak tag (<c>W/"7"</c>) are taken: each can only mean that version.
+    /// </summary>
     public static int? IfMatch(HttpRequest request)
     {
         var header = request.Headers.IfMatch;
@@ -22,11 +26,18 @@ internal static class ETags
             return null;
         }
 
-        return EntityTagHeaderValue.TryParseList(header, out var tags) && tags.Count == 1
-            && !tags[0].IsWeak
-            && int.TryParse(tags[0].Tag.AsSpan(1, tags[0].Tag.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version)
-            ? version
-            : -1;
+        var tag = header.Count == 1 ? (header[0] ?? "").AsSpan().Trim() : [];
+        if (tag.StartsWith("W/", StringComparison.Ordinal))
+        {
+            tag = tag[2..];
+        }
+
+        if (tag.Length >= 2 && tag[0] == '"' && tag[^1] == '"')
+        {
+            tag = tag[1..^1];
+        }
+
+        return int.TryParse(tag, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : -1;
     }
 
     /// <summary>Sets the ETag of <paramref name="version"/>; a 304 when <c>If-None-Match</c> already names it, else null.</summary>

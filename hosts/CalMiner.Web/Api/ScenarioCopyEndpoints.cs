@@ -111,7 +111,7 @@ internal static class ScenarioCopyEndpoints
 
     private static async Task<IResult> CreatedAsync(HttpContext context, CalMinerCache cache, StoredScenario stored, CancellationToken cancellationToken)
     {
-        ETags.Set(context.Response, stored.Version);
+        SaveWarnings.SetSaved(context.Response, stored);
         context.Response.Headers.Location = $"/api/scenarios/{stored.Id}";
         var body = await ScenarioEndpoints.ResourceAsync(cache, stored.Id, stored.Version, cancellationToken).ConfigureAwait(false);
         return new JsonBytes(body, StatusCodes.Status201Created);

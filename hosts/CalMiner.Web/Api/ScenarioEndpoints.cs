@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using CalMiner.Data;
 using CalMiner.Scenarios;
@@ -140,7 +141,7 @@ internal static class ScenarioEndpoints
     {
         var document = await ScenarioBodies.ReadAsync(context.Request).ConfigureAwait(false);
         var stored = await scenarios.CreateAsync(document, context.User.Email(), cancellationToken).ConfigureAwait(false);
-        ETags.Set(context.Response, stored.Version);
+        SaveWarnings.SetSaved(context.Response, stored);
         var body = await ResourceAsync(cache, stored.Id, stored.Version, cancellationToken).ConfigureAwait(false);
         context.Response.Headers.Location = $"/api/scenarios/{stored.Id}";
         return new JsonBytes(body, StatusCodes.Status201Created);
@@ -160,7 +161,7 @@ internal static class ScenarioEndpoints
 
         var document = await ScenarioBodies.ReadAsync(context.Request).ConfigureAwait(false);
         var stored = await scenarios.UpdateAsync(id, expected, document, context.User.Email(), cancellationToken).ConfigureAwait(false);
-        ETags.Set(context.Response, stored.Version);
+        SaveWarnings.SetSaved(context.Response, stored);
         return new JsonBytes(await ResourceAsync(cache, id, stored.Version, cancellationToken).ConfigureAwait(false));
     }
 
@@ -174,11 +175,13 @@ internal static class ScenarioEndpoints
     }
 
     /// <summary>
-    /// The JSON of <c>GET /api/scenarios/{id}</c> for one version, cached as bytes: the version
-    /// never changes, so neither does its JSON. Empty when that version does not exist.
+    /// The JSON of <c>GET /api/scenarios/{id}</c> for one version, <c>{"id", "version", "savedAt",
+    /// "savedBy", "warnings", "document"}</c>, cached as bytes: the version never changes, so neither
+    /// does its JSON. Empty when that version does not exist.
     /// </summary>
     public static ValueTask<byte[]> ResourceAsync(CalMinerCache cache, long id, int version, CancellationToken cancellationToken) =>
-        cache.GetOrCreateAsync("scenario-json", id, version, async token =>
+        // The key names the shape: bytes of another shape, cached by another release, are never served.
+        cache.GetOrCreateAsync("scenario-resource-with-warnings", id, version, async token =>
         {
             var stored = await cache.GetScenarioVersionAsync(id, version, token).ConfigureAwait(false);
             if (stored is null)
@@ -187,7 +190,19 @@ internal static class ScenarioEndpoints
             }
 
             var buffer = new ArrayBufferWriter<byte>();
-            stored.WriteJson(buffer);
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("id", stored.Id);
+                writer.WriteNumber("version", stored.Version);
+                writer.WriteString("savedAt", stored.SavedAt);
+                writer.WriteString("savedBy", stored.SavedBy);
+                SaveWarnings.Write(writer, stored.Document);
+                writer.WritePropertyName("document");
+                writer.WriteRawValue(stored.Document.ToJson(), skipInputValidation: true);
+                writer.WriteEndObject();
+            }
+
             return buffer.WrittenSpan.ToArray();
         }, cancellationToken);
 }

@@ -110,7 +110,7 @@ internal static class ScenarioSectionEndpoints
         var body = await ReadBodyAsync(context.Request, field).ConfigureAwait(false);
         var document = Replace(current.Document, field, body);
         var stored = await repository.UpdateAsync(id, expected, document, context.User.Email(), cancellationToken).ConfigureAwait(false);
-        ETags.Set(context.Response, stored.Version);
+        SaveWarnings.SetSaved(context.Response, stored);
         return new JsonBytes(await SectionAsync(cache, stored, route, field, cancellationToken).ConfigureAwait(false));
     }
 

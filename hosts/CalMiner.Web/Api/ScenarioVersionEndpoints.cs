@@ -105,7 +105,7 @@ internal static class ScenarioVersionEndpoints
             return ApiProblems.NotFound($"Version {version} of scenario {id}");
         }
 
-        ETags.Set(context.Response, stored.Version);
+        SaveWarnings.SetSaved(context.Response, stored);
         return new JsonBytes(await ScenarioEndpoints.ResourceAsync(cache, id, stored.Version, cancellationToken).ConfigureAwait(false));
     }
 

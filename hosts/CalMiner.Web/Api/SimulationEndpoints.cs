@@ -30,8 +30,8 @@ internal static class SimulationEndpoints
             .WithDescription("What the body leaves out comes from the scenario's `simulation` section. Small runs are computed in the request (201 with `results`); larger ones are queued (202): follow Location.")
             .Produces<SimulationRunView>(StatusCodes.Status201Created)
             .Produces<SimulationRunView>(StatusCodes.Status202Accepted)
-            .ProducesProblems(StatusCodes.Status404NotFound)
-            .WithRequestExample(json => JsonSerializer.SerializeToNode(new RunRequest(1, 10_000, 42, "lhs"), json));
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity)
+            .WithRequestExample(json => JsonSerializer.SerializeToNode(new RunRequest(1, 10_000, 42, "latinHypercube"), json));
         simulations.MapGet("/{id:long}", GetAsync)
             .WithName("GetSimulation")
             .WithSummary("Read a simulation run")
@@ -73,13 +73,15 @@ internal static class SimulationEndpoints
     /// <param name="ScenarioId">The scenario to simulate, at its current version.</param>
     /// <param name="Iterations">How many iterations, 1..MaxIterations.</param>
     /// <param name="Seed">The random seed; the same seed gives the same results.</param>
-    /// <param name="Sampling"><c>lhs</c> (Latin Hypercube) or <c>mc</c> (plain Monte Carlo).</param>
-    public sealed record RunRequest(long ScenarioId, int? Iterations = null, long? Seed = null, string? Sampling = null);
+    /// <param name="Sampling"><c>latinHypercube</c> or <c>monteCarlo</c>, as in the scenario document.</param>
+    /// <param name="RepairCorrelations">When the scenario's correlations contradict one another, run with the nearest valid matrix instead of refusing (422).</param>
+    public sealed record RunRequest(long ScenarioId, int? Iterations = null, long? Seed = null, string? Sampling = null, bool RepairCorrelations = false);
 
     /// <summary>A simulation run as the API shows it.</summary>
     /// <param name="Status"><c>queued</c>, <c>running</c>, <c>succeeded</c>, <c>failed</c> or <c>cancelled</c>.</param>
     /// <param name="Progress">Fraction done, 0..1.</param>
-    /// <param name="Sampling"><c>lhs</c> or <c>mc</c>.</param>
+    /// <param name="Sampling"><c>latinHypercube</c> or <c>monteCarlo</c>, as in the scenario document.</param>
+    /// <param name="RepairCorrelations">Whether the run may repair correlations that contradict one another.</param>
     /// <param name="Error">Why it failed.</param>
     public sealed record SimulationRunView(
         long Id,
@@ -90,6 +92,7 @@ internal static class SimulationEndpoints
         int Iterations,
         long Seed,
         string Sampling,
+        bool RepairCorrelations,
         string RequestedBy,
         DateTimeOffset QueuedAt,
         DateTimeOffset? StartedAt,
@@ -118,13 +121,18 @@ internal static class SimulationEndpoints
 
         if (!TryParseSampling(request.Sampling, out var sampling))
         {
-            return ApiProblems.Invalid("sampling", "sampling must be \"lhs\" (Latin Hypercube) or \"mc\" (plain Monte Carlo).");
+            return ApiProblems.Invalid("sampling", "sampling must be \"latinHypercube\" or \"monteCarlo\".");
         }
 
         var scenario = await cache.GetScenarioAsync(request.ScenarioId, cancellationToken).ConfigureAwait(false);
         if (scenario is null)
         {
             return ApiProblems.Invalid("scenarioId", $"Scenario {request.ScenarioId} does not exist.", StatusCodes.Status404NotFound);
+        }
+
+        if (!request.RepairCorrelations && scenario.Document.Warnings().FirstOrDefault(w => w.Path == "correlations") is { } contradiction)
+        {
+            return ApiProblems.Invalid("correlations", SaveWarnings.RunRefusal(contradiction), StatusCodes.Status422UnprocessableEntity);
         }
 
         var defaults = scenario.Document.Simulation ?? new SimulationSettings();
@@ -139,7 +147,7 @@ internal static class SimulationEndpoints
             return ApiProblems.Invalid("iterations", $"The scenario asks for more than {limits.MaxIterations} iterations; send a smaller iterations.");
         }
 
-        var run = await runs.QueueAsync(scenario.Id, scenario.Version, settings, context.User.Email(), cancellationToken).ConfigureAwait(false);
+        var run = await runs.QueueAsync(scenario.Id, scenario.Version, settings, context.User.Email(), request.RepairCorrelations, cancellationToken).ConfigureAwait(false);
         context.Response.Headers.Location = $"/api/simulations/{run.Id}";
         if (MostIterations(settings) > limits.InlineIterationLimit)
         {
@@ -275,8 +283,8 @@ internal static class SimulationEndpoints
     {
         sampling = text switch
         {
-            "lhs" or "latinHypercube" => SamplingMethod.LatinHypercube,
-            "mc" or "monteCarlo" => SamplingMethod.MonteCarlo,
+            "latinHypercube" => SamplingMethod.LatinHypercube,
+            "monteCarlo" => SamplingMethod.MonteCarlo,
             _ => null,
         };
         return text is null || sampling is not null;
@@ -293,7 +301,8 @@ internal static class SimulationEndpoints
         run.Progress,
         run.Settings.Iterations,
         run.Settings.Seed,
-        run.Settings.Sampling == SamplingMethod.MonteCarlo ? "mc" : "lhs",
+        run.Settings.Sampling == SamplingMethod.MonteCarlo ? "monteCarlo" : "latinHypercube",
+        run.RepairCorrelations,
         run.RequestedBy,
         run.QueuedAt,
         run.StartedAt,

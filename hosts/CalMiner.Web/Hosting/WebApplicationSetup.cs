@@ -98,6 +98,7 @@ internal static class WebApplicationSetup
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseNotFoundForUnknownPaths();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -136,6 +137,23 @@ internal static class WebApplicationSetup
         api.MapSimulationEndpoints();
         return app;
     }
+
+    /// <summary>
+    /// A path that matches no endpoint is 404 for everyone: otherwise the fallback policy would answer
+    /// an anonymous caller 401, as if the path existed. It tells nothing of what is protected: every
+    /// endpoint that exists still answers 401 to an anonymous caller, whatever its parameters.
+    /// </summary>
+    private static IApplicationBuilder UseNotFoundForUnknownPaths(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            if (context.GetEndpoint() is null)
+            {
+                await ApiProblems.NoSuchPath().ExecuteAsync(context).ConfigureAwait(false);
+                return;
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
 
     /// <summary>Strict JSON for request bodies: unknown fields, missing required fields and nulls where none may be are errors that name the field.</summary>
     public static void ConfigureJson(JsonSerializerOptions json)

@@ -46,6 +46,9 @@ internal static class ApiProblems
     public static IResult NotFound(string what) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.", detail: $"{what} does not exist.");
 
+    public static IResult NoSuchPath() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.", detail: "No endpoint has this path; the API reference is at /api/reference.");
+
     public static IResult Conflict(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict.", detail: detail);
 
@@ -61,6 +64,6 @@ internal static class ApiProblems
             title: "The scenario was changed meanwhile.",
             detail: currentVersion is null
                 ? "The scenario no longer exists."
-                : $"The scenario is now at version {currentVersion}; read it again, reapply your change and send the new ETag.",
+                : $"The scenario is now at version {currentVersion} (ETag \"{currentVersion}\"), not the version If-Match names; read it again, reapply your change and send If-Match: \"{currentVersion}\".",
             extensions: currentVersion is null ? null : new Dictionary<string, object?> { ["currentVersion"] = currentVersion });
 }

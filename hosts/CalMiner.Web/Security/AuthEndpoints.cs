@@ -47,7 +47,7 @@ internal static class AuthEndpoints
     public sealed record LoginRequest(string Email, string Password);
 
     /// <summary>An antiforgery token and the header that carries it.</summary>
-    public sealed record AntiforgeryTokenView(string? Token, string Header);
+    public sealed record AntiforgeryTokenView(string? AntiforgeryToken, string Header);
 
     /// <summary>Who is signed in, and the token their cookie-authenticated writes must send.</summary>
     public sealed record SignedInUser(long Id, string Email, string Role, string? AntiforgeryToken);

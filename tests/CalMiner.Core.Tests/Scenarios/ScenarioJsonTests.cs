@@ -81,7 +81,7 @@ public sealed class ScenarioJsonTests
         var error = Assert.Single(Assert.Throws<InvalidScenarioException>(() => ScenarioDocument.Parse(json)).Errors);
 
         Assert.Equal("products[0].payabilty", error.Path);
-        Assert.Equal("is not a field of the scenario format", error.Message);
+        Assert.Equal("is not a field of the scenario format; did you mean payability?", error.Message);
         Assert.Equal(16, error.Line);
     }
 
