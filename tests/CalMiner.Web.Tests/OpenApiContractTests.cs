@@ -69,7 +69,7 @@ public sealed class OpenApiContractTests(CalMinerWebApp app)
         Assert.NotEqual(JsonValueKind.Undefined, signedIn.ValueKind);
         await (await browser.PostAsync("/api/auth/logout", null)).ExpectProblemAsync(HttpStatusCode.BadRequest);
         using var logout = new HttpRequestMessage(HttpMethod.Post, "/api/auth/logout");
-        logout.Headers.Add(antiforgery.GetProperty("header").GetString()!, antiforgery.GetProperty("token").GetString());
+        logout.Headers.Add(antiforgery.GetProperty("header").GetString()!, antiforgery.GetProperty("antiforgeryToken").GetString());
         await (await browser.SendAsync(logout)).ExpectAsync(HttpStatusCode.NoContent);
 
         await (await analyst.GetAsync("/api/auth/me")).ExpectAsync(HttpStatusCode.OK);

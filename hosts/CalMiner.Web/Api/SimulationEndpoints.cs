@@ -147,6 +147,11 @@ internal static class SimulationEndpoints
             return ApiProblems.Invalid("iterations", $"The scenario asks for more than {limits.MaxIterations} iterations; send a smaller iterations.");
         }
 
+        if (MemoryRefusal(scenario.Document, settings, limits.SimulationMemoryBudget) is { } refusal)
+        {
+            return ApiProblems.Invalid("iterations", refusal, StatusCodes.Status422UnprocessableEntity);
+        }
+
         var run = await runs.QueueAsync(scenario.Id, scenario.Version, settings, context.User.Email(), request.RepairCorrelations, cancellationToken).ConfigureAwait(false);
         context.Response.Headers.Location = $"/api/simulations/{run.Id}";
         if (MostIterations(settings) > limits.InlineIterationLimit)
@@ -289,6 +294,34 @@ internal static class SimulationEndpoints
         };
         return text is null || sampling is not null;
     }
+
+    /// <summary>Why a run of <paramref name="settings"/> may not start here, when it would need more memory than <paramref name="budget"/>.</summary>
+    private static string? MemoryRefusal(ScenarioDocument document, SimulationSettings settings, long budget)
+    {
+        // Runs through the API keep their samples, for the samples download.
+        long Estimate(int iterations) => MonteCarlo.EstimateMemory(document, new SimulationOptions { Iterations = iterations, Sampling = settings.Sampling, KeepSamples = true });
+        var asked = MostIterations(settings);
+        var needed = Estimate(asked);
+        if (needed <= budget)
+        {
+            return null;
+        }
+
+        var (fits, over) = (0, asked);
+        while (over - fits > 1)
+        {
+            var middle = fits + ((over - fits) / 2);
+            (fits, over) = Estimate(middle) <= budget ? (middle, over) : (fits, middle);
+        }
+
+        var advice = fits > 0
+            ? $"Ask for at most {fits} iterations, or simulate fewer uncertain inputs."
+            : "Even one iteration does not fit: simulate fewer uncertain inputs or correlations.";
+        return $"This run of {asked} iterations would need about {Mebibytes(needed)} MiB of memory, samples included; "
+            + $"one run may use {Mebibytes(budget)} MiB here (the CalMiner:SimulationMemoryBytes setting). {advice}";
+    }
+
+    private static long Mebibytes(long bytes) => (bytes + (1 << 20) - 1) >> 20;
 
     private static int MostIterations(SimulationSettings settings) =>
         Math.Max(settings.Iterations, settings.Convergence?.MaxIterations ?? 0);

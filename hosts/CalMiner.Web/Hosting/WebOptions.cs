@@ -29,6 +29,17 @@ internal sealed class WebOptions
     [Range(1024, 256 * 1024 * 1024)]
     public long MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// The most memory, in bytes, one simulation run may need by <c>MonteCarlo.EstimateMemory</c>; a larger run is refused
+    /// before it starts. Unset: half the memory this process may use (<see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/>,
+    /// which follows a container's limit).
+    /// </summary>
+    [Range(16L << 20, long.MaxValue)]
+    public long? SimulationMemoryBytes { get; set; }
+
+    /// <summary><see cref="SimulationMemoryBytes"/>, or its default on this machine.</summary>
+    public long SimulationMemoryBudget => SimulationMemoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
+
     /// <summary>Whether this process runs queued simulations itself (false when a separate worker does).</summary>
     public bool RunSimulationsInProcess { get; set; } = true;
 
