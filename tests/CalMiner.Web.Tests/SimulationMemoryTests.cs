@@ -42,7 +42,7 @@ public sealed class SimulationMemoryTests(SmallMemoryApp small) : IClassFixture<
         // Nothing was queued, and the number the message gives does run.
         var list = await (await analyst.GetAsync($"/api/scenarios/{id}/simulations")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(0, list.GetArrayLength());
-        var accepted = await analyst.PostAsJsonAsync("/api/simulations/run", new { scenarioId = id, iterations = Math.Min(fits, 50_000) });
-        Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+        var accepted = await analyst.PostAsJsonAsync("/api/simulations/run", new { scenarioId = id, iterations = fits });
+        Assert.Contains(accepted.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Accepted });
     }
 }

@@ -29,14 +29,14 @@ internal static class ScenarioCopyEndpoints
             .WithName("CloneScenario")
             .WithSummary("Copy a scenario")
             .WithDescription("A new scenario from the latest version, named `… (copy)` unless a name is given. Maintenance logs and runs are not copied.")
-            .Produces<StoredScenario>(StatusCodes.Status201Created)
+            .Produces<ScenarioEndpoints.ScenarioResource>(StatusCodes.Status201Created)
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         scenarios.MapPost("/import", ImportAsync).RequireAuthorization(Policies.Edit)
             .WithName("ImportScenario")
             .WithSummary("Import a scenario document file")
             .WithDescription($"The document uploaded as multipart/form-data in the field `{FileField}`, or sent as application/json; a UTF-8 byte order mark is accepted. Answered as POST /api/scenarios.")
             .AcceptsJsonBody(typeof(ScenarioDocument), MultipartFormData)
-            .Produces<StoredScenario>(StatusCodes.Status201Created)
+            .Produces<ScenarioEndpoints.ScenarioResource>(StatusCodes.Status201Created)
             .ProducesProblems(StatusCodes.Status422UnprocessableEntity)
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {

@@ -32,7 +32,7 @@ internal static class ScenarioEndpoints
             .WithSummary("Read a scenario")
             .WithDescription("The latest version with its document; the ETag is the version.")
             .WithIfNoneMatch()
-            .Produces<StoredScenario>()
+            .Produces<ScenarioResource>()
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblems(StatusCodes.Status404NotFound);
         scenarios.MapGet("/{id:long}/document", GetDocumentAsync)
@@ -46,7 +46,7 @@ internal static class ScenarioEndpoints
             .WithSummary("Create a scenario")
             .WithDescription("Saves the scenario document as version 1. Malformed JSON or a wrong type is a 400, a document that breaks the rules of the format a 422; both list every problem under the JSON path of its field.")
             .AcceptsJsonBody(typeof(ScenarioDocument))
-            .Produces<StoredScenario>(StatusCodes.Status201Created)
+            .Produces<ScenarioResource>(StatusCodes.Status201Created)
             .ProducesProblems(StatusCodes.Status422UnprocessableEntity)
             .WithRequestExample(_ => ScenarioExample());
         scenarios.MapPut("/{id:long}", ReplaceAsync).RequireAuthorization(Policies.Edit)
@@ -55,7 +55,7 @@ internal static class ScenarioEndpoints
             .WithDescription("Replaces the document under If-Match: 412 when the version it names is no longer current, 428 without it.")
             .WithIfMatch(required: true)
             .AcceptsJsonBody(typeof(ScenarioDocument))
-            .Produces<StoredScenario>()
+            .Produces<ScenarioResource>()
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status412PreconditionFailed, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status428PreconditionRequired)
             .WithRequestExample(_ => ScenarioExample());
         scenarios.MapDelete("/{id:long}", DeleteAsync).RequireAuthorization(Policies.Edit)
@@ -173,6 +173,15 @@ internal static class ScenarioEndpoints
             ? TypedResults.NoContent()
             : ApiProblems.NotFound($"Scenario {id}");
     }
+
+    /// <summary>A stored version of a scenario as the API shows it; written by <see cref="ResourceAsync"/>, declared for the OpenAPI document.</summary>
+    /// <param name="Id">The scenario.</param>
+    /// <param name="Version">The version, 1 for the first; the ETag.</param>
+    /// <param name="SavedAt">When this version was saved.</param>
+    /// <param name="SavedBy">Who saved it.</param>
+    /// <param name="Warnings">What is legal but probably wrong in the document (<see cref="ScenarioDocument.Warnings"/>), empty when nothing is.</param>
+    /// <param name="Document">The scenario document.</param>
+    public sealed record ScenarioResource(long Id, int Version, DateTimeOffset SavedAt, string SavedBy, IReadOnlyList<ScenarioWarning> Warnings, ScenarioDocument Document);
 
     /// <summary>
     /// The JSON of <c>GET /api/scenarios/{id}</c> for one version, <c>{"id", "version", "savedAt",

@@ -32,14 +32,14 @@ internal static class ScenarioVersionEndpoints
         versions.MapGet("/{version:int}", GetAsync)
             .WithName("GetScenarioVersion")
             .WithSummary("Read one version")
-            .Produces<StoredScenario>()
+            .Produces<ScenarioEndpoints.ScenarioResource>()
             .ProducesProblems(StatusCodes.Status404NotFound);
         versions.MapPost("/{version:int}/restore", RestoreAsync).RequireAuthorization(Policies.Edit)
             .WithName("RestoreScenarioVersion")
             .WithSummary("Restore a version")
             .WithDescription("Saves the content of that version as a new version, under If-Match: 412 when stale, 428 without it.")
             .WithIfMatch(required: true)
-            .Produces<StoredScenario>()
+            .Produces<ScenarioEndpoints.ScenarioResource>()
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status412PreconditionFailed, StatusCodes.Status428PreconditionRequired);
         return api;
     }
