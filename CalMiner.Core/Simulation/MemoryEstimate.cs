@@ -28,7 +28,7 @@ internal static class MemoryEstimate
     private const double Tail = 0.10;
 
     /// <summary>Room for the collector over what is live at the peak.</summary>
-    private const double Headroom = 1.1;
+    private const double Headroom = 1.15;
 
     public static long Bytes(ScenarioDocument scenario, int iterations, SamplingMethod sampling, bool keepSamples, int threads)
     {
