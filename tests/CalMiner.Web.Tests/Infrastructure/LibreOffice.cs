@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using CalMiner.Tests;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 
@@ -91,7 +92,9 @@ internal static class LibreOffice
             {
                 var file = Path.Combine(output, $"book-{sheet}.csv");
                 Assert.True(File.Exists(file), $"LibreOffice wrote no {file} (exit {process.ExitCode}): {await stdout} {await stderr}");
-                sheets[sheet] = Csv(await File.ReadAllTextAsync(file, Encoding.UTF8));
+                // LibreOffice ends its rows with LF, CalMiner's CSV with CRLF, which the shared reader insists on.
+                var text = (await File.ReadAllTextAsync(file, Encoding.UTF8)).ReplaceLineEndings("\r\n");
+                sheets[sheet] = [.. Rfc4180.Parse(text.Length == 0 || text.EndsWith("\r\n", StringComparison.Ordinal) ? text : text + "\r\n")];
             }
 
             return sheets;
@@ -124,67 +127,5 @@ internal static class LibreOffice
 
         throw new InvalidOperationException(
             $"The workbook tests recalculate the exports with LibreOffice, and soffice is not installed: `apt-get install --no-install-recommends {Package}` (scripts/test.sh does it).");
-    }
-
-    /// <summary>RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks.</summary>
-    private static string[][] Csv(string text)
-    {
-        var rows = new List<string[]>();
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else if (c is '\n' or '\r')
-            {
-                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-                {
-                    i++;
-                }
-
-                fields.Add(field.ToString());
-                field.Clear();
-                rows.Add([.. fields]);
-                fields.Clear();
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-
-        if (field.Length > 0 || fields.Count > 0)
-        {
-            fields.Add(field.ToString());
-            rows.Add([.. fields]);
-        }
-
-        return [.. rows];
     }
 }
