@@ -13,6 +13,30 @@ namespace CalMiner.Web.Tests;
 public sealed class SimulationEndpointTests(CalMinerWebApp app)
 {
     [Fact]
+    public async Task A_run_of_few_iterations_but_much_work_is_queued_not_computed_inside_the_request()
+    {
+        using var client = await app.ClientAsync(UserRole.Analyst);
+        var wide = JsonNode.Parse(TestApi.GoldJson())!.AsObject();
+        var parameters = wide["parameters"]!.AsObject();
+        for (var i = 0; i < 500; i++)
+        {
+            parameters[$"x{i}"] = new JsonObject { ["value"] = 1, ["distribution"] = new JsonObject { ["type"] = "uniform", ["min"] = 0.9, ["max"] = 1.1 } };
+        }
+
+        var (wideId, _) = await client.CreateScenarioAsync(wide.ToJsonString());
+        var (goldId, _) = await client.CreateScenarioAsync();
+
+        // 10 000 iterations × (10 periods + 507 uncertain inputs) is over the 5 000 000 of InlineWorkLimit;
+        // the gold sample's 10 000 × (10 + 7) is far under it.
+        var queued = await client.PostAsJsonAsync("/api/simulations/run", new { scenarioId = wideId, iterations = 10_000 });
+        var inline = await client.PostAsJsonAsync("/api/simulations/run", new { scenarioId = goldId, iterations = 10_000 });
+
+        Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, inline.StatusCode);
+        await client.PostAsync($"{queued.Headers.Location}/cancel", null);
+    }
+
+    [Fact]
     public async Task A_small_run_is_computed_inline_and_its_results_equal_the_engines()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);

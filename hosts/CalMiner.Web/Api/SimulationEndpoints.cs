@@ -15,7 +15,7 @@ namespace CalMiner.Web.Api;
 
 /// <summary>
 /// <c>/api/simulations</c>: run a simulation of a scenario, follow it, read its results and
-/// samples, cancel it. Runs up to <see cref="WebOptions.InlineIterationLimit"/> iterations are
+/// samples, cancel it. Runs up to <see cref="WebOptions.InlineIterationLimit"/> iterations (and <see cref="WebOptions.InlineWorkLimit"/> work) are
 /// computed inside the request (201 with the results); larger ones are queued (202) for the
 /// in-process runner or a worker.
 /// </summary>
@@ -154,7 +154,7 @@ internal static class SimulationEndpoints
 
         var run = await runs.QueueAsync(scenario.Id, scenario.Version, settings, context.User.Email(), request.RepairCorrelations, cancellationToken).ConfigureAwait(false);
         context.Response.Headers.Location = $"/api/simulations/{run.Id}";
-        if (MostIterations(settings) > limits.InlineIterationLimit)
+        if (MostIterations(settings) > limits.InlineIterationLimit || Work(scenario.Document, settings) > limits.InlineWorkLimit)
         {
             return new JsonBytes(await ResourceAsync(run, cache, cancellationToken).ConfigureAwait(false), StatusCodes.Status202Accepted);
         }
@@ -320,6 +320,10 @@ internal static class SimulationEndpoints
         return $"This run of {asked} iterations would need about {Mebibytes(needed)} MiB of memory, samples included; "
             + $"one run may use {Mebibytes(budget)} MiB here (the CalMiner:SimulationMemoryBytes setting). {advice}";
     }
+
+    /// <summary>A run's work, as <see cref="WebOptions.InlineWorkLimit"/> counts it: iterations × (periods + uncertain inputs).</summary>
+    private static long Work(ScenarioDocument document, SimulationSettings settings) =>
+        (long)MostIterations(settings) * (document.Periods + document.Parameters.Count(p => p.Value.Distribution is { Type: not DistributionType.Constant }));
 
     private static long Mebibytes(long bytes) => (bytes + (1 << 20) - 1) >> 20;
 

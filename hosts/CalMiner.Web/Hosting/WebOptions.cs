@@ -17,6 +17,13 @@ internal sealed class WebOptions
     [Range(1, 100_000_000)]
     public int InlineIterationLimit { get; set; } = 100_000;
 
+    /// <summary>
+    /// Runs of more work than this are queued even when they have few iterations: the work of a run is its iterations times
+    /// the scenario's periods plus its uncertain inputs, what a model evaluation and its sampling grow with.
+    /// </summary>
+    [Range(1, long.MaxValue)]
+    public long InlineWorkLimit { get; set; } = 5_000_000;
+
     /// <summary>The most iterations one run may ask for.</summary>
     [Range(1, 100_000_000)]
     public int MaxIterations { get; set; } = 10_000_000;
