@@ -85,6 +85,34 @@ public sealed class AuthenticationTests(CalMinerWebApp app)
     }
 
     [Fact]
+    public async Task An_unknown_email_takes_as_long_to_refuse_as_a_wrong_password()
+    {
+        // Hashing a password takes tens of milliseconds; a lookup that finds no account, one. Interleaved and taken
+        // as medians, so that the host's other work weighs on both alike.
+        using var client = app.Anonymous();
+        var (wrong, unknown) = (new List<double>(), new List<double>());
+        for (var i = 0; i < 9; i++)
+        {
+            wrong.Add(await SignInMillisecondsAsync(client, CalMinerWebApp.AdminEmail));
+            unknown.Add(await SignInMillisecondsAsync(client, $"nobody-{i}@example.com"));
+        }
+
+        double Median(List<double> times) => times.Order().ElementAt(times.Count / 2);
+        Assert.True(
+            Median(unknown) > Median(wrong) / 2,
+            $"an unknown email is refused in {Median(unknown):F1} ms, a wrong password in {Median(wrong):F1} ms: the time tells which emails have accounts");
+    }
+
+    private static async Task<double> SignInMillisecondsAsync(HttpClient client, string email)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { email, password = "not the password" });
+        var elapsed = clock.Elapsed.TotalMilliseconds;
+        await response.ExpectProblemAsync(HttpStatusCode.Unauthorized);
+        return elapsed;
+    }
+
+    [Fact]
     public async Task A_login_body_missing_a_field_is_400_naming_it()
     {
         using var client = app.Anonymous();

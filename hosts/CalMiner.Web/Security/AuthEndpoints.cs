@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using CalMiner.Data;
 using CalMiner.Web.Hosting;
@@ -52,14 +53,27 @@ internal static class AuthEndpoints
     /// <summary>Who is signed in, and the token their cookie-authenticated writes must send.</summary>
     public sealed record SignedInUser(long Id, string Email, string Role, string? AntiforgeryToken);
 
+    private static readonly UserAccount NoAccount = new(0, "", UserRole.Viewer, DateTimeOffset.UnixEpoch);
+    private static string? _noAccountHash;
+
+    /// <summary>Verifies <paramref name="password"/> against the hash of a password nobody has, and fails.</summary>
+    private static PasswordVerificationResult UnknownUserVerdict(IPasswordHasher<UserAccount> hasher, string password)
+    {
+        _noAccountHash ??= hasher.HashPassword(NoAccount, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        hasher.VerifyHashedPassword(NoAccount, _noAccountHash, password);
+        return PasswordVerificationResult.Failed;
+    }
+
     private static async Task<IResult> LoginAsync(
         LoginRequest request, HttpContext context, UserRepository users, IPasswordHasher<UserAccount> hasher, IAntiforgery antiforgery)
     {
         var credentials = await users.GetCredentialsAsync(request.Email ?? "", context.RequestAborted).ConfigureAwait(false);
+        // An unknown email, or a user without a password, costs the same hashing as a wrong password: the time of the
+        // answer must not tell which emails have accounts.
         var verdict = credentials?.PasswordHash is { } hash
             ? hasher.VerifyHashedPassword(credentials.Account, hash, request.Password ?? "")
-            : PasswordVerificationResult.Failed;
-        if (credentials is null || verdict == PasswordVerificationResult.Failed)
+            : UnknownUserVerdict(hasher, request.Password ?? "");
+        if (credentials?.PasswordHash is null || verdict == PasswordVerificationResult.Failed)
         {
             // The same answer for an unknown email and a wrong password: no account enumeration.
             return TypedResults.Problem(
