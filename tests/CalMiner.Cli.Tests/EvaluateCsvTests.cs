@@ -57,6 +57,18 @@ public sealed class EvaluateCsvTests : IDisposable
     public async Task Csv_NeutralisesAProductNameThatASpreadsheetWouldRun()
     {
         const string name = "=HYPERLINK(\"http://x.test\")";
+        var run = await Cli.RunAsync("evaluate", _files.Write(GoldWithProductNamed(name)), "--format", "csv");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains(",\"'=HYPERLINK(\"\"http://x.test\"\").payable\",", run.Output, StringComparison.Ordinal);
+        var rows = Rfc4180.Parse(run.Output);
+        Assert.DoesNotContain(rows[0], field => field.StartsWith('='));
+        Assert.StartsWith("-", rows[1][Array.IndexOf(rows[0], "afterTaxCashFlow")], StringComparison.Ordinal);
+    }
+
+    /// <summary>The gold sample with its product, and the grades of every period, renamed <paramref name="name"/>.</summary>
+    private static System.Text.Json.Nodes.JsonObject GoldWithProductNamed(string name)
+    {
         var document = Scenarios.GoldOpenPitJson();
         document["products"]![0]!["name"] = name;
         foreach (var period in document["schedule"]!.AsArray())
@@ -66,13 +78,7 @@ public sealed class EvaluateCsvTests : IDisposable
             grades.Remove("Au");
         }
 
-        var run = await Cli.RunAsync("evaluate", _files.Write(document), "--format", "csv");
-
-        Assert.Equal(0, run.ExitCode);
-        Assert.Contains(",\"'=HYPERLINK(\"\"http://x.test\"\").payable\",", run.Output, StringComparison.Ordinal);
-        var rows = Rfc4180.Parse(run.Output);
-        Assert.DoesNotContain(rows[0], field => field.StartsWith('='));
-        Assert.StartsWith("-", rows[1][Array.IndexOf(rows[0], "afterTaxCashFlow")], StringComparison.Ordinal);
+        return document;
     }
 
     /// <summary>Equal to the cent: the CSV's figure (already rounded) is the model's rounded.</summary>
@@ -87,16 +93,7 @@ public sealed class EvaluateCsvTests : IDisposable
     public async Task Csv_QuotesNamesWithCommasAndQuotes_AsRfc4180Says()
     {
         const string name = "Au, \"doré\"";
-        var document = Scenarios.GoldOpenPitJson();
-        document["products"]![0]!["name"] = name;
-        foreach (var period in document["schedule"]!.AsArray())
-        {
-            var grades = period!["grades"]!.AsObject();
-            grades[name] = grades["Au"]!.DeepClone();
-            grades.Remove("Au");
-        }
-
-        var run = await Cli.RunAsync("evaluate", _files.Write(document), "--format", "csv");
+        var run = await Cli.RunAsync("evaluate", _files.Write(GoldWithProductNamed(name)), "--format", "csv");
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains(",\"Au, \"\"doré\"\".payable\",", run.Output, StringComparison.Ordinal);

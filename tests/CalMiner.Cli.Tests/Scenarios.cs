@@ -7,11 +7,8 @@ public sealed class Scenarios : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("calminer-cli-tests-").FullName;
 
-    /// <summary>The folder holding CalMiner.sln.</summary>
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
-
     /// <summary>The repository's gold sample, <c>samples/gold-open-pit.json</c>.</summary>
-    public static string GoldOpenPit { get; } = Path.Combine(RepositoryRoot, "samples", "gold-open-pit.json");
+    public static string GoldOpenPit { get; } = Path.Combine(CalMiner.Tests.RepositoryRoot.Path, "samples", "gold-open-pit.json");
 
     /// <summary>The gold example as a JSON tree, to change before <see cref="Write(JsonNode)"/>.</summary>
     public static JsonObject GoldOpenPitJson() => JsonNode.Parse(File.ReadAllText(GoldOpenPit))!.AsObject();
@@ -28,17 +25,4 @@ public sealed class Scenarios : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private static string FindRepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "CalMiner.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No CalMiner.sln above {AppContext.BaseDirectory}.");
-    }
 }

@@ -6,7 +6,7 @@ public sealed class TestFileTests
     [Fact]
     public void TheGoldSample_IsAFileOfTheRepository()
     {
-        var root = Path.GetFullPath(Scenarios.RepositoryRoot) + Path.DirectorySeparatorChar;
+        var root = Path.GetFullPath(CalMiner.Tests.RepositoryRoot.Path) + Path.DirectorySeparatorChar;
 
         Assert.StartsWith(root, Path.GetFullPath(Scenarios.GoldOpenPit), StringComparison.Ordinal);
         Assert.True(File.Exists(Scenarios.GoldOpenPit), $"{Scenarios.GoldOpenPit} is missing");

@@ -16,7 +16,7 @@ public sealed partial class OpenApiDocumentTests(CalMinerWebApp app)
     [Fact]
     public async Task The_document_passes_the_OpenAPI_linter()
     {
-        var lintFolder = Path.Combine(RepositoryRoot(), "tests", "openapi");
+        var lintFolder = Path.Combine(CalMiner.Tests.RepositoryRoot.Path, "tests", "openapi");
         var redocly = Path.Combine(lintFolder, "node_modules", ".bin", "redocly");
         Assert.True(File.Exists(redocly), $"The OpenAPI linter is not installed in {lintFolder}: run the tests with `bash scripts/test.sh` (it runs `npm ci --prefix tests/openapi`).");
 
@@ -125,19 +125,6 @@ public sealed partial class OpenApiDocumentTests(CalMinerWebApp app)
         Assert.True(settings["agent"]!["disabled"]!.GetValue<bool>());
         Assert.Equal("never", settings["showDeveloperTools"]!.GetValue<string>());
         Assert.DoesNotMatch(ExternalUrl(), settings.ToJsonString());
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "CalMiner.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("CalMiner.sln not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}", RegexOptions.IgnoreCase)]

@@ -29,7 +29,7 @@ public sealed class RunCommandTests
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
-                WorkingDirectory = RepositoryRoot(),
+                WorkingDirectory = CalMiner.Tests.RepositoryRoot.Path,
             };
             foreach (var arg in new[] { "run", "--no-build", "-c", BuildConfiguration(), "--project", "hosts/CalMiner.Web" })
             {
@@ -113,17 +113,4 @@ public sealed class RunCommandTests
     /// <summary>The configuration these tests were built in, so that <c>--no-build</c> finds the host built beside them.</summary>
     private static string BuildConfiguration() =>
         typeof(RunCommandTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "CalMiner.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No CalMiner.sln above {AppContext.BaseDirectory}.");
-    }
 }
