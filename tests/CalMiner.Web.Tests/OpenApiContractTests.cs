@@ -262,14 +262,38 @@ public sealed class OpenApiContractTests(CalMinerWebApp app)
         await (await analyst.PostAsync($"/api/simulations/{runId}/cancel", null)).ExpectProblemAsync(HttpStatusCode.Conflict);
         await (await analyst.PostAsync("/api/simulations/999999999/cancel", null)).ExpectProblemAsync(HttpStatusCode.NotFound);
 
-        // Over the inline limit: queued (202), then cancelled before or while it runs.
-        var queued = await (await analyst.PostAsJsonAsync("/api/simulations/run", new { scenarioId = id, iterations = 2_000_000 })).ExpectAsync(HttpStatusCode.Accepted);
+        // Over the inline limit: queued (202), then cancelled before or while it runs. A hundred-period mine, so that
+        // the run takes seconds and the cancel, sent at once, always finds it unfinished.
+        var (longId, _) = await analyst.CreateScenarioAsync(HundredPeriodGold());
+        var queued = await (await analyst.PostAsJsonAsync("/api/simulations/run", new { scenarioId = longId, iterations = 2_000_000 })).ExpectAsync(HttpStatusCode.Accepted);
         var queuedId = queued.GetProperty("id").GetInt64();
+        await (await analyst.PostAsync($"/api/simulations/{queuedId}/cancel", null)).ExpectAsync(HttpStatusCode.OK);
         await (await analyst.GetAsync($"/api/simulations/{queuedId}/samples")).ExpectProblemAsync(HttpStatusCode.Conflict);
         await (await analyst.GetAsync($"/api/simulations/{queuedId}/results")).ExpectProblemAsync(HttpStatusCode.Conflict);
-        await (await analyst.PostAsync($"/api/simulations/{queuedId}/cancel", null)).ExpectAsync(HttpStatusCode.OK);
         await (await analyst.GetAsync($"/api/scenarios/{id}/simulations")).ExpectAsync(HttpStatusCode.OK);
         await (await analyst.GetAsync("/api/scenarios/999999999/simulations")).ExpectProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    /// <summary>The gold sample stretched to a hundred periods: its first production year repeated.</summary>
+    private static string HundredPeriodGold()
+    {
+        var gold = System.Text.Json.Nodes.JsonNode.Parse(TestApi.GoldJson())!.AsObject();
+        var schedule = gold["schedule"]!.AsArray();
+        var year = schedule[1]!;
+        while (schedule.Count > 1)
+        {
+            schedule.RemoveAt(1);
+        }
+
+        for (var period = 1; period < 100; period++)
+        {
+            var row = year.DeepClone();
+            row["period"] = period;
+            schedule.Add(row);
+        }
+
+        gold["periods"] = 100;
+        return gold.ToJsonString();
     }
 
     // Well-formed, but a scenario must have at least one period.
