@@ -16,7 +16,8 @@ public static class CalMinerDataServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the database (a singleton <c>NpgsqlDataSource</c> for PostgreSQL, or the SQLite
-    /// file), <see cref="DatabaseMigrator"/>, the repositories (with <see cref="DataProtectionKeyRepository"/>), <see cref="CalMinerCache"/> and
+    /// file), <see cref="DatabaseMigrator"/>, the repositories (with <see cref="DataProtectionKeyRepository"/>), <see cref="CalMinerCache"/>,
+    /// <see cref="UserStampCache"/>, <see cref="SignInThrottle"/> (with default <see cref="SignInThrottleOptions"/>) and
     /// <see cref="SimulationRunProcessor"/> (with default <see cref="SimulationRunProcessorOptions"/>) as
     /// singletons, and a <see cref="HybridCache"/> backed by Redis when <see cref="CalMinerDataOptions.RedisUrl"/>
     /// is set. Services already registered are kept (TryAdd), e.g. a <see cref="TimeProvider"/> or an
@@ -67,8 +68,16 @@ public static class CalMinerDataServiceCollectionExtensions
         services.TryAddSingleton(provider => new MaintenanceLogRepository(provider.GetRequiredService<CalMinerDatabase>()));
         services.TryAddSingleton(provider => new SimulationRunRepository(
             provider.GetRequiredService<CalMinerDatabase>(), provider.GetRequiredService<TimeProvider>()));
+        // Only Redis is shared by the replicas: a cache in one process's memory would miss the others' changes.
+        services.TryAddSingleton(provider => new UserStampCache(
+            provider.GetRequiredService<CalMinerDatabase>(),
+            options.RedisUrl is null ? null : provider.GetService<IDistributedCache>(),
+            provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider => new UserRepository(
-            provider.GetRequiredService<CalMinerDatabase>(), provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<CalMinerDatabase>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<UserStampCache>()));
+        services.TryAddSingleton(new SignInThrottleOptions());
+        services.TryAddSingleton(provider => new SignInThrottle(
+            provider.GetRequiredService<CalMinerDatabase>(), provider.GetRequiredService<SignInThrottleOptions>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider => new ApiKeyRepository(
             provider.GetRequiredService<CalMinerDatabase>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider => new DataProtectionKeyRepository(

@@ -60,6 +60,14 @@ public sealed class ApiKeyRepository
         return new CreatedApiKey(ToInfo(row), secret);
     }
 
+    /// <summary>
+    /// Whether <paramref name="text"/> has the form of a secret (<c>cm_</c> and 43 base64url characters): anything else
+    /// can be refused without a lookup.
+    /// </summary>
+    /// <param name="text">What a client presented, e.g. from an <c>Authorization</c> header; any text.</param>
+    /// <returns><see langword="true"/> if it could be a secret.</returns>
+    public static bool IsWellFormedSecret(string? text) => AccountRules.IsWellFormedSecret(text);
+
     /// <summary>The user a secret authenticates as.</summary>
     /// <param name="secret">The secret the client presented, e.g. from an <c>Authorization</c> header; any text.</param>
     /// <param name="cancellationToken">Cancels the read.</param>

@@ -8,17 +8,20 @@ namespace CalMiner.Data;
 /// <summary>
 /// User accounts: an email address (unique, ignoring case), a role and an optional password hash.
 /// Hashing passwords is the host's job (e.g. ASP.NET Core Identity's <c>PasswordHasher</c>); this
-/// stores and returns the hash it made. Deleting a user deletes their API keys.
+/// stores and returns the hash it made. Deleting a user deletes their API keys. Every change of a
+/// role, a password or an account reaches the sessions checked through <see cref="UserStampCache"/>.
 /// </summary>
 public sealed class UserRepository
 {
     private readonly CalMinerDatabase _database;
     private readonly TimeProvider _time;
+    private readonly UserStampCache _stamps;
 
-    internal UserRepository(CalMinerDatabase database, TimeProvider time)
+    internal UserRepository(CalMinerDatabase database, TimeProvider time, UserStampCache stamps)
     {
         _database = database;
         _time = time;
+        _stamps = stamps;
     }
 
     /// <summary>Creates an account.</summary>
@@ -117,11 +120,17 @@ public sealed class UserRepository
     {
         var hash = CheckedHash(passwordHash);
         var stamp = AccountRules.NewSecurityStamp();
-        await using var db = _database.Open();
-        return await db.Users.Where(u => u.Id == id)
-            .Set(u => u.PasswordHash, hash)
-            .Set(u => u.SecurityStamp, stamp)
-            .UpdateAsync(cancellationToken).ConfigureAwait(false) > 0;
+        bool updated;
+        await using (var db = _database.Open())
+        {
+            updated = await db.Users.Where(u => u.Id == id)
+                .Set(u => u.PasswordHash, hash)
+                .Set(u => u.SecurityStamp, stamp)
+                .UpdateAsync(cancellationToken).ConfigureAwait(false) > 0;
+        }
+
+        await _stamps.ForgetAsync(id).ConfigureAwait(false);
+        return updated;
     }
 
     /// <summary>
@@ -164,6 +173,7 @@ public sealed class UserRepository
 
         var row = await db.Users.Where(u => u.Id == id).FirstAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await _stamps.ForgetAsync(id).ConfigureAwait(false);
         return ToAccount(row);
     }
 
@@ -173,9 +183,15 @@ public sealed class UserRepository
     /// <returns>Whether an account was deleted.</returns>
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken = default)
     {
-        await using var db = _database.Open();
-        // One statement: the foreign key's ON DELETE CASCADE removes the keys with the user, atomically.
-        return await db.Users.Where(u => u.Id == id).DeleteAsync(cancellationToken).ConfigureAwait(false) > 0;
+        bool deleted;
+        await using (var db = _database.Open())
+        {
+            // One statement: the foreign key's ON DELETE CASCADE removes the keys with the user, atomically.
+            deleted = await db.Users.Where(u => u.Id == id).DeleteAsync(cancellationToken).ConfigureAwait(false) > 0;
+        }
+
+        await _stamps.ForgetAsync(id).ConfigureAwait(false);
+        return deleted;
     }
 
     /// <summary>Whether any account has the <see cref="UserRole.Admin"/> role, e.g. to offer to create the first one.</summary>

@@ -42,6 +42,8 @@ internal sealed class CalMinerDb(DataOptions<CalMinerDb> options) : DataConnecti
 
     public ITable<ApiKeyRow> ApiKeys => this.GetTable<ApiKeyRow>();
 
+    public ITable<SignInThrottleRow> SignInThrottle => this.GetTable<SignInThrottleRow>();
+
     public ITable<DataProtectionKeyRow> DataProtectionKeys => this.GetTable<DataProtectionKeyRow>();
 
     public ITable<SchemaMigrationRow> SchemaMigrations => this.GetTable<SchemaMigrationRow>();

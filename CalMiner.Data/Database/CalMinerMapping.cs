@@ -69,6 +69,7 @@ internal static class CalMinerMapping
         builder.Entity<SimulationSampleRow>().HasTableName("simulation_sample").HasPrimaryKey(r => new { r.RunId, r.Kind, r.Name, r.Chunk });
         builder.Entity<AppUserRow>().HasTableName("app_user").HasPrimaryKey(r => r.Id).HasIdentity(r => r.Id);
         builder.Entity<ApiKeyRow>().HasTableName("api_key").HasPrimaryKey(r => r.Id).HasIdentity(r => r.Id);
+        builder.Entity<SignInThrottleRow>().HasTableName("sign_in_throttle").HasPrimaryKey(r => r.AccountKey);
         builder.Entity<DataProtectionKeyRow>().HasTableName("data_protection_key").HasPrimaryKey(r => r.Id).HasIdentity(r => r.Id);
         builder.Entity<SchemaMigrationRow>().HasTableName("schema_migration").HasPrimaryKey(r => r.Version);
 

@@ -259,6 +259,14 @@ internal sealed class AppUserRow
     public string SecurityStamp { get; set; } = "";
 }
 
+internal sealed class SignInThrottleRow
+{
+    public string AccountKey { get; set; } = "";
+    public int Attempts { get; set; }
+    public DateTimeOffset RetryAt { get; set; }
+    public DateTimeOffset LastAttemptAt { get; set; }
+}
+
 internal sealed class ApiKeyRow
 {
     public long Id { get; set; }
