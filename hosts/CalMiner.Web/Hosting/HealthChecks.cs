@@ -46,7 +46,7 @@ internal static class HealthChecks
         }, cancellationToken: context.RequestAborted);
     }
 
-    private sealed class DatabaseCheck(DatabaseMigrator migrator) : IHealthCheck
+    private sealed class DatabaseCheck(DatabaseMigrator migrator, Problems.DatabaseOutage outage) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
@@ -59,6 +59,11 @@ internal static class HealthChecks
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                if (Problems.DatabaseOutage.IsUnreachable(e))
+                {
+                    outage.Report(e);
+                }
+
                 return HealthCheckResult.Unhealthy("the database is unreachable", e);
             }
         }

@@ -46,7 +46,9 @@ internal static class WebApplicationSetup
         var web = configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions();
 
         var data = CalMinerDataOptions.FromConfiguration(configuration);
+        services.AddSingleton(new SignInThrottleOptions { FreeAttempts = web.SignInFreeAttempts, MaxDelay = TimeSpan.FromSeconds(web.SignInMaxDelaySeconds) });
         services.AddCalMinerData(data);
+        services.AddDatabaseOutages();
         services.AddHostedService<DatabaseStartup>();
         if (web.RunSimulationsInProcess)
         {
@@ -81,7 +83,7 @@ internal static class WebApplicationSetup
                     .ExecuteAsync(context.HttpContext).ConfigureAwait(false);
             };
             limiter.AddPolicy(AuthEndpoints.SignInRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                FailedAuthentications.AddressKey(context),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = web.SignInPermitsPerMinute, Window = TimeSpan.FromMinutes(1) }));
             limiter.AddPolicy(SimulationRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.User.Identity?.Name ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown",

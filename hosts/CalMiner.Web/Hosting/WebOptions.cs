@@ -58,12 +58,21 @@ internal sealed class WebOptions
     [Range(1, 100_000)]
     public int SimulationRunsPerMinute { get; set; } = 30;
 
-    /// <summary>
-    /// How often, in seconds, a sign-in cookie is checked against the database: a changed role, a new password or a
-    /// deleted account reaches the sessions already open within this time (0: on every request).
-    /// </summary>
-    [Range(0, 86_400)]
-    public int SessionCheckSeconds { get; set; } = 300;
+    /// <summary>Sign-in attempts on one email that may fail in a row before the next must wait (1 s, doubling with each further failure).</summary>
+    [Range(1, 1_000)]
+    public int SignInFreeAttempts { get; set; } = 5;
+
+    /// <summary>The longest wait, in seconds, between sign-in attempts on one email after failures.</summary>
+    [Range(1, 86_400)]
+    public int SignInMaxDelaySeconds { get; set; } = 300;
+
+    /// <summary>API-key authentications that may fail per client address per minute; past them the address gets 429.</summary>
+    [Range(1, 1_000_000)]
+    public int FailedAuthenticationsPerMinute { get; set; } = 30;
+
+    /// <summary>How many unknown API keys (their hashes) are remembered for 30 s so that a retry costs no lookup; 0 remembers none.</summary>
+    [Range(0, 1_000_000)]
+    public int UnknownApiKeyCacheEntries { get; set; } = 10_000;
 
     /// <summary>Email of the first admin, created at start when there is no admin (<c>CALMINER_ADMIN_EMAIL</c>).</summary>
     [EmailAddress]

@@ -11,9 +11,10 @@ namespace CalMiner.Web.Problems;
 /// <summary>
 /// Turns the exceptions that mean "bad request" into problem details with the right status, so
 /// bad input never becomes a 500. Anything else falls through to the generic 500 problem, which
-/// carries no exception detail outside Development.
+/// carries no exception detail outside Development. A database that cannot be reached is a 503
+/// with <c>Retry-After</c> (<see cref="DatabaseOutage"/>), logged once per outage.
 /// </summary>
-internal sealed partial class ExceptionProblems : IExceptionHandler
+internal sealed partial class ExceptionProblems(DatabaseOutage outage) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -29,6 +30,7 @@ internal sealed partial class ExceptionProblems : IExceptionHandler
                 ApiProblems.Invalid("$", "The request has no body: send it as JSON."),
             BadHttpRequestException bad => TypedResults.Problem(statusCode: bad.StatusCode, title: TitleOf(bad.StatusCode), detail: bad.Message),
             JsonException json => FromJson(json, httpContext),
+            _ when DatabaseOutage.IsUnreachable(exception) => outage.Unavailable(httpContext, exception),
             _ => null,
         };
 

@@ -20,7 +20,7 @@ internal static class AuthEndpoints
         auth.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(SignInRateLimit)
             .WithName("SignIn")
             .WithSummary("Sign in with email and password")
-            .WithDescription("Sets the HttpOnly sign-in cookie and returns the antiforgery token that writes made with the cookie must send in X-CSRF-TOKEN. An unknown email and a wrong password get the same 401.")
+            .WithDescription("Sets the HttpOnly sign-in cookie and returns the antiforgery token that writes made with the cookie must send in X-CSRF-TOKEN. An unknown email and a wrong password get the same 401. Attempts are limited per client address and, after failures, per email (429 with Retry-After).")
             .Produces<SignedInUser>()
             .ProducesProblems(StatusCodes.Status401Unauthorized)
             .WithRequestExample(json => JsonSerializer.SerializeToNode(new LoginRequest("analyst@example.com", "correct horse battery staple"), json));
@@ -65,8 +65,14 @@ internal static class AuthEndpoints
     }
 
     private static async Task<IResult> LoginAsync(
-        LoginRequest request, HttpContext context, UserRepository users, IPasswordHasher<UserAccount> hasher, IAntiforgery antiforgery)
+        LoginRequest request, HttpContext context, UserRepository users, IPasswordHasher<UserAccount> hasher, IAntiforgery antiforgery, SignInThrottle throttle)
     {
+        // Counted per account, whatever address the attempt comes from; one made too early is refused unchecked.
+        if (await throttle.BeginAttemptAsync(request.Email ?? "", context.RequestAborted).ConfigureAwait(false) is { } wait && wait > TimeSpan.Zero)
+        {
+            return TooManyAttempts(context, wait);
+        }
+
         var credentials = await users.GetCredentialsAsync(request.Email ?? "", context.RequestAborted).ConfigureAwait(false);
         // An unknown email, or a user without a password, costs the same hashing as a wrong password: the time of the
         // answer must not tell which emails have accounts.
@@ -89,6 +95,7 @@ internal static class AuthEndpoints
             await users.RehashPasswordAsync(account.Id, credentials.PasswordHash!, hasher.HashPassword(account, request.Password!), context.RequestAborted).ConfigureAwait(false);
         }
 
+        await throttle.SucceededAsync(request.Email!, context.RequestAborted).ConfigureAwait(false);
         var principal = CalMinerClaims.Principal(account, AuthenticationSetup.CookieScheme, credentials.SecurityStamp);
         await context.SignInAsync(AuthenticationSetup.CookieScheme, principal).ConfigureAwait(false);
 
@@ -96,6 +103,17 @@ internal static class AuthEndpoints
         context.User = principal;
         var tokens = antiforgery.GetAndStoreTokens(context);
         return TypedResults.Ok(new SignedInUser(account.Id, account.Email, Roles.NameOf(account.Role), tokens.RequestToken));
+    }
+
+    private static IResult TooManyAttempts(HttpContext context, TimeSpan wait)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // The same answer for every email, with an account or not.
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Too many requests.",
+            detail: $"Too many sign-ins with this email failed: wait {seconds} s and try again.");
     }
 
     private static async Task<IResult> LogoutAsync(HttpContext context)

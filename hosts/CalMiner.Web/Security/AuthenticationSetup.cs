@@ -1,10 +1,8 @@
 using CalMiner.Data;
-using CalMiner.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
 
 namespace CalMiner.Web.Security;
 
@@ -25,6 +23,8 @@ internal static class AuthenticationSetup
     {
         services.AddMemoryCache();
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        services.AddSingleton<UnknownApiKeys>();
+        services.AddSingleton<FailedAuthentications>();
 
         services.AddAuthentication(EitherScheme)
             .AddPolicyScheme(EitherScheme, "Cookie or API key", options =>
@@ -43,7 +43,7 @@ internal static class AuthenticationSetup
                 // redirect, which would send a browser to a page that does not exist, and from there round again.
                 options.Events.OnRedirectToLogin = context => Status(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => Status(context, StatusCodes.Status403Forbidden);
-                options.Events.OnValidatePrincipal = RefreshFromDatabase;
+                options.Events.OnValidatePrincipal = CheckStampAsync;
             });
 
         services.AddAuthorizationBuilder()
@@ -92,33 +92,26 @@ internal static class AuthenticationSetup
         return Task.CompletedTask;
     }
 
-    // A cookie outlives role changes, new passwords and deletions: every SessionCheckSeconds it is checked against the
-    // database. A new role replaces the old one in the session; a new password (a new security stamp) or a deleted
-    // account ends it.
-    private static async Task RefreshFromDatabase(CookieValidatePrincipalContext context)
+    // A cookie outlives role changes, new passwords and deletions: on every request it is checked against the user's
+    // stamp (from Redis, which every change clears, or the database), so a change made on any replica or through the
+    // CLI reaches the session at its next request. A new role replaces the old one in the session; a new password
+    // (a new security stamp) or a deleted account ends it.
+    private static async Task CheckStampAsync(CookieValidatePrincipalContext context)
     {
-        var services = context.HttpContext.RequestServices;
-        var interval = TimeSpan.FromSeconds(services.GetRequiredService<IOptions<WebOptions>>().Value.SessionCheckSeconds);
-        var issued = context.Properties.IssuedUtc;
-        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        if (issued is not null && now - issued < interval)
-        {
-            return;
-        }
-
-        var users = services.GetRequiredService<UserRepository>();
-        var credentials = context.Principal is { } principal
-            ? await users.GetCredentialsByIdAsync(principal.UserId(), context.HttpContext.RequestAborted).ConfigureAwait(false)
-            : null;
-        if (credentials is null || !string.Equals(credentials.SecurityStamp, context.Principal!.SecurityStamp(), StringComparison.Ordinal))
+        var principal = context.Principal!;
+        var stamps = context.HttpContext.RequestServices.GetRequiredService<UserStampCache>();
+        var stamp = await stamps.GetAsync(principal.UserId(), context.HttpContext.RequestAborted).ConfigureAwait(false);
+        if (stamp is null || !string.Equals(stamp.SecurityStamp, principal.SecurityStamp(), StringComparison.Ordinal))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieScheme).ConfigureAwait(false);
             return;
         }
 
-        context.ReplacePrincipal(CalMinerClaims.Principal(credentials.Account, CookieScheme, credentials.SecurityStamp));
-        context.Properties.IssuedUtc = now;
-        context.ShouldRenew = true;
+        if (!principal.IsInRole(Roles.NameOf(stamp.Role)))
+        {
+            context.ReplacePrincipal(principal.WithRole(stamp.Role));
+            context.ShouldRenew = true;
+        }
     }
 }

@@ -28,6 +28,14 @@ internal static class CalMinerClaims
         return new ClaimsPrincipal(identity);
     }
 
+    /// <summary>The same user and session with <paramref name="role"/> in place of the role they had.</summary>
+    public static ClaimsPrincipal WithRole(this ClaimsPrincipal user, UserRole role)
+    {
+        var identity = new ClaimsIdentity(user.Claims.Where(c => c.Type != ClaimTypes.Role), user.Identity?.AuthenticationType);
+        identity.AddClaim(new Claim(ClaimTypes.Role, Roles.NameOf(role)));
+        return new ClaimsPrincipal(identity);
+    }
+
     /// <summary>The security stamp the session was opened with, or <see langword="null"/> if it carries none.</summary>
     public static string? SecurityStamp(this ClaimsPrincipal user) => user.FindFirstValue(SecurityStampClaim);
 
