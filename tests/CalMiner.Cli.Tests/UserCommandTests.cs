@@ -82,7 +82,7 @@ public sealed class UserCommandTests : IDisposable
         Assert.All(list.OutputLines.Skip(1), line => Assert.Matches(@"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", line));
         Assert.DoesNotContain("AQAAAA", list.Output, StringComparison.Ordinal);
 
-        await using var web = await WebHostProcess.StartAsync(_folder.FullName, new Dictionary<string, string?>(database) { ["CalMiner__SessionCheckSeconds"] = "0" });
+        await using var web = await WebHostProcess.StartAsync(_folder.FullName, new Dictionary<string, string?>(database));
         using var annBrowser = web.Browser();
         await SignInAsync(annBrowser, "ann@example.com", "first password of ann", HttpStatusCode.OK);
         Assert.Equal("admin", await RoleAsync(annBrowser));

@@ -11,10 +11,10 @@ using Microsoft.Extensions.Logging;
 
 namespace CalMiner.Web.Tests;
 
-/// <summary>An app that checks sign-in cookies against the database on every request (SessionCheckSeconds 0).</summary>
+/// <summary>An app of its own, whose users' sessions no other test touches.</summary>
 public sealed class EverCheckingApp : IAsyncLifetime
 {
-    public CalMinerWebApp App { get; } = new(new Dictionary<string, string>(StringComparer.Ordinal) { ["CalMiner:SessionCheckSeconds"] = "0" });
+    public CalMinerWebApp App { get; } = new(new Dictionary<string, string>(StringComparer.Ordinal));
 
     public Task InitializeAsync() => App.InitializeAsync();
 

@@ -13,7 +13,8 @@ public sealed class StartupTests
     [InlineData("CALMINER_ADMIN_EMAIL", "admin@example.com", "CALMINER_ADMIN_PASSWORD")]
     [InlineData("CALMINER_ADMIN_PASSWORD", "short", "AdminPassword")]
     [InlineData("DATABASE_DRIVER", "oracle", "DATABASE_DRIVER")]
-    [InlineData("CalMiner:SessionCheckSeconds", "-1", "SessionCheckSeconds")]
+    [InlineData("CalMiner:SignInFreeAttempts", "0", "SignInFreeAttempts")]
+    [InlineData("CalMiner:FailedAuthenticationsPerMinute", "0", "FailedAuthenticationsPerMinute")]
     [InlineData("DATA_PROTECTION_CERTIFICATE_PATH", "/no/such/certificate.pfx", "DATA_PROTECTION_CERTIFICATE_PATH")]
     public void A_bad_setting_stops_the_start_naming_it(string key, string value, string named)
     {

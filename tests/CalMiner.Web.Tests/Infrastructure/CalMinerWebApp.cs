@@ -1,10 +1,13 @@
+using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using CalMiner.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace CalMiner.Web.Tests.Infrastructure;
@@ -73,6 +76,9 @@ public sealed class CalMinerWebApp : WebApplicationFactory<Program>, IAsyncLifet
         await Task.CompletedTask;
     }
 
+    /// <summary>Every message the app logs (at the levels its configuration lets through).</summary>
+    internal CapturingLoggerProvider Logs { get; } = new();
+
     /// <summary>Where Kestrel listens, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1");
 
@@ -92,6 +98,7 @@ public sealed class CalMinerWebApp : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("DATABASE_SCHEMA", _schema);
         builder.UseSetting("CALMINER_ADMIN_EMAIL", AdminEmail);
         builder.UseSetting("CALMINER_ADMIN_PASSWORD", AdminPassword);
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         foreach (var (key, value) in Settings.Concat(_overrides))
         {
             builder.UseSetting(key, value);
@@ -107,6 +114,37 @@ public sealed class CalMinerWebApp : WebApplicationFactory<Program>, IAsyncLifet
     /// <summary>A client that keeps cookies, as a browser does. Against the real Kestrel server it follows redirects, as a browser does too.</summary>
     public HttpClient Browser(bool handleCookies = true) =>
         CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = BaseAddress, HandleCookies = handleCookies });
+
+    /// <summary>
+    /// A client without credentials whose connections come from another loopback address, the <paramref name="host"/>-th
+    /// of 127.0.0.0/16 (1..65 534), as a client on another machine would: limits per address see it as someone else.
+    /// </summary>
+    public HttpClient From(int host, bool handleCookies = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(host, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(host, 65_534);
+        var source = new IPAddress([127, 0, (byte)(host >> 8), (byte)host]);
+        var handler = new SocketsHttpHandler
+        {
+            UseCookies = handleCookies,
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(source, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = BaseAddress };
+    }
 
     /// <summary>A client signed in with an API key of a new user who has <paramref name="role"/>.</summary>
     public async Task<HttpClient> ClientAsync(UserRole role)
