@@ -168,7 +168,8 @@ internal static class OpenApiSetup
     /// <summary>
     /// Declares the answers that follow from an endpoint's metadata rather than from its handler:
     /// 401 unless anonymous, 403 under a role policy, 400 for a cookie write without the antiforgery
-    /// token, 400/413/415 for a request body, 429 under a rate limit. Runs after every other
+    /// token, 400/413/415 for a request body, 429 under a rate limit or after failed authentications, 503 while the
+    /// database cannot be reached. Runs after every other
     /// convention, so it sees the endpoint's final metadata.
     /// </summary>
     public static void DescribeCommonResponses(EndpointBuilder endpoint)
@@ -188,6 +189,8 @@ internal static class OpenApiSetup
         if (!anonymous)
         {
             Problem(StatusCodes.Status401Unauthorized, typeof(ProblemDetails));
+            // An address whose API keys keep failing is refused for a while (FailedAuthentications).
+            Problem(StatusCodes.Status429TooManyRequests, typeof(ProblemDetails));
         }
 
         if (metadata.OfType<IAuthorizeData>().Any(a => a.Policy is Policies.Edit or Policies.Administer))
@@ -210,6 +213,9 @@ internal static class OpenApiSetup
         {
             Problem(StatusCodes.Status429TooManyRequests, typeof(ProblemDetails));
         }
+
+        // Every endpoint of the API reads the database; while it cannot be reached the answer is 503 (DatabaseOutage).
+        Problem(StatusCodes.Status503ServiceUnavailable, typeof(ProblemDetails));
     }
 
     /// <summary>Declares problem responses: validation problems (an <c>errors</c> object) for 400 and 422, plain problems otherwise.</summary>
