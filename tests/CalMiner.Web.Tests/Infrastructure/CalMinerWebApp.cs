@@ -59,6 +59,8 @@ public sealed class CalMinerWebApp : WebApplicationFactory<Program>, IAsyncLifet
         ["CalMiner:MaxPageSize"] = "50",
         ["CalMiner:MaxRequestBytes"] = "1048576",
         ["CalMiner:SignInPermitsPerMinute"] = "1000",
+        ["CalMiner:SignInFreeAttempts"] = "1000",
+        ["CalMiner:FailedAuthenticationsPerMinute"] = "100000",
         ["CalMiner:SimulationRunsPerMinute"] = "1000",
     };
 
