@@ -103,8 +103,8 @@ rss_kib() { ps -o rss= -p "$APP_PID" | tr -d ' '; }
 log_bytes() { stat -c %s "$WORK_DIR/app.log"; }
 log_lines() { wc -l <"$WORK_DIR/app.log"; }
 
-# A wrk script: every request GETs PATH_TO_READ with the Authorization header made by token(), and
-# the answers are counted by status (one thread, so one Lua state holds the counts).
+# A wrk script: every request GETs the path with a Bearer token (random, well formed, or the key
+# given), and the answers are counted by status in each thread and added up at the end.
 write_wrk_script() {
   cat >"$WORK_DIR/wrk.lua" <<LUA
 local alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -125,12 +125,22 @@ request = function()
   if mode == "random" then token = random_text(160) elseif mode == "wellformed" then token = "cm_" .. random_text(43) end
   return wrk.format("GET", path, { ["Authorization"] = "Bearer " .. token })
 end
-local statuses = {}
+statuses = {}
+local threads = {}
+setup = function(thread)
+  table.insert(threads, thread)
+end
 response = function(status)
   statuses[status] = (statuses[status] or 0) + 1
 end
 done = function()
-  for status, count in pairs(statuses) do
+  local total = {}
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("statuses")) do
+      total[status] = (total[status] or 0) + count
+    end
+  end
+  for status, count in pairs(total) do
     io.write(string.format("status %d: %d\n", status, count))
   end
 end
