@@ -70,6 +70,9 @@ internal static class CalMinerMapping
         builder.Entity<AppUserRow>().HasTableName("app_user").HasPrimaryKey(r => r.Id).HasIdentity(r => r.Id);
         builder.Entity<ApiKeyRow>().HasTableName("api_key").HasPrimaryKey(r => r.Id).HasIdentity(r => r.Id);
         builder.Entity<DataProtectionKeyRow>().HasTableName("data_protection_key").HasPrimaryKey(r => r.Id).HasIdentity(r => r.Id);
+        builder.Entity<WorkspaceRow>().HasTableName("workspace").HasPrimaryKey(r => r.Id).HasIdentity(r => r.Id);
+        builder.Entity<WorkspaceMemberRow>().HasTableName("workspace_member").HasPrimaryKey(r => new { r.WorkspaceId, r.UserId });
+        builder.Entity<AuditLogRow>().HasTableName("audit_log").HasPrimaryKey(r => r.Id).HasIdentity(r => r.Id);
         builder.Entity<SchemaMigrationRow>().HasTableName("schema_migration").HasPrimaryKey(r => r.Version);
 
         builder.Build();
