@@ -159,16 +159,17 @@ public sealed class ScenarioRepository
     }
 
     /// <summary>Brings a deleted scenario back, as it was when deleted.</summary>
+    /// <param name="workspaceId">The workspace the scenario must belong to.</param>
     /// <param name="id">The scenario's id.</param>
     /// <param name="cancellationToken">Cancels the restore.</param>
-    /// <returns>The restored scenario's workspace, or <see langword="null"/> if there is no deleted scenario with that id (never deleted, or purged).</returns>
-    public async Task<long?> RestoreDeletedAsync(long id, CancellationToken cancellationToken = default)
+    /// <returns>The restored scenario's latest version, or <see langword="null"/> if the workspace has no deleted scenario with that id (never deleted, or purged).</returns>
+    public async Task<int?> RestoreDeletedAsync(long workspaceId, long id, CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();
         await using var db = _database.Open();
         await using var transaction = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var restored = await db.Scenarios
-            .Where(s => s.Id == id && s.DeletedAt != null)
+            .Where(s => s.Id == id && s.WorkspaceId == workspaceId && s.DeletedAt != null)
             .Set(s => s.DeletedAt, (DateTimeOffset?)null)
             .Set(s => s.DeletedBy, (string?)null)
             .UpdateAsync(cancellationToken).ConfigureAwait(false);
@@ -177,10 +178,10 @@ public sealed class ScenarioRepository
             return null;
         }
 
-        var row = await db.Scenarios.Where(s => s.Id == id).Select(s => new { s.Version, s.Name, s.WorkspaceId }).SingleAsync(cancellationToken).ConfigureAwait(false);
-        await AuditLog.RecordAsync(db, now, AuditActions.ScenarioRestore, id, row.WorkspaceId, $"Restored '{row.Name}' at version {row.Version}", cancellationToken).ConfigureAwait(false);
+        var row = await db.Scenarios.Where(s => s.Id == id).Select(s => new { s.Version, s.Name }).SingleAsync(cancellationToken).ConfigureAwait(false);
+        await AuditLog.RecordAsync(db, now, AuditActions.ScenarioRestore, id, workspaceId, $"Restored '{row.Name}' at version {row.Version}", cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return row.WorkspaceId;
+        return row.Version;
     }
 
     /// <summary>Lists deleted scenarios not yet purged, the most recently deleted first.</summary>

@@ -135,7 +135,7 @@ internal sealed partial class DatabaseStartup(
 
         foreach (var file in Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal))
         {
-            var stored = await scenarios.CreateAsync(ScenarioDocument.Load(file), "samples", cancellationToken).ConfigureAwait(false);
+            var stored = await scenarios.CreateAsync(ScenarioDocument.Load(file), "samples", WorkspaceRepository.DefaultId, cancellationToken).ConfigureAwait(false);
             LogSeeded(stored.Document.Name, stored.Id);
         }
     }

@@ -48,6 +48,7 @@ internal static class WebApplicationSetup
         var data = CalMinerDataOptions.FromConfiguration(configuration);
         services.AddCalMinerData(data);
         services.AddHostedService<DatabaseStartup>();
+        services.AddHostedService<DeletedScenarioPurger>();
         if (web.RunSimulationsInProcess)
         {
             services.AddHostedService<SimulationRunner>();
@@ -100,6 +101,7 @@ internal static class WebApplicationSetup
         app.UseStatusCodePages();
         app.UseNotFoundForUnknownPaths();
         app.UseAuthentication();
+        app.UseAuditActor();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgeryForCookieWrites();
@@ -127,6 +129,7 @@ internal static class WebApplicationSetup
         api.MapAuthEndpoints();
         api.MapApiKeyEndpoints();
         api.MapUserEndpoints();
+        api.MapWorkspaceEndpoints();
         api.MapScenarioEndpoints();
         api.MapScenarioSectionEndpoints();
         api.MapScenarioVersionEndpoints();
