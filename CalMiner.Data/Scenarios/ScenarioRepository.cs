@@ -410,7 +410,7 @@ public sealed class ScenarioRepository
         return id;
     }
 
-    private static async Task InsertChildrenAsync(CalMinerDb db, ScenarioGraph g, CancellationToken cancellationToken)
+    internal static async Task InsertChildrenAsync(CalMinerDb db, ScenarioGraph g, CancellationToken cancellationToken)
     {
         // Parents before children where the reference is checked at once (points, grades); the
         // references to parameters and products are deferred to commit.
@@ -447,7 +447,7 @@ public sealed class ScenarioRepository
         await db.Royalties.Where(r => r.ScenarioId == id).DeleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static Task InsertVersionAsync(CalMinerDb db, long id, int version, DateTimeOffset now, string savedBy, List<string> changedPaths, string json, CancellationToken cancellationToken) =>
+    internal static Task InsertVersionAsync(CalMinerDb db, long id, int version, DateTimeOffset now, string savedBy, List<string> changedPaths, string json, CancellationToken cancellationToken) =>
         db.InsertAsync(
             new ScenarioVersionRow
             {
