@@ -166,7 +166,7 @@ public sealed class MigrationTests
 
         var tables = await host.ScalarAsync($"SELECT count(*) FROM information_schema.tables WHERE table_schema = '{host.Options.Schema}'");
 
-        Assert.Equal(20, tables);
+        Assert.Equal(23, tables);
     }
 }
 
