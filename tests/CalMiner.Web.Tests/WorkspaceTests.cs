@@ -212,12 +212,12 @@ public sealed class WorkspaceTests(CalMinerWebApp app)
         string[] expected =
         [
             "scenario.create", "scenario.update", "scenario.restore-version", "scenario.clone", "scenario.import",
-            "maintenance.add", "maintenance.update", "maintenance.delete", "run.submit", "run.cancel", "scenario.delete", "scenario.restore", "member.set",
+            "maintenance.add", "maintenance.update", "maintenance.delete", "run.submit", "run.cancel", "scenario.delete", "scenario.restore", "member.set", "workspace.create",
         ];
         Assert.Equal(expected.Order(), entries.Select(e => e.GetProperty("action").GetString()!).Distinct().Order());
         Assert.Equal(2, entries.Count(e => e.GetProperty("action").GetString() == "scenario.update"));
         Assert.Contains(entries, e => e.GetProperty("action").GetString() == "scenario.update" && e.GetProperty("summary").GetString()!.Contains("name", StringComparison.Ordinal));
-        foreach (var record in entries.Where(e => e.GetProperty("action").GetString() != "member.set"))
+        foreach (var record in entries.Where(e => e.GetProperty("action").GetString() is not ("member.set" or "workspace.create")))
         {
             Assert.StartsWith("owner-", record.GetProperty("actor").GetString(), StringComparison.Ordinal);
             Assert.Equal("127.0.0.1", record.GetProperty("remoteAddress").GetString());
@@ -274,7 +274,7 @@ public sealed class WorkspaceTests(CalMinerWebApp app)
         await (await owner.PostAsync($"/api/scenarios?workspace={a}", TestApi.Json("{\"name\": 1}"))).ExpectProblemAsync(HttpStatusCode.BadRequest);
 
         var log = await (await owner.GetAsync($"/api/workspaces/{a}/audit")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(["scenario.create", "member.set"], log.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()));
+        Assert.Equal(["scenario.create", "member.set", "workspace.create"], log.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()));
     }
 
     private async Task<long> NewWorkspaceAsync() =>

@@ -52,7 +52,7 @@ internal static class WorkspaceEndpoints
             .WithSummary("Create a workspace")
             .WithDescription("Admins only. The new workspace has no members; add them with PUT /api/workspaces/{workspaceId}/members/{userId}. 409 when the name is taken.")
             .Produces<WorkspaceView>(StatusCodes.Status201Created)
-            .ProducesProblems(StatusCodes.Status409Conflict)
+            .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithRequestExample(json => JsonSerializer.SerializeToNode(new WorkspaceRequest("Copper study"), json));
         workspaces.MapGet("/{workspaceId:long}", GetAsync)
             .WithName("GetWorkspace")
@@ -64,7 +64,7 @@ internal static class WorkspaceEndpoints
             .WithSummary("Rename a workspace")
             .WithDescription("Admins only. 409 when the name is taken.")
             .Produces<WorkspaceView>()
-            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithRequestExample(json => JsonSerializer.SerializeToNode(new WorkspaceRequest("Copper study 2027"), json));
         workspaces.MapGet("/{workspaceId:long}/members", ListMembersAsync).RequireWorkspaceRole(WorkspaceRole.Owner)
             .WithName("ListWorkspaceMembers")

@@ -99,9 +99,9 @@ internal static class WorkspaceGuard
     }
 
     /// <summary>
-    /// The workspace a new scenario goes to: the query's <c>workspace</c> (an id), or else the user's only
-    /// workspace (for an admin, the only one there is). A problem naming <c>workspace</c> when it cannot be
-    /// told, 404 when the user cannot see it, 403 when they may not write there.
+    /// The workspace a new scenario goes to: the query's <c>workspace</c> (an id), or else the only workspace the
+    /// user is a member of (admins too: they may write anywhere, but name where unless they are in one workspace).
+    /// A problem naming <c>workspace</c> when it cannot be told, 404 when the user cannot see it, 403 when they may not write there.
     /// </summary>
     public static async Task<(long WorkspaceId, IResult? Problem)> NewScenarioWorkspaceAsync(HttpContext context)
     {
@@ -116,16 +116,14 @@ internal static class WorkspaceGuard
             return (id, await WorkspaceAsync(context, id, WorkspaceRole.Analyst).ConfigureAwait(false));
         }
 
-        var workspaces = Workspaces(context);
-        IReadOnlyList<long> candidates = IsAdmin(context.User)
-            ? [.. (await workspaces.ListAsync(context.RequestAborted).ConfigureAwait(false)).Select(w => w.Id)]
-            : [.. (await workspaces.ListMembershipsAsync(context.User.UserId(), context.RequestAborted).ConfigureAwait(false)).Select(m => m.Workspace.Id)];
+        var memberships = await Workspaces(context).ListMembershipsAsync(context.User.UserId(), context.RequestAborted).ConfigureAwait(false);
+        IReadOnlyList<long> candidates = [.. memberships.Select(m => m.Workspace.Id)];
         if (candidates.Count != 1)
         {
             return (0, ApiProblems.Invalid(
                 WorkspaceParameter,
                 candidates.Count == 0
-                    ? "You are a member of no workspace, so a scenario has nowhere to go; an admin can add you to one."
+                    ? "You are a member of no workspace, so name the one for the scenario with ?workspace=<id> (GET /api/workspaces lists those you may see)."
                     : $"You are in {candidates.Count} workspaces: name the one for the scenario with ?workspace=<id> (GET /api/workspaces lists them).",
                 StatusCodes.Status422UnprocessableEntity));
         }

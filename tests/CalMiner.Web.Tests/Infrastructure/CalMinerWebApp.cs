@@ -116,17 +116,20 @@ public sealed class CalMinerWebApp : WebApplicationFactory<Program>, IAsyncLifet
     }
 
     /// <summary>
-    /// A new user with <paramref name="role"/> and an API key; returns the account and the key's secret. Unless an admin,
-    /// the user is a member of <paramref name="workspaceId"/> (default the default workspace) with the role migration 0005
-    /// gives users of that role, or <paramref name="workspaceRole"/>.
+    /// A new user with <paramref name="role"/> and an API key; returns the account and the key's secret. The user is a
+    /// member of <paramref name="workspaceId"/> (default the default workspace) with the role migration 0005 gives users
+    /// of that role, or <paramref name="workspaceRole"/>.
     /// </summary>
     public async Task<(UserAccount Account, string Secret)> NewUserWithKeyAsync(UserRole role, long workspaceId = WorkspaceRepository.DefaultId, WorkspaceRole? workspaceRole = null)
     {
         var account = await Get<UserRepository>().CreateAsync($"{role.ToString().ToLowerInvariant()}-{Guid.NewGuid():N}@example.com", null, role);
-        if (role != UserRole.Admin)
+        var mapped = role switch
         {
-            await Get<WorkspaceRepository>().SetMemberAsync(workspaceId, account.Id, workspaceRole ?? (role == UserRole.Analyst ? WorkspaceRole.Analyst : WorkspaceRole.Viewer));
-        }
+            UserRole.Admin => WorkspaceRole.Owner,
+            UserRole.Analyst => WorkspaceRole.Analyst,
+            _ => WorkspaceRole.Viewer,
+        };
+        await Get<WorkspaceRepository>().SetMemberAsync(workspaceId, account.Id, workspaceRole ?? mapped);
 
         var key = await Get<ApiKeyRepository>().CreateAsync(account.Id, "tests");
         return (account, key.Secret);
