@@ -16,7 +16,7 @@ public static class CalMinerDataServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the database (a singleton <c>NpgsqlDataSource</c> for PostgreSQL, or the SQLite
-    /// file), <see cref="DatabaseMigrator"/>, the repositories (with <see cref="DataProtectionKeyRepository"/>), <see cref="CalMinerCache"/>,
+    /// file), <see cref="DatabaseMigrator"/>, the repositories (with <see cref="WorkspaceRepository"/>, <see cref="AuditRepository"/> and <see cref="DataProtectionKeyRepository"/>), <see cref="CalMinerCache"/>,
     /// <see cref="UserStampCache"/>, <see cref="SignInThrottle"/> (with default <see cref="SignInThrottleOptions"/>) and
     /// <see cref="SimulationRunProcessor"/> (with default <see cref="SimulationRunProcessorOptions"/>) as
     /// singletons, and a <see cref="HybridCache"/> backed by Redis when <see cref="CalMinerDataOptions.RedisUrl"/>
@@ -65,7 +65,9 @@ public static class CalMinerDataServiceCollectionExtensions
             provider.GetRequiredService<CalMinerDatabase>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ScenarioCacheEvictor>()));
         services.TryAddSingleton(provider => new ScenarioHistoryRepository(
             provider.GetRequiredService<CalMinerDatabase>(), provider.GetRequiredService<ScenarioRepository>()));
-        services.TryAddSingleton(provider => new MaintenanceLogRepository(provider.GetRequiredService<CalMinerDatabase>()));
+        services.TryAddSingleton(provider => new MaintenanceLogRepository(provider.GetRequiredService<CalMinerDatabase>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new WorkspaceRepository(provider.GetRequiredService<CalMinerDatabase>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new AuditRepository(provider.GetRequiredService<CalMinerDatabase>()));
         services.TryAddSingleton(provider => new SimulationRunRepository(
             provider.GetRequiredService<CalMinerDatabase>(), provider.GetRequiredService<TimeProvider>()));
         // Only Redis is shared by the replicas: a cache in one process's memory would miss the others' changes.

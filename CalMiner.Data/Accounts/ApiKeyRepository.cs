@@ -1,4 +1,5 @@
 using CalMiner.Data.Accounts;
+using CalMiner.Data.Audit;
 using CalMiner.Data.Database;
 using LinqToDB;
 using LinqToDB.Async;
@@ -56,6 +57,8 @@ public sealed class ApiKeyRepository
             ThrowNoUser(userId);
         }
 
+        var email = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleAsync(cancellationToken).ConfigureAwait(false);
+        await AuditLog.RecordAsync(db, row.CreatedAt, AuditActions.ApiKeyCreate, row.Id, null, $"Created key '{row.Name}' (cm_{row.Prefix}…) for {email}", cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new CreatedApiKey(ToInfo(row), secret);
     }
@@ -112,7 +115,16 @@ public sealed class ApiKeyRepository
     public async Task<bool> RevokeAsync(long keyId, long userId, CancellationToken cancellationToken = default)
     {
         await using var db = _database.Open();
-        return await db.ApiKeys.Where(k => k.Id == keyId && k.UserId == userId).DeleteAsync(cancellationToken).ConfigureAwait(false) > 0;
+        await using var transaction = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var key = await db.ApiKeys.Where(k => k.Id == keyId && k.UserId == userId).Select(k => new { k.Name, k.Prefix }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (key is null || await db.ApiKeys.Where(k => k.Id == keyId && k.UserId == userId).DeleteAsync(cancellationToken).ConfigureAwait(false) == 0)
+        {
+            return false;
+        }
+
+        await AuditLog.RecordAsync(db, _time.GetUtcNow(), AuditActions.ApiKeyRevoke, keyId, null, $"Revoked key '{key.Name}' (cm_{key.Prefix}…) of user {userId}", cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     private static ApiKeyInfo ToInfo(ApiKeyRow row) => new(row.Id, row.UserId, row.Name, row.Prefix, row.CreatedAt.ToUniversalTime());

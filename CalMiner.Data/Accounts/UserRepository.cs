@@ -1,4 +1,5 @@
 using CalMiner.Data.Accounts;
+using CalMiner.Data.Audit;
 using CalMiner.Data.Database;
 using LinqToDB;
 using LinqToDB.Async;
@@ -43,6 +44,7 @@ public sealed class UserRepository
             SecurityStamp = AccountRules.NewSecurityStamp(),
         };
         await using var db = _database.Open();
+        await using var transaction = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             row.Id = await db.InsertWithInt64IdentityAsync(row, token: cancellationToken).ConfigureAwait(false);
@@ -52,6 +54,8 @@ public sealed class UserRepository
             throw new DuplicateEmailException(row.Email);
         }
 
+        await AuditLog.RecordAsync(db, row.CreatedAt, AuditActions.UserCreate, row.Id, null, $"Created {row.Email} as {row.Role}", cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return ToAccount(row);
     }
 
@@ -120,17 +124,23 @@ public sealed class UserRepository
     {
         var hash = CheckedHash(passwordHash);
         var stamp = AccountRules.NewSecurityStamp();
-        bool updated;
-        await using (var db = _database.Open())
+        await using var db = _database.Open();
+        await using var transaction = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (await db.Users.Where(u => u.Id == id)
+            .Set(u => u.PasswordHash, hash)
+            .Set(u => u.SecurityStamp, stamp)
+            .UpdateAsync(cancellationToken).ConfigureAwait(false) == 0)
         {
-            updated = await db.Users.Where(u => u.Id == id)
-                .Set(u => u.PasswordHash, hash)
-                .Set(u => u.SecurityStamp, stamp)
-                .UpdateAsync(cancellationToken).ConfigureAwait(false) > 0;
+            return false;
         }
 
+        var email = await db.Users.Where(u => u.Id == id).Select(u => u.Email).SingleAsync(cancellationToken).ConfigureAwait(false);
+        await AuditLog.RecordAsync(
+            db, _time.GetUtcNow(), AuditActions.UserSetPassword, id, null,
+            hash is null ? $"Removed the password of {email}" : $"Set the password of {email}", cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         await _stamps.ForgetAsync(id).ConfigureAwait(false);
-        return updated;
+        return true;
     }
 
     /// <summary>
@@ -172,6 +182,7 @@ public sealed class UserRepository
         }
 
         var row = await db.Users.Where(u => u.Id == id).FirstAsync(cancellationToken).ConfigureAwait(false);
+        await AuditLog.RecordAsync(db, _time.GetUtcNow(), AuditActions.UserSetRole, id, null, $"{row.Email} is now {name}", cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         await _stamps.ForgetAsync(id).ConfigureAwait(false);
         return ToAccount(row);
@@ -183,15 +194,19 @@ public sealed class UserRepository
     /// <returns>Whether an account was deleted.</returns>
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken = default)
     {
-        bool deleted;
-        await using (var db = _database.Open())
+        await using var db = _database.Open();
+        await using var transaction = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var email = await db.Users.Where(u => u.Id == id).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        // The foreign keys' ON DELETE CASCADE remove the keys and memberships with the user.
+        if (email is null || await db.Users.Where(u => u.Id == id).DeleteAsync(cancellationToken).ConfigureAwait(false) == 0)
         {
-            // One statement: the foreign key's ON DELETE CASCADE removes the keys with the user, atomically.
-            deleted = await db.Users.Where(u => u.Id == id).DeleteAsync(cancellationToken).ConfigureAwait(false) > 0;
+            return false;
         }
 
+        await AuditLog.RecordAsync(db, _time.GetUtcNow(), AuditActions.UserDelete, id, null, $"Deleted {email}", cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         await _stamps.ForgetAsync(id).ConfigureAwait(false);
-        return deleted;
+        return true;
     }
 
     /// <summary>Whether any account has the <see cref="UserRole.Admin"/> role, e.g. to offer to create the first one.</summary>

@@ -46,5 +46,11 @@ internal sealed class CalMinerDb(DataOptions<CalMinerDb> options) : DataConnecti
 
     public ITable<DataProtectionKeyRow> DataProtectionKeys => this.GetTable<DataProtectionKeyRow>();
 
+    public ITable<WorkspaceRow> Workspaces => this.GetTable<WorkspaceRow>();
+
+    public ITable<WorkspaceMemberRow> WorkspaceMembers => this.GetTable<WorkspaceMemberRow>();
+
+    public ITable<AuditLogRow> AuditLog => this.GetTable<AuditLogRow>();
+
     public ITable<SchemaMigrationRow> SchemaMigrations => this.GetTable<SchemaMigrationRow>();
 }

@@ -71,6 +71,9 @@ internal static class CalMinerMapping
         builder.Entity<ApiKeyRow>().HasTableName("api_key").HasPrimaryKey(r => r.Id).HasIdentity(r => r.Id);
         builder.Entity<SignInThrottleRow>().HasTableName("sign_in_throttle").HasPrimaryKey(r => r.AccountKey);
         builder.Entity<DataProtectionKeyRow>().HasTableName("data_protection_key").HasPrimaryKey(r => r.Id).HasIdentity(r => r.Id);
+        builder.Entity<WorkspaceRow>().HasTableName("workspace").HasPrimaryKey(r => r.Id).HasIdentity(r => r.Id);
+        builder.Entity<WorkspaceMemberRow>().HasTableName("workspace_member").HasPrimaryKey(r => new { r.WorkspaceId, r.UserId });
+        builder.Entity<AuditLogRow>().HasTableName("audit_log").HasPrimaryKey(r => r.Id).HasIdentity(r => r.Id);
         builder.Entity<SchemaMigrationRow>().HasTableName("schema_migration").HasPrimaryKey(r => r.Version);
 
         builder.Build();

@@ -49,6 +49,9 @@ internal sealed class ScenarioRow
     public string CreatedBy { get; set; } = "";
     public DateTimeOffset UpdatedAt { get; set; }
     public string UpdatedBy { get; set; } = "";
+    public long WorkspaceId { get; set; }
+    public DateTimeOffset? DeletedAt { get; set; }
+    public string? DeletedBy { get; set; }
 }
 
 internal sealed class ParameterRow
@@ -290,4 +293,32 @@ internal sealed class SchemaMigrationRow
     public int Version { get; set; }
     public string Name { get; set; } = "";
     public DateTimeOffset AppliedAt { get; set; }
+}
+
+internal sealed class WorkspaceRow
+{
+    public long Id { get; set; }
+    public string Name { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+internal sealed class WorkspaceMemberRow
+{
+    public long WorkspaceId { get; set; }
+    public long UserId { get; set; }
+    public string Role { get; set; } = "";
+}
+
+internal sealed class AuditLogRow
+{
+    public long Id { get; set; }
+    public DateTimeOffset At { get; set; }
+    public long? UserId { get; set; }
+    public string Actor { get; set; } = "";
+    public string Action { get; set; } = "";
+    public long? TargetId { get; set; }
+    public long? WorkspaceId { get; set; }
+    public string Summary { get; set; } = "";
+    public string? RemoteAddress { get; set; }
+    public string? UserAgent { get; set; }
 }

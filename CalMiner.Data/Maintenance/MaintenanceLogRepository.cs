@@ -1,3 +1,4 @@
+using CalMiner.Data.Audit;
 using CalMiner.Data.Database;
 using CalMiner.Maintenance;
 using LinqToDB;
@@ -15,7 +16,13 @@ public sealed class MaintenanceLogRepository
 
     private readonly CalMinerDatabase _database;
 
-    internal MaintenanceLogRepository(CalMinerDatabase database) => _database = database;
+    private readonly TimeProvider _time;
+
+    internal MaintenanceLogRepository(CalMinerDatabase database, TimeProvider time)
+    {
+        _database = database;
+        _time = time;
+    }
 
     /// <summary>Adds an event to the log of one of a scenario's fleets.</summary>
     /// <param name="scenarioId">The scenario.</param>
@@ -36,6 +43,7 @@ public sealed class MaintenanceLogRepository
 
         var row = ToRow(scenarioId, equipmentName, period, maintenanceEvent);
         row.Id = await db.InsertWithInt64IdentityAsync(row, token: cancellationToken).ConfigureAwait(false);
+        await RecordAsync(db, AuditActions.MaintenanceAdd, row, "Added", cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return ToEntry(row);
     }
@@ -62,6 +70,7 @@ public sealed class MaintenanceLogRepository
         var row = ToRow(scenarioId.Value, equipmentName, period, maintenanceEvent);
         row.Id = id;
         await db.UpdateAsync(row, token: cancellationToken).ConfigureAwait(false);
+        await RecordAsync(db, AuditActions.MaintenanceUpdate, row, "Replaced", cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return ToEntry(row);
     }
@@ -73,7 +82,25 @@ public sealed class MaintenanceLogRepository
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken = default)
     {
         await using var db = _database.Open();
-        return await db.MaintenanceLogs.Where(m => m.Id == id).DeleteAsync(cancellationToken).ConfigureAwait(false) > 0;
+        await using var transaction = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var row = await db.MaintenanceLogs.Where(m => m.Id == id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (row is null || await db.MaintenanceLogs.Where(m => m.Id == id).DeleteAsync(cancellationToken).ConfigureAwait(false) == 0)
+        {
+            return false;
+        }
+
+        await RecordAsync(db, AuditActions.MaintenanceDelete, row, "Deleted", cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task RecordAsync(CalMinerDb db, string action, MaintenanceLogRow row, string verb, CancellationToken cancellationToken)
+    {
+        var workspaceId = await AuditLog.WorkspaceOfScenarioAsync(db, row.ScenarioId, cancellationToken).ConfigureAwait(false);
+        await AuditLog.RecordAsync(
+            db, _time.GetUtcNow(), action, row.Id, workspaceId,
+            $"{verb} maintenance entry {row.Id} of scenario {row.ScenarioId}: {row.EquipmentName}, period {row.Period}, cost {row.Cost.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads one stored event.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CalMiner.Data.Audit;
 using CalMiner.Data.Database;
 using CalMiner.Data.Scenarios;
 using CalMiner.Scenarios;
@@ -88,6 +89,6 @@ public sealed class ScenarioHistoryRepository
         var old = await GetAsync(scenarioId, version, cancellationToken).ConfigureAwait(false);
         return old is null
             ? null
-            : await _scenarios.SaveVersionAsync(scenarioId, expectedVersion, old.Document, savedBy, cancellationToken).ConfigureAwait(false);
+            : await _scenarios.SaveVersionAsync(scenarioId, expectedVersion, old.Document, savedBy, AuditActions.ScenarioRestoreVersion, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -42,7 +42,8 @@ public sealed record StoredScenario(long Id, int Version, ScenarioDocument Docum
 /// <param name="Currency">ISO 4217 currency code.</param>
 /// <param name="UpdatedAt">When the latest version was saved (UTC).</param>
 /// <param name="UpdatedBy">Who saved the latest version.</param>
-public sealed record ScenarioListItem(long Id, int Version, string Name, string? Description, string Currency, DateTimeOffset UpdatedAt, string UpdatedBy);
+/// <param name="WorkspaceId">The workspace the scenario belongs to.</param>
+public sealed record ScenarioListItem(long Id, int Version, string Name, string? Description, string Currency, DateTimeOffset UpdatedAt, string UpdatedBy, long WorkspaceId);
 
 /// <summary>One page of a longer list.</summary>
 /// <typeparam name="T">The item type.</typeparam>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CalMiner.Data.Audit;
 using CalMiner.Data.Database;
 using CalMiner.Data.Scenarios;
 using CalMiner.Data.Simulations;
@@ -87,6 +88,7 @@ public sealed class SimulationRunRepository
         CheckSettings(settings);
         ScenarioRepository.CheckAuthor(requestedBy);
         await using var db = _database.Open();
+        await using var transaction = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (!await db.ScenarioVersions.AnyAsync(v => v.ScenarioId == scenarioId && v.Version == scenarioVersion, cancellationToken).ConfigureAwait(false))
         {
             ThrowHelper.ThrowArgument(nameof(scenarioVersion), $"Scenario {scenarioId} has no version {scenarioVersion}.");
@@ -109,12 +111,17 @@ public sealed class SimulationRunRepository
             RequestedBy = requestedBy,
         };
         row.Id = await db.InsertWithInt64IdentityAsync(row, token: cancellationToken).ConfigureAwait(false);
+        await AuditLog.RecordAsync(
+            db, row.QueuedAt, AuditActions.RunSubmit, row.Id, await AuditLog.WorkspaceOfScenarioAsync(db, scenarioId, cancellationToken).ConfigureAwait(false),
+            $"Submitted a run of scenario {scenarioId} version {scenarioVersion}, {settings.Iterations} iterations", cancellationToken).ConfigureAwait(false);
         if (_database.IsPostgreSql)
         {
             // Wakes the workers waiting in WaitForQueuedRunAsync, in every process.
+            // Sent at commit, so a worker woken by it finds the run.
             await db.ExecuteAsync("SELECT pg_notify(@channel, '')", cancellationToken, new DataParameter("channel", QueueChannel, DataType.NVarChar)).ConfigureAwait(false);
         }
 
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return ToRun(row);
     }
 
@@ -335,12 +342,23 @@ public sealed class SimulationRunRepository
     {
         var now = _time.GetUtcNow();
         await using var db = _database.Open();
-        return await db.SimulationRuns
+        await using var transaction = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var cancelled = await db.SimulationRuns
             .Where(r => r.Id == runId && (r.Status == Queued || r.Status == Running))
             .Set(r => r.Status, Cancelled)
             .Set(r => r.FinishedAt, now)
             .Set(r => r.LeaseExpiresAt, (DateTimeOffset?)null)
             .UpdateAsync(cancellationToken).ConfigureAwait(false) > 0;
+        if (cancelled)
+        {
+            var scenarioId = await db.SimulationRuns.Where(r => r.Id == runId).Select(r => r.ScenarioId).SingleAsync(cancellationToken).ConfigureAwait(false);
+            await AuditLog.RecordAsync(
+                db, now, AuditActions.RunCancel, runId, await AuditLog.WorkspaceOfScenarioAsync(db, scenarioId, cancellationToken).ConfigureAwait(false),
+                $"Cancelled run {runId} of scenario {scenarioId}", cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return cancelled;
     }
 
     /// <summary>

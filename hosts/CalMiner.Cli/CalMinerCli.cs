@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using CalMiner.Cli.Commands;
+using CalMiner.Data;
 
 namespace CalMiner.Cli;
 
@@ -21,6 +22,8 @@ internal static class CalMinerCli
                 MigrateCommand.Create(),
                 ApiKeyCommand.Create(),
                 UserCommand.Create(input),
+                WorkspaceCommand.Create(),
+                AuditCommand.Create(),
             },
         };
 
@@ -42,6 +45,8 @@ internal static class CalMinerCli
     /// <returns>An <see cref="ExitCodes"/> value.</returns>
     public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
+        // The audit log names whoever ran the command on this machine for the writes it makes.
+        using var actor = AuditActor.Use(new AuditActor(null, $"cli:{Environment.UserName}", null, "calminer"));
         var parseResult = CreateRootCommand(input).Parse(args);
         var configuration = new InvocationConfiguration { Output = output, Error = error };
         if (parseResult.Action is ParseErrorAction parseError)

@@ -77,7 +77,7 @@ public sealed class MigrationTests
         await using var host = await DataHost.StartAsync(engine, migrate: false);
         var atVersion1 = new DatabaseMigrator(host.Database, [Migration.All[0]], TimeProvider.System, NullLogger<DatabaseMigrator>.Instance);
         await atVersion1.MigrateAsync();
-        var scenario = await host.Scenarios.CreateAsync(Samples.Gold, "alice");
+        var scenarioId = await OldSchema.CreateScenarioAsync(host, Samples.Gold);
         var toVersion2 = new DatabaseMigrator(host.Database, [.. Migration.All.Take(2)], TimeProvider.System, NullLogger<DatabaseMigrator>.Instance);
 
         var result = await toVersion2.MigrateAsync();
@@ -85,12 +85,13 @@ public sealed class MigrationTests
         Assert.Equal(1, result.PreviousVersion);
         Assert.Equal("0002_accounts", Assert.Single(result.Applied));
         Assert.Equal(2, result.CurrentVersion);
-        Assert.Equal(Samples.Gold, (await host.Scenarios.GetAsync(scenario.Id))!.Document);
+        Assert.Equal(1, await host.ScalarAsync($"SELECT count(*) FROM scenario_version WHERE scenario_id = {scenarioId}"));
         var tables = host.Options.Driver == DatabaseDriver.PostgreSql
             ? "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('app_user', 'api_key')"
             : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('app_user', 'api_key')";
         Assert.Equal(2, await host.ScalarAsync(tables));
         await host.Migrator.MigrateAsync();
+        Assert.Equal(Samples.Gold, (await host.Scenarios.GetAsync(scenarioId))!.Document);
         var user = await host.Users.CreateAsync("alice@example.com", null, UserRole.Admin);
         Assert.Equal(user, await host.ApiKeys.AuthenticateAsync((await host.ApiKeys.CreateAsync(user.Id, "ci")).Secret));
     }
@@ -125,18 +126,18 @@ public sealed class MigrationTests
         await using var host = await DataHost.StartAsync(engine, migrate: false);
         var atVersion3 = new DatabaseMigrator(host.Database, [.. Migration.All.Take(3)], TimeProvider.System, NullLogger<DatabaseMigrator>.Instance);
         await atVersion3.MigrateAsync();
-        var scenario = await host.Scenarios.CreateAsync(Samples.Gold, "alice");
+        var scenarioId = await OldSchema.CreateScenarioAsync(host, Samples.Gold);
         await host.ExecuteAsync(
             "INSERT INTO simulation_run (scenario_id, scenario_version, status, iterations, seed, sampling, progress, attempts, queued_at, requested_by) "
-            + $"VALUES ({scenario.Id}, 1, 'queued', 1000, 1, 'latinHypercube', 0, 0, '2026-01-01 00:00:00+00:00', 'alice')");
+            + $"VALUES ({scenarioId}, 1, 'queued', 1000, 1, 'latinHypercube', 0, 0, '2026-01-01 00:00:00+00:00', 'alice')");
 
         var result = await host.Migrator.MigrateAsync();
 
         Assert.Equal(3, result.PreviousVersion);
         Assert.Equal("0004_correlation_repair", result.Applied[0]);
-        var run = Assert.Single(await host.Runs.ListAsync(scenario.Id));
+        var run = Assert.Single(await host.Runs.ListAsync(scenarioId));
         Assert.False(run.RepairCorrelations);
-        var repairing = await host.Runs.QueueAsync(scenario.Id, 1, new CalMiner.Scenarios.SimulationSettings(1000), "alice", repairCorrelations: true);
+        var repairing = await host.Runs.QueueAsync(scenarioId, 1, new CalMiner.Scenarios.SimulationSettings(1000), "alice", repairCorrelations: true);
         Assert.True((await host.Runs.GetAsync(repairing.Id))!.RepairCorrelations);
     }
 
@@ -165,7 +166,7 @@ public sealed class MigrationTests
 
         var tables = await host.ScalarAsync($"SELECT count(*) FROM information_schema.tables WHERE table_schema = '{host.Options.Schema}'");
 
-        Assert.Equal(21, tables);
+        Assert.Equal(24, tables);
     }
 }
 

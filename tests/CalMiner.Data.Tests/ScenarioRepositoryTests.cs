@@ -136,7 +136,7 @@ public sealed class ScenarioRepositoryTests
 
     [Theory]
     [MemberData(nameof(BothEngines))]
-    public async Task Delete_RemovesTheScenarioWithItsHistoryAndRuns(Engine engine)
+    public async Task Delete_HidesTheScenario_AndAPurgeRemovesItWithItsHistoryAndRuns(Engine engine)
     {
         await using var host = await DataHost.StartAsync(engine);
         var kept = await host.Scenarios.CreateAsync(Samples.Gold, "alice");
@@ -147,7 +147,14 @@ public sealed class ScenarioRepositoryTests
         Assert.True(await host.Scenarios.DeleteAsync(doomed.Id));
 
         Assert.Null(await host.Scenarios.GetAsync(doomed.Id));
+        Assert.Null(await host.Scenarios.GetVersionAsync(doomed.Id));
         Assert.False(await host.Scenarios.DeleteAsync(doomed.Id));
+        Assert.Equal([kept.Id], (await host.Scenarios.ListAsync()).Items.Select(s => s.Id));
+        Assert.Single(await host.History.ListAsync(doomed.Id));
+
+        Assert.Equal(1, await host.Scenarios.PurgeDeletedAsync(DateTimeOffset.UtcNow.AddMinutes(1)));
+
+        Assert.Empty(await host.Scenarios.ListDeletedAsync());
         Assert.Empty(await host.History.ListAsync(doomed.Id));
         Assert.Empty(await host.Runs.ListAsync(doomed.Id));
         Assert.Equal(0, await host.ScalarAsync($"SELECT count(*) FROM parameter WHERE scenario_id = {doomed.Id}"));

@@ -42,8 +42,9 @@ public sealed class OpenApiContractTests(CalMinerWebApp app)
         await MaintenanceAsync(analyst, id);
         await EvaluationsAsync(analyst, id);
         await SimulationsAsync(analyst, id);
-        await (await analyst.DeleteAsync($"/api/scenarios/{id}")).ExpectAsync(HttpStatusCode.NoContent);
-        await (await analyst.DeleteAsync($"/api/scenarios/{id}")).ExpectProblemAsync(HttpStatusCode.NotFound);
+        await WorkspacesAsync(admin, analyst, viewer);
+        await (await analyst.DeleteCurrentAsync($"/api/scenarios/{id}")).ExpectAsync(HttpStatusCode.NoContent);
+        await (await analyst.DeleteCurrentAsync($"/api/scenarios/{id}")).ExpectProblemAsync(HttpStatusCode.NotFound);
 
         Assert.True(contract.Failures.Count == 0, "Answers against the document:\n" + string.Join("\n", contract.Failures));
         var uncalled = contract.All.Select(o => o.Key).Where(key => !contract.Called.ContainsKey(key)).ToList();
@@ -182,12 +183,12 @@ public sealed class OpenApiContractTests(CalMinerWebApp app)
         var clone = await (await analyst.PostAsync($"/api/scenarios/{id}/clone", TestApi.Json("""{"name":"Contract copy"}"""))).ExpectAsync(HttpStatusCode.Created);
         await (await analyst.PostAsync($"/api/scenarios/{id}/clone", TestApi.Json("""{"name":" "}"""))).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity);
         await (await analyst.PostAsync("/api/scenarios/999999999/clone", TestApi.Json("{}"))).ExpectProblemAsync(HttpStatusCode.NotFound);
-        await (await analyst.DeleteAsync($"/api/scenarios/{clone.GetProperty("id").GetInt64()}")).ExpectAsync(HttpStatusCode.NoContent);
+        await (await analyst.DeleteCurrentAsync($"/api/scenarios/{clone.GetProperty("id").GetInt64()}")).ExpectAsync(HttpStatusCode.NoContent);
 
         using var form = new MultipartFormDataContent();
         form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(TestApi.GoldJson())), "file", "gold.json");
         var imported = await (await analyst.PostAsync("/api/scenarios/import", form)).ExpectAsync(HttpStatusCode.Created);
-        await (await analyst.DeleteAsync($"/api/scenarios/{imported.GetProperty("id").GetInt64()}")).ExpectAsync(HttpStatusCode.NoContent);
+        await (await analyst.DeleteCurrentAsync($"/api/scenarios/{imported.GetProperty("id").GetInt64()}")).ExpectAsync(HttpStatusCode.NoContent);
         using var empty = new MultipartFormDataContent { { new StringContent("x"), "other" } };
         await (await analyst.PostAsync("/api/scenarios/import", empty)).ExpectProblemAsync(HttpStatusCode.BadRequest);
         await (await analyst.PostAsync("/api/scenarios/import", TestApi.Json(BrokenGold()))).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity);
@@ -272,6 +273,47 @@ public sealed class OpenApiContractTests(CalMinerWebApp app)
         await (await analyst.GetAsync($"/api/simulations/{queuedId}/results")).ExpectProblemAsync(HttpStatusCode.Conflict);
         await (await analyst.GetAsync($"/api/scenarios/{id}/simulations")).ExpectAsync(HttpStatusCode.OK);
         await (await analyst.GetAsync("/api/scenarios/999999999/simulations")).ExpectProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    private static async Task WorkspacesAsync(HttpClient admin, HttpClient analyst, HttpClient viewer)
+    {
+        await (await analyst.GetAsync("/api/workspaces")).ExpectAsync(HttpStatusCode.OK);
+        var name = $"Contract {Guid.NewGuid():N}";
+        var created = await (await admin.PostAsJsonAsync("/api/workspaces", new { name })).ExpectAsync(HttpStatusCode.Created);
+        var workspace = created.GetProperty("id").GetInt64();
+        await (await admin.PostAsJsonAsync("/api/workspaces", new { name })).ExpectProblemAsync(HttpStatusCode.Conflict);
+        await (await admin.PostAsJsonAsync("/api/workspaces", new { name = " " })).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity);
+        await (await analyst.PostAsJsonAsync("/api/workspaces", new { name = name + "!" })).ExpectProblemAsync(HttpStatusCode.Forbidden);
+        await (await analyst.GetAsync($"/api/workspaces/{workspace}")).ExpectProblemAsync(HttpStatusCode.NotFound);
+        await (await admin.GetAsync($"/api/workspaces/{workspace}")).ExpectAsync(HttpStatusCode.OK);
+        await (await admin.PutAsJsonAsync($"/api/workspaces/{workspace}", new { name = name + " renamed" })).ExpectAsync(HttpStatusCode.OK);
+        await (await admin.PutAsJsonAsync("/api/workspaces/999999999", new { name = name + " elsewhere" })).ExpectProblemAsync(HttpStatusCode.NotFound);
+
+        var analystId = (await (await analyst.GetAsync("/api/auth/me")).ExpectAsync(HttpStatusCode.OK)).GetProperty("id").GetInt64();
+        await (await admin.PutAsJsonAsync($"/api/workspaces/{workspace}/members/{analystId}", new { role = "owner" })).ExpectAsync(HttpStatusCode.OK);
+        await (await admin.PutAsJsonAsync($"/api/workspaces/{workspace}/members/999999999", new { role = "owner" })).ExpectProblemAsync(HttpStatusCode.NotFound);
+        await (await analyst.GetAsync($"/api/workspaces/{workspace}/members")).ExpectAsync(HttpStatusCode.OK);
+        await (await viewer.GetAsync($"/api/workspaces/{WorkspaceRepository.DefaultId}/members")).ExpectProblemAsync(HttpStatusCode.Forbidden);
+
+        var scenario = await (await analyst.PostAsync($"/api/scenarios?workspace={workspace}", TestApi.Json(TestApi.GoldJson()))).ExpectAsync(HttpStatusCode.Created);
+        var scenarioId = scenario.GetProperty("id").GetInt64();
+        await (await analyst.PostAsync("/api/scenarios", TestApi.Json(TestApi.GoldJson()))).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity);
+        await (await analyst.DeleteCurrentAsync($"/api/scenarios/{scenarioId}")).ExpectAsync(HttpStatusCode.NoContent);
+        await (await analyst.GetAsync($"/api/workspaces/{workspace}/deleted-scenarios")).ExpectAsync(HttpStatusCode.OK);
+        await (await viewer.GetAsync($"/api/workspaces/{WorkspaceRepository.DefaultId}/deleted-scenarios")).ExpectProblemAsync(HttpStatusCode.Forbidden);
+        await (await analyst.PostAsync($"/api/workspaces/{workspace}/deleted-scenarios/{scenarioId}/restore", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await analyst.PostAsync($"/api/workspaces/{workspace}/deleted-scenarios/{scenarioId}/restore", null)).ExpectProblemAsync(HttpStatusCode.NotFound);
+
+        await (await analyst.GetAsync($"/api/workspaces/{workspace}/audit?action=scenario.&limit=10")).ExpectAsync(HttpStatusCode.OK);
+        await (await analyst.GetAsync($"/api/workspaces/{workspace}/audit?since=yesterday")).ExpectProblemAsync(HttpStatusCode.BadRequest);
+        await (await viewer.GetAsync($"/api/workspaces/{WorkspaceRepository.DefaultId}/audit")).ExpectProblemAsync(HttpStatusCode.Forbidden);
+        await (await analyst.GetAsync("/api/workspaces/999999999/audit")).ExpectProblemAsync(HttpStatusCode.NotFound);
+        await (await admin.GetAsync($"/api/audit?workspace={workspace}&since=2020-01-01T00:00:00Z")).ExpectAsync(HttpStatusCode.OK);
+        await (await admin.GetAsync("/api/audit?limit=0")).ExpectProblemAsync(HttpStatusCode.BadRequest);
+        await (await analyst.GetAsync("/api/audit")).ExpectProblemAsync(HttpStatusCode.Forbidden);
+
+        await (await admin.DeleteAsync($"/api/workspaces/{workspace}/members/{analystId}")).ExpectAsync(HttpStatusCode.NoContent);
+        await (await admin.DeleteAsync($"/api/workspaces/{workspace}/members/{analystId}")).ExpectProblemAsync(HttpStatusCode.NotFound);
     }
 
     /// <summary>The gold sample stretched to a hundred periods: its first production year repeated.</summary>

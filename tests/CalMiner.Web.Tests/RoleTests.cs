@@ -64,7 +64,7 @@ public sealed class RoleTests(CalMinerWebApp app)
         var put = new HttpRequestMessage(HttpMethod.Put, $"/api/scenarios/{id}") { Content = TestApi.Json(TestApi.GoldJson()) };
         put.Headers.IfMatch.Add(etag);
         await (await analyst.SendAsync(put)).ExpectAsync(HttpStatusCode.OK);
-        await (await analyst.DeleteAsync($"/api/scenarios/{id}")).ExpectAsync(HttpStatusCode.NoContent);
+        await (await analyst.DeleteCurrentAsync($"/api/scenarios/{id}")).ExpectAsync(HttpStatusCode.NoContent);
         await (await analyst.GetAsync("/api/users")).ExpectProblemAsync(HttpStatusCode.Forbidden);
     }
 

@@ -151,9 +151,9 @@ public sealed class ScenarioEndpointTests(CalMinerWebApp app)
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await client.CreateScenarioAsync();
 
-        await (await client.DeleteAsync($"/api/scenarios/{id}")).ExpectAsync(HttpStatusCode.NoContent);
+        await (await client.DeleteCurrentAsync($"/api/scenarios/{id}")).ExpectAsync(HttpStatusCode.NoContent);
         await (await client.GetAsync($"/api/scenarios/{id}")).ExpectProblemAsync(HttpStatusCode.NotFound);
-        await (await client.DeleteAsync($"/api/scenarios/{id}")).ExpectProblemAsync(HttpStatusCode.NotFound);
+        await (await client.DeleteCurrentAsync($"/api/scenarios/{id}")).ExpectProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using CalMiner.Economics;
 using CalMiner.Web.Exports;
 using CalMiner.Web.Hosting;
 using CalMiner.Web.Problems;
+using CalMiner.Web.Security;
 using Microsoft.OpenApi;
 using Microsoft.Net.Http.Headers;
 
@@ -21,7 +22,7 @@ internal static class CashflowEndpoints
 
     public static RouteGroupBuilder MapCashflowEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/scenarios/{id:long}/cashflow", GetAsync).WithTags("Scenarios")
+        api.MapGet("/scenarios/{id:long}/cashflow", GetAsync).WithTags("Scenarios").RequireScenarioAccess()
             .WithName("GetScenarioCashflow")
             .WithSummary("Evaluate a scenario: cash flows and metrics")
             .WithDescription("The deterministic evaluation of the latest version: per-period cash flows, totals and metrics. `format` (json, csv, xlsx) or else the Accept header chooses the form; the ETag is the version.")

@@ -4,6 +4,7 @@ using CalMiner.Data;
 using CalMiner.Economics;
 using CalMiner.Web.Hosting;
 using CalMiner.Web.Problems;
+using CalMiner.Web.Security;
 
 namespace CalMiner.Web.Api;
 
@@ -32,7 +33,7 @@ internal static class ComparisonEndpoints
     /// <summary>A scenario's latest version and the metrics of its deterministic evaluation.</summary>
     public sealed record ComparedScenario(long Id, int Version, string Name, string Currency, EconomicMetrics Metrics);
 
-    private static async Task<IResult> CompareAsync(string? ids, CalMinerCache cache, CancellationToken cancellationToken)
+    private static async Task<IResult> CompareAsync(string? ids, HttpContext context, CalMinerCache cache, CancellationToken cancellationToken)
     {
         if (Parse(ids) is not { } list)
         {
@@ -43,7 +44,9 @@ internal static class ComparisonEndpoints
         var missing = new List<long>();
         foreach (var id in list)
         {
-            if (await cache.GetScenarioAsync(id, cancellationToken).ConfigureAwait(false) is { } stored)
+            // A scenario outside the user's workspaces is missing, as one that does not exist.
+            if (await WorkspaceGuard.ScenarioAsync(context, id, WorkspaceRole.Viewer).ConfigureAwait(false) is null
+                && await cache.GetScenarioAsync(id, cancellationToken).ConfigureAwait(false) is { } stored)
             {
                 scenarios.Add(stored);
             }

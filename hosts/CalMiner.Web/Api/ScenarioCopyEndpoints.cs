@@ -24,20 +24,21 @@ internal static class ScenarioCopyEndpoints
 
     public static RouteGroupBuilder MapScenarioCopyEndpoints(this RouteGroupBuilder api)
     {
-        var scenarios = api.MapGroup("/scenarios").WithTags("Scenarios");
+        var scenarios = api.MapGroup("/scenarios").WithTags("Scenarios").RequireScenarioAccess();
         scenarios.MapPost("/{id:long}/clone", CloneAsync).RequireAuthorization(Policies.Edit)
             .WithName("CloneScenario")
             .WithSummary("Copy a scenario")
-            .WithDescription("A new scenario from the latest version, named `… (copy)` unless a name is given. Maintenance logs and runs are not copied.")
+            .WithDescription("A new scenario from the latest version, in the same workspace, named `… (copy)` unless a name is given. Maintenance logs and runs are not copied.")
             .Produces<ScenarioEndpoints.ScenarioResource>(StatusCodes.Status201Created)
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         scenarios.MapPost("/import", ImportAsync).RequireAuthorization(Policies.Edit)
             .WithName("ImportScenario")
             .WithSummary("Import a scenario document file")
-            .WithDescription($"The document uploaded as multipart/form-data in the field `{FileField}`, or sent as application/json; a UTF-8 byte order mark is accepted. Answered as POST /api/scenarios.")
+            .WithDescription($"The document uploaded as multipart/form-data in the field `{FileField}`, or sent as application/json; a UTF-8 byte order mark is accepted. The workspace is chosen as for POST /api/scenarios. Answered as POST /api/scenarios.")
+            .WithWorkspaceQuery()
             .AcceptsJsonBody(typeof(ScenarioDocument), MultipartFormData)
             .Produces<ScenarioEndpoints.ScenarioResource>(StatusCodes.Status201Created)
-            .ProducesProblems(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity)
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 // The form's one field, the file, rather than a document.
@@ -72,6 +73,12 @@ internal static class ScenarioCopyEndpoints
 
     private static async Task<IResult> ImportAsync(HttpContext context, ScenarioRepository scenarios, CalMinerCache cache, CancellationToken cancellationToken)
     {
+        var (workspaceId, problem) = await WorkspaceGuard.NewScenarioWorkspaceAsync(context).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
         var request = context.Request;
         ScenarioDocument document;
         if (request.HasFormContentType)
@@ -105,7 +112,7 @@ internal static class ScenarioCopyEndpoints
                 StatusCodes.Status415UnsupportedMediaType);
         }
 
-        var stored = await scenarios.CreateAsync(document, context.User.Email(), cancellationToken).ConfigureAwait(false);
+        var stored = await scenarios.ImportAsync(document, context.User.Email(), workspaceId, cancellationToken).ConfigureAwait(false);
         return await CreatedAsync(context, cache, stored, cancellationToken).ConfigureAwait(false);
     }
 

@@ -20,11 +20,11 @@ internal static class ScenarioEndpoints
 {
     public static RouteGroupBuilder MapScenarioEndpoints(this RouteGroupBuilder api)
     {
-        var scenarios = api.MapGroup("/scenarios").WithTags("Scenarios");
+        var scenarios = api.MapGroup("/scenarios").WithTags("Scenarios").RequireScenarioAccess();
         scenarios.MapGet("/", ListAsync)
             .WithName("ListScenarios")
             .WithSummary("List scenarios")
-            .WithDescription("A page of scenarios (without their documents), filtered by a search in name and description and sorted by `name` (default) or `updatedAt`, a `-` prefix for descending order.")
+            .WithDescription("A page of the scenarios of your workspaces (without their documents), optionally of one `workspace`, filtered by a search in name and description and sorted by `name` (default) or `updatedAt`, a `-` prefix for descending order.")
             .Produces<Page<ScenarioListItem>>()
             .ProducesProblems(StatusCodes.Status400BadRequest);
         scenarios.MapGet("/{id:long}", GetAsync)
@@ -44,10 +44,11 @@ internal static class ScenarioEndpoints
         scenarios.MapPost("/", CreateAsync).RequireAuthorization(Policies.Edit)
             .WithName("CreateScenario")
             .WithSummary("Create a scenario")
-            .WithDescription("Saves the scenario document as version 1. Malformed JSON or a wrong type is a 400, a document that breaks the rules of the format a 422; both list every problem under the JSON path of its field.")
+            .WithDescription("Saves the scenario document as version 1 in the workspace the query's `workspace` names (default your only workspace; 422 naming `workspace` when you have several). Malformed JSON or a wrong type is a 400, a document that breaks the rules of the format a 422; both list every problem under the JSON path of its field.")
+            .WithWorkspaceQuery()
             .AcceptsJsonBody(typeof(ScenarioDocument))
             .Produces<ScenarioResource>(StatusCodes.Status201Created)
-            .ProducesProblems(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity)
             .WithRequestExample(_ => ScenarioExample());
         scenarios.MapPut("/{id:long}", ReplaceAsync).RequireAuthorization(Policies.Edit)
             .WithName("ReplaceScenario")
@@ -61,10 +62,10 @@ internal static class ScenarioEndpoints
         scenarios.MapDelete("/{id:long}", DeleteAsync).RequireAuthorization(Policies.Edit)
             .WithName("DeleteScenario")
             .WithSummary("Delete a scenario")
-            .WithDescription("Deletes every version, maintenance log and simulation run of the scenario. If-Match is optional here.")
-            .WithIfMatch(required: false)
+            .WithDescription("Under If-Match (428 without it, 412 when the version it names is no longer current). The scenario, its history, maintenance logs and runs vanish from every read; a workspace owner can restore it until it is purged, CalMiner:DeletedRetentionDays later.")
+            .WithIfMatch(required: true)
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status412PreconditionFailed);
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status412PreconditionFailed, StatusCodes.Status428PreconditionRequired);
         return api;
     }
 
@@ -76,7 +77,7 @@ internal static class ScenarioEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        ScenarioRepository scenarios, IOptions<WebOptions> options, string? search, string? sort, int? offset, int? limit, CancellationToken cancellationToken)
+        HttpContext context, ScenarioRepository scenarios, IOptions<WebOptions> options, string? search, string? sort, int? offset, int? limit, long? workspace, CancellationToken cancellationToken)
     {
         if (SortOf(sort) is not { } order)
         {
@@ -94,7 +95,18 @@ internal static class ScenarioEndpoints
             return ApiProblems.Invalid("limit", $"limit must be between 1 and {maxPageSize}.");
         }
 
-        var page = await scenarios.ListAsync(search, offset ?? 0, limit ?? Math.Min(50, maxPageSize), order, cancellationToken).ConfigureAwait(false);
+        var workspaceIds = await WorkspaceGuard.VisibleWorkspacesAsync(context).ConfigureAwait(false);
+        if (workspace is { } only)
+        {
+            if (await WorkspaceGuard.WorkspaceAsync(context, only, WorkspaceRole.Viewer).ConfigureAwait(false) is { } denied)
+            {
+                return denied;
+            }
+
+            workspaceIds = [only];
+        }
+
+        var page = await scenarios.ListAsync(search, offset ?? 0, limit ?? Math.Min(50, maxPageSize), order, workspaceIds, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(page);
     }
 
@@ -139,8 +151,14 @@ internal static class ScenarioEndpoints
 
     private static async Task<IResult> CreateAsync(HttpContext context, ScenarioRepository scenarios, CalMinerCache cache, CancellationToken cancellationToken)
     {
+        var (workspaceId, problem) = await WorkspaceGuard.NewScenarioWorkspaceAsync(context).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
         var document = await ScenarioBodies.ReadAsync(context.Request).ConfigureAwait(false);
-        var stored = await scenarios.CreateAsync(document, context.User.Email(), cancellationToken).ConfigureAwait(false);
+        var stored = await scenarios.CreateAsync(document, context.User.Email(), workspaceId, cancellationToken).ConfigureAwait(false);
         SaveWarnings.SetSaved(context.Response, stored);
         var body = await ResourceAsync(cache, stored.Id, stored.Version, cancellationToken).ConfigureAwait(false);
         context.Response.Headers.Location = $"/api/scenarios/{stored.Id}";
@@ -167,8 +185,11 @@ internal static class ScenarioEndpoints
 
     private static async Task<IResult> DeleteAsync(long id, HttpContext context, ScenarioRepository scenarios, CancellationToken cancellationToken)
     {
-        // If-Match is optional here: a delete loses no one's edit, but a careful client may still guard it.
-        var expected = ETags.IfMatch(context.Request);
+        if (ETags.IfMatch(context.Request) is not { } expected)
+        {
+            return ApiProblems.PreconditionRequired();
+        }
+
         return await scenarios.DeleteAsync(id, expected, cancellationToken).ConfigureAwait(false)
             ? TypedResults.NoContent()
             : ApiProblems.NotFound($"Scenario {id}");

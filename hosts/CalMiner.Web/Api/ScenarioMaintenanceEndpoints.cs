@@ -28,7 +28,7 @@ internal static class ScenarioMaintenanceEndpoints
 
     public static RouteGroupBuilder MapScenarioMaintenanceEndpoints(this RouteGroupBuilder api)
     {
-        var maintenance = api.MapGroup("/scenarios/{id:long}/maintenance").WithTags("Maintenance logs");
+        var maintenance = api.MapGroup("/scenarios/{id:long}/maintenance").WithTags("Maintenance logs").RequireScenarioAccess();
         maintenance.MapGet("/", ListAsync)
             .WithName("ListMaintenanceLogs")
             .WithSummary("List maintenance events")

@@ -37,7 +37,7 @@ internal static class ScenarioSectionEndpoints
 
     public static RouteGroupBuilder MapScenarioSectionEndpoints(this RouteGroupBuilder api)
     {
-        var scenarios = api.MapGroup("/scenarios").WithTags("Scenario sections");
+        var scenarios = api.MapGroup("/scenarios").WithTags("Scenario sections").RequireScenarioAccess();
         foreach (var (route, field) in Sections)
         {
             var type = SectionType(field);

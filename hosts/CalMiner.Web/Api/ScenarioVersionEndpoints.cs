@@ -16,7 +16,7 @@ internal static class ScenarioVersionEndpoints
 
     public static RouteGroupBuilder MapScenarioVersionEndpoints(this RouteGroupBuilder api)
     {
-        var versions = api.MapGroup("/scenarios/{id:long}/versions").WithTags("Scenario history");
+        var versions = api.MapGroup("/scenarios/{id:long}/versions").WithTags("Scenario history").RequireScenarioAccess();
         versions.MapGet("/", ListAsync)
             .WithName("ListScenarioVersions")
             .WithSummary("List a scenario's versions")

@@ -23,7 +23,7 @@ internal static class SimulationEndpoints
 {
     public static RouteGroupBuilder MapSimulationEndpoints(this RouteGroupBuilder api)
     {
-        var simulations = api.MapGroup("/simulations").WithTags("Simulations");
+        var simulations = api.MapGroup("/simulations").WithTags("Simulations").RequireRunAccess();
         simulations.MapPost("/run", RunAsync).RequireAuthorization(Policies.Edit).RequireRateLimiting(WebApplicationSetup.SimulationRateLimit)
             .WithName("RunSimulation")
             .WithSummary("Run a Monte Carlo simulation of a scenario")
@@ -60,7 +60,7 @@ internal static class SimulationEndpoints
             .WithSummary("Cancel a queued or running simulation")
             .Produces<SimulationRunView>()
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
-        api.MapGet("/scenarios/{id:long}/simulations", ListAsync).WithTags("Simulations")
+        api.MapGet("/scenarios/{id:long}/simulations", ListAsync).WithTags("Simulations").RequireScenarioAccess()
             .WithName("ListScenarioSimulations")
             .WithSummary("List a scenario's simulation runs")
             .WithDescription("Newest first, without results.")
@@ -124,7 +124,13 @@ internal static class SimulationEndpoints
             return ApiProblems.Invalid("sampling", "sampling must be \"latinHypercube\" or \"monteCarlo\".");
         }
 
-        var scenario = await cache.GetScenarioAsync(request.ScenarioId, cancellationToken).ConfigureAwait(false);
+        var denied = await WorkspaceGuard.ScenarioAsync(context, request.ScenarioId, WorkspaceRole.Analyst).ConfigureAwait(false);
+        if (denied is not null and not IStatusCodeHttpResult { StatusCode: StatusCodes.Status404NotFound })
+        {
+            return denied;
+        }
+
+        var scenario = denied is null ? await cache.GetScenarioAsync(request.ScenarioId, cancellationToken).ConfigureAwait(false) : null;
         if (scenario is null)
         {
             return ApiProblems.Invalid("scenarioId", $"Scenario {request.ScenarioId} does not exist.", StatusCodes.Status404NotFound);

@@ -17,6 +17,7 @@ internal sealed partial class DatabaseStartup(
     DatabaseMigrator migrator,
     CalMinerDataOptions data,
     UserRepository users,
+    WorkspaceRepository workspaces,
     ScenarioRepository scenarios,
     IPasswordHasher<UserAccount> hasher,
     KeyRingProtection keyRing,
@@ -118,6 +119,8 @@ internal sealed partial class DatabaseStartup(
         }
 
         await users.SetPasswordHashAsync(account.Id, hasher.HashPassword(account, password), cancellationToken).ConfigureAwait(false);
+        // An owner of the default workspace too, so that the scenarios the first admin creates have a place to go.
+        await workspaces.SetMemberAsync(WorkspaceRepository.DefaultId, account.Id, WorkspaceRole.Owner, cancellationToken).ConfigureAwait(false);
         if (account.Role != UserRole.Admin)
         {
             await users.SetRoleAsync(account.Id, UserRole.Admin, cancellationToken).ConfigureAwait(false);
@@ -135,7 +138,7 @@ internal sealed partial class DatabaseStartup(
 
         foreach (var file in Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal))
         {
-            var stored = await scenarios.CreateAsync(ScenarioDocument.Load(file), "samples", cancellationToken).ConfigureAwait(false);
+            var stored = await scenarios.CreateAsync(ScenarioDocument.Load(file), "samples", WorkspaceRepository.DefaultId, cancellationToken).ConfigureAwait(false);
             LogSeeded(stored.Document.Name, stored.Id);
         }
     }

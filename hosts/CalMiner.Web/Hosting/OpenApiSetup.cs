@@ -31,6 +31,7 @@ internal static class OpenApiSetup
         ["Authentication"] = "Cookie sign-in and sign-out, the current user, the antiforgery token.",
         ["API keys"] = "The signed-in user's own API keys.",
         ["Users"] = "Accounts, roles, passwords and their API keys; admins only.",
+        ["Workspaces"] = "The teams scenarios belong to: members and their roles, deleted scenarios, the audit log of every write.",
         ["Scenarios"] = "Scenario documents: list, read, create, replace, delete, copy, import, export, evaluate.",
         ["Scenario sections"] = "One section of a scenario's document read and replaced on its own.",
         ["Scenario history"] = "Every saved version of a scenario: list, read, compare, restore.",

@@ -50,6 +50,7 @@ internal static class WebApplicationSetup
         services.AddCalMinerData(data);
         services.AddDatabaseOutages();
         services.AddHostedService<DatabaseStartup>();
+        services.AddHostedService<DeletedScenarioPurger>();
         if (web.RunSimulationsInProcess)
         {
             services.AddHostedService<SimulationRunner>();
@@ -102,6 +103,7 @@ internal static class WebApplicationSetup
         app.UseStatusCodePages();
         app.UseNotFoundForUnknownPaths();
         app.UseAuthentication();
+        app.UseAuditActor();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgeryForCookieWrites();
@@ -129,6 +131,7 @@ internal static class WebApplicationSetup
         api.MapAuthEndpoints();
         api.MapApiKeyEndpoints();
         api.MapUserEndpoints();
+        api.MapWorkspaceEndpoints();
         api.MapScenarioEndpoints();
         api.MapScenarioSectionEndpoints();
         api.MapScenarioVersionEndpoints();

@@ -74,6 +74,10 @@ internal sealed class WebOptions
     [Range(0, 1_000_000)]
     public int UnknownApiKeyCacheEntries { get; set; } = 10_000;
 
+    /// <summary>How many days a deleted scenario can be restored before it may be purged for good, with its history and runs.</summary>
+    [Range(0, 3_650)]
+    public int DeletedRetentionDays { get; set; } = 30;
+
     /// <summary>Email of the first admin, created at start when there is no admin (<c>CALMINER_ADMIN_EMAIL</c>).</summary>
     [EmailAddress]
     public string? AdminEmail { get; set; }

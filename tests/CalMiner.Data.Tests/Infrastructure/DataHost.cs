@@ -50,6 +50,10 @@ internal sealed class DataHost : IAsyncDisposable
 
     public CalMinerCache Cache => Get<CalMinerCache>();
 
+    public WorkspaceRepository Workspaces => Get<WorkspaceRepository>();
+
+    public AuditRepository Audit => Get<AuditRepository>();
+
     public DatabaseMigrator Migrator => Get<DatabaseMigrator>();
 
     internal CalMinerDatabase Database => Get<CalMinerDatabase>();

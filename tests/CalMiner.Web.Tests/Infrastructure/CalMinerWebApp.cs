@@ -152,17 +152,35 @@ public sealed class CalMinerWebApp : WebApplicationFactory<Program>, IAsyncLifet
     public async Task<HttpClient> ClientAsync(UserRole role)
     {
         var (_, secret) = await NewUserWithKeyAsync(role);
+        return ClientWithKey(secret);
+    }
+
+    /// <summary>
+    /// A new user with <paramref name="role"/> and an API key; returns the account and the key's secret. The user is a
+    /// member of <paramref name="workspaceId"/> (default the default workspace) with the role migration 0005 gives users
+    /// of that role, or <paramref name="workspaceRole"/>.
+    /// </summary>
+    public async Task<(UserAccount Account, string Secret)> NewUserWithKeyAsync(UserRole role, long workspaceId = WorkspaceRepository.DefaultId, WorkspaceRole? workspaceRole = null)
+    {
+        var account = await Get<UserRepository>().CreateAsync($"{role.ToString().ToLowerInvariant()}-{Guid.NewGuid():N}@example.com", null, role);
+        var mapped = role switch
+        {
+            UserRole.Admin => WorkspaceRole.Owner,
+            UserRole.Analyst => WorkspaceRole.Analyst,
+            _ => WorkspaceRole.Viewer,
+        };
+        await Get<WorkspaceRepository>().SetMemberAsync(workspaceId, account.Id, workspaceRole ?? mapped);
+
+        var key = await Get<ApiKeyRepository>().CreateAsync(account.Id, "tests");
+        return (account, key.Secret);
+    }
+
+    /// <summary>A client that calls as <paramref name="secret"/>'s user.</summary>
+    public HttpClient ClientWithKey(string secret)
+    {
         var client = Anonymous();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
         return client;
-    }
-
-    /// <summary>A new user with <paramref name="role"/> and an API key; returns the account and the key's secret.</summary>
-    public async Task<(UserAccount Account, string Secret)> NewUserWithKeyAsync(UserRole role)
-    {
-        var account = await Get<UserRepository>().CreateAsync($"{role.ToString().ToLowerInvariant()}-{Guid.NewGuid():N}@example.com", null, role);
-        var key = await Get<ApiKeyRepository>().CreateAsync(account.Id, "tests");
-        return (account, key.Secret);
     }
 
     private static void RequireTestServers()

@@ -37,6 +37,15 @@ internal static class TestApi
     public static IReadOnlyList<string> ErrorPaths(this JsonElement problem) =>
         [.. problem.GetProperty("errors").EnumerateObject().Select(p => p.Name)];
 
+    /// <summary>DELETE under If-Match, with the ETag a GET of the same path gives now (<c>"1"</c> when the GET finds nothing).</summary>
+    public static async Task<HttpResponseMessage> DeleteCurrentAsync(this HttpClient client, string path)
+    {
+        var read = await client.GetAsync(path);
+        var request = new HttpRequestMessage(HttpMethod.Delete, path);
+        request.Headers.IfMatch.Add(read.Headers.ETag ?? new EntityTagHeaderValue("\"1\""));
+        return await client.SendAsync(request);
+    }
+
     public static async Task<(long Id, EntityTagHeaderValue ETag)> CreateScenarioAsync(this HttpClient client, string? json = null)
     {
         var response = await client.PostAsync("/api/scenarios", Json(json ?? GoldJson()));

@@ -1,5 +1,5 @@
 -- CalMiner schema: sign-in attempts per account.
--- The SQLite twin of 0008_auth.postgresql.sql.
+-- The SQLite twin of 0007_auth.postgresql.sql.
 
 CREATE TABLE sign_in_throttle (
     account_key      TEXT PRIMARY KEY CHECK (length(account_key) = 64),
