@@ -46,6 +46,7 @@ internal static class WebApplicationSetup
         var web = configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions();
 
         var data = CalMinerDataOptions.FromConfiguration(configuration);
+        services.AddSingleton(provider => SimulationRunner.ProcessorOptions(provider.GetRequiredService<IOptions<WebOptions>>().Value));
         services.AddCalMinerData(data);
         services.AddHostedService<DatabaseStartup>();
         if (web.RunSimulationsInProcess)
