@@ -303,7 +303,7 @@ public sealed partial class SimulationRunProcessor
     /// </summary>
     private async Task HeartbeatAsync(long runId, string workerId, RunProgress progress, CancellationTokenSource stop, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(_options.ProgressInterval, _time);
+        using var timer = new PeriodicTimer(_options.ProgressInterval < _options.HeartbeatInterval ? _options.ProgressInterval : _options.HeartbeatInterval, _time);
         var (written, beatAt) = (0.0, _time.GetTimestamp());
         try
         {

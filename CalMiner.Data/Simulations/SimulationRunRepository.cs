@@ -580,7 +580,7 @@ public sealed class SimulationRunRepository
         {
             var count = Math.Min(window, iterations - start);
             (chunk.Value, from.Value, length.Value) = (start / SampleChunks.Size, 1 + (start % SampleChunks.Size * sizeof(double)), count * sizeof(double));
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            await using (var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false))
             {
                 var c = 0;
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
