@@ -16,9 +16,9 @@ public sealed class MigrateCommandTests
             var (first, second) = await MigrateTwiceWith(("DATABASE_DRIVER", "sqlite"), ("DATABASE_PATH", Path.Combine(folder.FullName, "calminer.db")));
 
             Assert.Equal(0, first.ExitCode);
-            Assert.StartsWith("database at version 4: applied 0001_initial, 0002_accounts, 0003_sessions, 0004_correlation_repair", first.Output, StringComparison.Ordinal);
+            Assert.StartsWith("database at version 6: applied 0001_initial, 0002_accounts, 0003_sessions, 0004_correlation_repair, 0006_run_quotas", first.Output, StringComparison.Ordinal);
             Assert.Equal(0, second.ExitCode);
-            Assert.StartsWith("database at version 4: already up to date", second.Output, StringComparison.Ordinal);
+            Assert.StartsWith("database at version 6: already up to date", second.Output, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(folder.FullName, "calminer.db")));
             Assert.Contains($"database: sqlite {Path.Combine(folder.FullName, "calminer.db")}", first.Error, StringComparison.Ordinal);
         }
@@ -37,8 +37,8 @@ public sealed class MigrateCommandTests
         var (first, second) = await MigrateTwiceWith(("DATABASE_DRIVER", "postgresql"), ("DATABASE_SCHEMA", schema));
 
         Assert.Equal(0, first.ExitCode);
-        Assert.StartsWith("database at version 4: applied 0001_initial, 0002_accounts, 0003_sessions, 0004_correlation_repair", first.Output, StringComparison.Ordinal);
-        Assert.StartsWith("database at version 4: already up to date", second.Output, StringComparison.Ordinal);
+        Assert.StartsWith("database at version 6: applied 0001_initial, 0002_accounts, 0003_sessions, 0004_correlation_repair, 0006_run_quotas", first.Output, StringComparison.Ordinal);
+        Assert.StartsWith("database at version 6: already up to date", second.Output, StringComparison.Ordinal);
         Assert.Contains($"schema {schema}", first.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(Environment.GetEnvironmentVariable("DATABASE_PASSWORD")!, first.Error, StringComparison.Ordinal);
     }

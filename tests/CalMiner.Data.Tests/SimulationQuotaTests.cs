@@ -180,6 +180,30 @@ public sealed class SimulationQuotaTests
         Assert.Equal(SimulationRunStatus.Completed, (await host.Runs.GetAsync(next.Id))!.Status);
     }
 
+    [Theory]
+    [MemberData(nameof(BothEngines))]
+    public async Task Migration0006_counts_the_samples_runs_already_hold(Engine engine)
+    {
+        await using var host = await DataHost.StartAsync(engine, migrate: false);
+        var before = new DatabaseMigrator(host.Database, [.. Migrations.Migration.All.Where(m => m.Name != "run_quotas")], TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<DatabaseMigrator>.Instance);
+        await before.MigrateAsync();
+        var scenario = await host.Scenarios.CreateAsync(Samples.Gold, "alice");
+        var bytes = engine == Engine.PostgreSql ? "decode(repeat('00', 80), 'hex')" : "zeroblob(80)";
+        await host.ExecuteAsync(
+            "INSERT INTO simulation_run (scenario_id, scenario_version, status, iterations, seed, sampling, progress, attempts, queued_at, requested_by, finished_at) "
+            + $"VALUES ({scenario.Id}, 1, 'completed', 10, 1, 'latinHypercube', 1, 1, '2026-01-01 00:00:00+00:00', 'alice', '2026-01-01 00:01:00+00:00'), "
+            + $"({scenario.Id}, 1, 'queued', 10, 1, 'latinHypercube', 0, 0, '2026-01-01 00:00:00+00:00', 'alice', NULL)");
+        var (completed, queued) = (await host.ScalarAsync("SELECT min(id) FROM simulation_run"), await host.ScalarAsync("SELECT max(id) FROM simulation_run"));
+        await host.ExecuteAsync($"INSERT INTO simulation_sample (run_id, kind, name, chunk, value_count, data) VALUES ({completed}, 'output', 'npvAfterTax', 0, 10, {bytes}), ({completed}, 'input', 'goldPrice', 0, 10, {bytes})");
+
+        var result = await host.Migrator.MigrateAsync();
+
+        Assert.Equal("0006_run_quotas", Assert.Single(result.Applied));
+        var run = (await host.Runs.GetAsync(completed))!;
+        Assert.Equal((true, 160L, (DateTimeOffset?)null), (run.KeepSamples, run.SampleBytes, run.SamplesDroppedAt));
+        Assert.Equal(0, (await host.Runs.GetAsync(queued))!.SampleBytes);
+    }
+
     [Fact]
     public void Quota_and_retention_out_of_range_are_rejected_by_name()
     {
