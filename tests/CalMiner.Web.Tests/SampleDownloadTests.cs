@@ -1,4 +1,5 @@
 using System.Net;
+using Xunit.Abstractions;
 using System.Security.Cryptography;
 using CalMiner.Data;
 using CalMiner.Scenarios;
@@ -16,7 +17,7 @@ public sealed class AloneCollection
 
 /// <summary>The samples download streams from the database: what it allocates does not grow with the run.</summary>
 [Collection(AloneCollection.Name)]
-public sealed class SampleDownloadTests
+public sealed class SampleDownloadTests(ITestOutputHelper output)
 {
     private const int Columns = 8;
 
@@ -31,6 +32,8 @@ public sealed class SampleDownloadTests
             var (scenarioId, _) = await analyst.CreateScenarioAsync();
             var small = await DownloadAsync(app, analyst, scenarioId, 120_000);
             var large = await DownloadAsync(app, analyst, scenarioId, 1_200_000);
+
+            output.WriteLine($"{small.SampleBytes >> 20} MiB of samples: {small.Allocated >> 10} KiB allocated; {large.SampleBytes >> 20} MiB: {large.Allocated >> 10} KiB.");
 
             // The old download held every column (8 bytes a value) and more; this one a window of each.
             Assert.True(large.Allocated < large.SampleBytes / 4, $"A download of {large.SampleBytes >> 20} MiB of samples allocated {large.Allocated >> 20} MiB.");
