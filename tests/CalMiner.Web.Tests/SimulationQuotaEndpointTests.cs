@@ -52,6 +52,28 @@ public sealed class SimulationQuotaEndpointTests(SmallSamplesApp small) : IClass
     }
 
     [Fact]
+    public async Task Dropping_an_older_runs_samples_frees_the_budget_for_a_new_run()
+    {
+        using var analyst = await small.App.ClientAsync(UserRole.Analyst);
+        var (first, _) = await analyst.CreateScenarioAsync();
+        var (second, _) = await analyst.CreateScenarioAsync();
+        // 6 000 iterations × 14 columns × 8 bytes: 656 KiB each, two over the 1 MiB budget.
+        var kept = await (await analyst.PostAsJsonAsync("/api/simulations/run", new { scenarioId = first, iterations = 6000 })).ExpectAsync(HttpStatusCode.Created);
+        var keptId = kept.GetProperty("id").GetInt64();
+        await (await analyst.PostAsJsonAsync("/api/simulations/run", new { scenarioId = second, iterations = 6000 })).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity);
+
+        using var viewer = await small.App.ClientAsync(UserRole.Viewer);
+        await (await viewer.DeleteAsync($"/api/simulations/{keptId}/samples")).ExpectProblemAsync(HttpStatusCode.Forbidden);
+        var dropped = await (await analyst.DeleteAsync($"/api/simulations/{keptId}/samples")).ExpectAsync(HttpStatusCode.OK);
+        Assert.False(dropped.GetProperty("samplesRetained").GetBoolean());
+        Assert.True(dropped.TryGetProperty("results", out _));
+        await (await analyst.GetAsync($"/api/simulations/{keptId}/samples")).ExpectProblemAsync(HttpStatusCode.Gone);
+
+        var next = await (await analyst.PostAsJsonAsync("/api/simulations/run", new { scenarioId = second, iterations = 6000 })).ExpectAsync(HttpStatusCode.Created);
+        Assert.True(next.GetProperty("samplesRetained").GetBoolean());
+    }
+
+    [Fact]
     public async Task Retention_drops_an_older_runs_samples_which_then_answer_410_while_its_results_stay()
     {
         using var analyst = await small.App.ClientAsync(UserRole.Analyst);

@@ -58,6 +58,12 @@ internal static class SimulationEndpoints
             .WithDescription("Every iteration's sampled inputs and outputs, one row per iteration, streamed from the database; 409 before the run has succeeded or when it kept no samples, 410 once the retention policy dropped them (the results stay).")
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status410Gone);
+        simulations.MapDelete("/{id:long}/samples", DropSamplesAsync).RequireAuthorization(Policies.Edit)
+            .WithName("DropSimulationSamples")
+            .WithSummary("Drop a run's samples, keeping its results")
+            .WithDescription("Frees the samples' bytes from the samples budgets at once; the samples download then answers 410. 409 when the run holds no samples.")
+            .Produces<SimulationRunView>()
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         simulations.MapPost("/{id:long}/cancel", CancelAsync).RequireAuthorization(Policies.Edit)
             .WithName("CancelSimulation")
             .WithSummary("Cancel a queued or running simulation")
@@ -281,7 +287,7 @@ internal static class SimulationEndpoints
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status410Gone,
                 title: "The samples were dropped.",
-                detail: $"The samples of simulation run {id} were dropped on {dropped:yyyy-MM-dd HH:mm} UTC by the retention policy (CalMiner:SampleRetentionRuns, CalMiner:SampleRetentionDays); "
+                detail: $"The samples of simulation run {id} were dropped on {dropped:yyyy-MM-dd HH:mm} UTC, by the retention policy (CalMiner:SampleRetentionRuns, CalMiner:SampleRetentionDays) or on request; "
                     + $"its results are kept at /api/simulations/{id}/results. Run the scenario again to get samples.");
         }
 
@@ -293,6 +299,20 @@ internal static class SimulationEndpoints
             },
             "text/csv; charset=utf-8",
             $"simulation-{id}-samples.csv");
+    }
+
+    private static async Task<IResult> DropSamplesAsync(long id, CalMinerCache cache, SimulationRunRepository runs, CancellationToken cancellationToken)
+    {
+        var dropped = await runs.DropSamplesAsync(id, cancellationToken).ConfigureAwait(false);
+        var run = await runs.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (run is null)
+        {
+            return ApiProblems.NotFound($"Simulation run {id}");
+        }
+
+        return dropped
+            ? new JsonBytes(await ResourceAsync(run, cache, cancellationToken).ConfigureAwait(false))
+            : ApiProblems.Conflict($"Simulation run {id} holds no samples ({StatusName(run.Status)}{(run.SamplesDroppedAt is null ? "" : ", already dropped")}).");
     }
 
     private static async Task<IResult> CancelAsync(long id, CalMinerCache cache, SimulationRunRepository runs, CancellationToken cancellationToken)
@@ -351,7 +371,7 @@ internal static class SimulationEndpoints
             "keepSamples",
             $"This run's samples would take about {Mebibytes(e.Requested)} MiB; {whose} hold {Mebibytes(e.InUse)} MiB of samples and may hold {Mebibytes(e.Allowed)} MiB "
                 + $"(the {setting} setting). Ask for fewer iterations, or send \"keepSamples\": false to keep the results only, "
-                + "or wait until older runs' samples are dropped by the retention policy (CalMiner:SampleRetentionRuns, CalMiner:SampleRetentionDays).",
+                + "or drop older runs' samples (DELETE /api/simulations/{id}/samples), which the retention policy also does (CalMiner:SampleRetentionRuns, CalMiner:SampleRetentionDays).",
             StatusCodes.Status422UnprocessableEntity);
     }
 
