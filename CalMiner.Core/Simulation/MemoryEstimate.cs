@@ -30,10 +30,17 @@ internal static class MemoryEstimate
     /// <summary>Room for the collector over what is live at the peak.</summary>
     private const double Headroom = 1.15;
 
+    /// <summary>The bytes of the kept samples: a double an iteration for every uncertain input and every output.</summary>
+    public static long SampleBytes(ScenarioDocument scenario, int iterations) =>
+        8L * iterations * (Uncertain(scenario) + Outputs);
+
+    private static int Uncertain(ScenarioDocument scenario) =>
+        (scenario.Parameters ?? new Dictionary<string, Parameter>()).Count(p => p.Value?.Distribution is { Type: not DistributionType.Constant });
+
     public static long Bytes(ScenarioDocument scenario, int iterations, SamplingMethod sampling, bool keepSamples, int threads)
     {
         var parameters = scenario.Parameters ?? new Dictionary<string, Parameter>();
-        var uncertain = parameters.Count(p => p.Value?.Distribution is { Type: not DistributionType.Constant });
+        var uncertain = Uncertain(scenario);
         var correlatedNames = iterations < 3 ? [] : (scenario.Correlations ?? []).SelectMany(c => new[] { c?.A, c?.B }).ToHashSet(StringComparer.Ordinal);
         var correlated = parameters.Count(p => correlatedNames.Contains(p.Key) && p.Value?.Distribution is { Type: not DistributionType.Constant });
 
@@ -54,7 +61,7 @@ internal static class MemoryEstimate
         var correlate = correlated == 0 ? 0 : (correlated * 12 * n) + (8 * n) + (threads * 24 * n);
 
         // Evaluation: the output columns, and each thread's chunk of every uncertain input.
-        var kept = keepSamples ? (8 * n * uncertain) + (8 * n * Outputs) : 0;
+        var kept = keepSamples ? SampleBytes(scenario, iterations) : 0;
         var evaluate = (8 * Outputs * pooled) + (threads * Chunk * ((8L * uncertain) + 4)) + kept;
 
         // Summary: the output columns; the after-tax NPV's ranks and tail marks; each thread's sort of one column;

@@ -71,6 +71,21 @@ public static class MonteCarlo
     }
 
     /// <summary>
+    /// The bytes of the samples a run keeps (<see cref="SimulationOptions.KeepSamples"/>): 8 a value, one value an iteration
+    /// for every uncertain input and every output; 0 when it keeps none. What a store of them as doubles holds.
+    /// </summary>
+    /// <param name="scenario">The scenario; it is not validated.</param>
+    /// <param name="options">The options of the run; what is not set comes from the scenario.</param>
+    public static long EstimateSampleBytes(ScenarioDocument scenario, SimulationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        options ??= new SimulationOptions();
+        var settings = scenario.Simulation;
+        var iterations = Math.Clamp(options.Iterations ?? settings.Convergence?.MaxIterations ?? settings.Iterations, 1, SimulationLimits.MaxIterations);
+        return options.KeepSamples ? MemoryEstimate.SampleBytes(scenario, iterations) : 0;
+    }
+
+    /// <summary>
     /// The threads a run uses: as many as asked, else one a core. Never left to the thread pool, which may add
     /// workers to a long loop, each with its own scratch of every uncertain input.
     /// </summary>

@@ -223,6 +223,9 @@ internal sealed class SimulationRunRow
     public double? ConvergenceConfidence { get; set; }
     public int? ConvergenceMaxIterations { get; set; }
     public bool RepairCorrelations { get; set; }
+    public bool KeepSamples { get; set; } = true;
+    public long SampleBytes { get; set; }
+    public DateTimeOffset? SamplesDroppedAt { get; set; }
     public double Progress { get; set; }
     public int Attempts { get; set; }
     public string? WorkerId { get; set; }

@@ -36,10 +36,19 @@ internal static class SampleChunks
     }
 
     /// <summary>Copies the rows of one column, in chunk order, into <paramref name="destination"/>.</summary>
-    public static void Read(SimulationSampleRow row, double[] destination)
+    public static void Read(SimulationSampleRow row, double[] destination) =>
+        Read(row.Data.AsSpan(0, row.ValueCount * sizeof(double)), destination.AsSpan(row.Chunk * Size, row.ValueCount));
+
+    /// <summary>
+    /// How many iterations a streamed read takes at a time for <paramref name="columns"/> columns: at most 4 MiB of values in
+    /// all, a power of two from 512 to <see cref="Size"/>, so a window never straddles two chunks.
+    /// </summary>
+    public static int Window(int columns) =>
+        Math.Clamp(1 << System.Numerics.BitOperations.Log2((uint)Math.Max(1, (4 << 20) / (sizeof(double) * Math.Max(1, columns)))), 512, Size);
+
+    /// <summary>Decodes little-endian doubles.</summary>
+    public static void Read(ReadOnlySpan<byte> source, Span<double> target)
     {
-        var target = destination.AsSpan(row.Chunk * Size, row.ValueCount);
-        var source = row.Data.AsSpan(0, row.ValueCount * sizeof(double));
         if (BitConverter.IsLittleEndian)
         {
             source.CopyTo(MemoryMarshal.AsBytes(target));

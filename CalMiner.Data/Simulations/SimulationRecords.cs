@@ -54,6 +54,18 @@ public sealed record SimulationRun(
 {
     /// <summary>Whether the run uses the nearest valid correlation matrix when the scenario's correlations contradict one another, instead of failing.</summary>
     public bool RepairCorrelations { get; init; }
+
+    /// <summary>Whether the run keeps every iteration's inputs and outputs for the samples download.</summary>
+    public bool KeepSamples { get; init; } = true;
+
+    /// <summary>
+    /// The bytes of samples the run holds: its estimate while queued or running, what it stored once completed,
+    /// 0 when it failed, was cancelled, keeps none, or its samples were dropped.
+    /// </summary>
+    public long SampleBytes { get; init; }
+
+    /// <summary>When the retention policy dropped the run's samples (UTC); its summary is kept.</summary>
+    public DateTimeOffset? SamplesDroppedAt { get; init; }
 }
 
 /// <summary>

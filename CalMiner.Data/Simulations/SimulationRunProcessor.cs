@@ -17,7 +17,11 @@ namespace CalMiner.Data;
 /// engine's wall time as <c>seconds</c> (as <c>calminer simulate</c> writes it), and every
 /// iteration's inputs and outputs, in one transaction. A run that is cancelled, or whose lease went to another worker, stops at its
 /// next heartbeat and writes nothing. An invalid scenario or settings fail the run with a message
-/// naming the problem. When the caller's token is cancelled (host shutdown) the run is given back to
+/// naming the problem; so does any other failure inside the run (running out of memory, a result that
+/// cannot be stored), and the worker goes on with the next run. Progress is written at most every
+/// <see cref="SimulationRunProcessorOptions.ProgressInterval"/>. With a
+/// <see cref="SimulationRunProcessorOptions.Retention"/>, the samples it no longer keeps are dropped after every run and
+/// periodically while the queue is empty. When the caller's token is cancelled (host shutdown) the run is given back to
 /// the queue for another worker.
 /// </remarks>
 public sealed partial class SimulationRunProcessor
@@ -30,6 +34,9 @@ public sealed partial class SimulationRunProcessor
     private readonly SimulationRunProcessorOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+
+    // When an idle RunAsync last applied the retention policy (a TimeProvider timestamp; 0: not yet).
+    private long _retainedAt;
 
     internal SimulationRunProcessor(SimulationRunRepository runs, CalMinerCache cache, SimulationRunProcessorOptions options, TimeProvider time, ILogger<SimulationRunProcessor>? logger)
     {
@@ -52,7 +59,7 @@ public sealed partial class SimulationRunProcessor
     public async Task<bool> ProcessNextAsync(string workerId, CancellationToken cancellationToken = default)
     {
         SimulationRunRepository.CheckWorker(workerId, _options.Lease);
-        await _runs.RequeueExpiredAsync(cancellationToken).ConfigureAwait(false);
+        await _runs.RequeueExpiredAsync(_options.MaxAttempts, cancellationToken).ConfigureAwait(false);
         var run = await _runs.ClaimAsync(workerId, _options.Lease, cancellationToken).ConfigureAwait(false);
         if (run is null)
         {
@@ -82,6 +89,12 @@ public sealed partial class SimulationRunProcessor
             {
                 if (!await ProcessNextAsync(workerId, cancellationToken).ConfigureAwait(false))
                 {
+                    if (_options.Retention is { } retention && (_retainedAt == 0 || _time.GetElapsedTime(_retainedAt) >= retention.Interval))
+                    {
+                        _retainedAt = _time.GetTimestamp();
+                        await RetainAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
                     await _runs.WaitForQueuedRunAsync(_options.IdleWait, cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -137,7 +150,7 @@ public sealed partial class SimulationRunProcessor
                     await Task.Delay(FollowInterval, _time, cancellationToken).ConfigureAwait(false);
                     if (run.LeaseExpiresAt < _time.GetUtcNow())
                     {
-                        await _runs.RequeueExpiredAsync(cancellationToken).ConfigureAwait(false);
+                        await _runs.RequeueExpiredAsync(_options.MaxAttempts, cancellationToken).ConfigureAwait(false);
                     }
 
                     continue;
@@ -161,6 +174,15 @@ public sealed partial class SimulationRunProcessor
 
             // The run's settings replace the document's own, convergence rule included, as the engine reads it from there.
             var scenario = stored.Document with { Simulation = run.Settings };
+
+            // The run may have been queued under a larger budget, or by another host.
+            if (_options.MemoryBudget is { } budget
+                && SimulationMemoryBudget.Refusal(scenario, run.Settings, run.KeepSamples, budget, "this worker's memory budget", _options.MaxDegreeOfParallelism) is { } refusal)
+            {
+                await FailAsync(run, workerId, refusal).ConfigureAwait(false);
+                return;
+            }
+
             SimulationResult result;
             var started = _time.GetTimestamp();
             try
@@ -183,18 +205,11 @@ public sealed partial class SimulationRunProcessor
                 LogNoLongerHeld(_logger, run.Id, workerId);
                 return;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogEngineFailed(_logger, run.Id, e);
-                await FailAsync(run, workerId, $"The simulation failed: {e.Message}").ConfigureAwait(false);
-                return;
-            }
 
             var seconds = Math.Round(_time.GetElapsedTime(started).TotalSeconds, 3);
-            var samples = result.Samples!;
+            var samples = result.Samples is { } kept ? new SimulationSamples(kept.Outputs, kept.Inputs) : null;
             // Not cancellable: a finished result is worth the second its write takes during a shutdown.
-            var completed = await _runs.CompleteAsync(
-                run.Id, workerId, result.Iterations, result.ToJson(seconds), new SimulationSamples(samples.Outputs, samples.Inputs), CancellationToken.None).ConfigureAwait(false);
+            var completed = await _runs.CompleteAsync(run.Id, workerId, result.Iterations, result.ToJson(seconds), samples, CancellationToken.None).ConfigureAwait(false);
             if (completed)
             {
                 LogCompleted(_logger, run.Id, result.Iterations);
@@ -210,6 +225,51 @@ public sealed partial class SimulationRunProcessor
             LogReleased(_logger, run.Id, workerId);
             throw;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever else goes wrong inside the run (the engine, its memory, storing its result) ends this run, not the worker.
+            LogEngineFailed(_logger, run.Id, e);
+            try
+            {
+                await FailAsync(run, workerId, Describe(e)).ConfigureAwait(false);
+            }
+            catch (Exception failing) when (failing is not OperationCanceledException)
+            {
+                // The database is away too: the lease expires and RequeueExpiredAsync counts the attempt.
+                LogFailFailed(_logger, run.Id, failing);
+            }
+        }
+
+        if (_options.Retention is not null)
+        {
+            await RetainAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The message a run fails with when something unexpected stopped it.</summary>
+    private static string Describe(Exception e)
+    {
+        var cause = e is AggregateException aggregate ? aggregate.Flatten().InnerExceptions[0] : e;
+        return cause is OutOfMemoryException || (e is AggregateException all && all.Flatten().InnerExceptions.Any(i => i is OutOfMemoryException))
+            ? "The simulation ran out of memory: ask for fewer iterations or no samples, or simulate fewer uncertain inputs."
+            : $"The simulation failed: {cause.Message}";
+    }
+
+    /// <summary>Drops the samples the retention policy no longer keeps; a failure is logged, and the next pass tries again.</summary>
+    private async Task RetainAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var dropped = await _runs.ApplyRetentionAsync(_options.Retention!, cancellationToken).ConfigureAwait(false);
+            if (dropped.Count > 0)
+            {
+                LogSamplesDropped(_logger, dropped.Count, string.Join(", ", dropped));
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogRetentionFailed(_logger, e);
+        }
     }
 
     /// <summary>Runs the engine on a worker thread while heartbeats renew the lease; stops it when the run is no longer held.</summary>
@@ -219,7 +279,7 @@ public sealed partial class SimulationRunProcessor
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var beating = new CancellationTokenSource();
         var progress = new RunProgress();
-        var options = new SimulationOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism, KeepSamples = true, RepairCorrelations = run.RepairCorrelations };
+        var options = new SimulationOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism, KeepSamples = run.KeepSamples, RepairCorrelations = run.RepairCorrelations };
         var heartbeats = HeartbeatAsync(run.Id, workerId, progress, stop, beating.Token);
         try
         {
@@ -237,17 +297,29 @@ public sealed partial class SimulationRunProcessor
         }
     }
 
+    /// <summary>
+    /// Every <see cref="SimulationRunProcessorOptions.ProgressInterval"/> writes the progress when it moved, and at least every
+    /// <see cref="SimulationRunProcessorOptions.HeartbeatInterval"/> renews the lease; each write also learns whether the run is still held.
+    /// </summary>
     private async Task HeartbeatAsync(long runId, string workerId, RunProgress progress, CancellationTokenSource stop, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(_options.HeartbeatInterval, _time);
+        using var timer = new PeriodicTimer(_options.ProgressInterval < _options.HeartbeatInterval ? _options.ProgressInterval : _options.HeartbeatInterval, _time);
+        var (written, beatAt) = (0.0, _time.GetTimestamp());
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
+                var fraction = progress.Fraction;
+                if (fraction == written && _time.GetElapsedTime(beatAt) < _options.HeartbeatInterval)
+                {
+                    continue;
+                }
+
                 bool held;
                 try
                 {
-                    held = await _runs.HeartbeatAsync(runId, workerId, _options.Lease, progress.Fraction, cancellationToken).ConfigureAwait(false);
+                    held = await _runs.HeartbeatAsync(runId, workerId, _options.Lease, fraction, cancellationToken).ConfigureAwait(false);
+                    (written, beatAt) = (fraction, _time.GetTimestamp());
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -298,7 +370,7 @@ public sealed partial class SimulationRunProcessor
     [LoggerMessage(7, LogLevel.Information, "Simulation run {RunId} given back to the queue by {WorkerId}")]
     private static partial void LogReleased(ILogger logger, long runId, string workerId);
 
-    [LoggerMessage(8, LogLevel.Error, "Simulation run {RunId}: the engine failed")]
+    [LoggerMessage(8, LogLevel.Error, "Simulation run {RunId} failed unexpectedly")]
     private static partial void LogEngineFailed(ILogger logger, long runId, Exception exception);
 
     [LoggerMessage(9, LogLevel.Warning, "Simulation run {RunId}: a heartbeat failed")]
@@ -306,6 +378,15 @@ public sealed partial class SimulationRunProcessor
 
     [LoggerMessage(10, LogLevel.Error, "Simulation worker {WorkerId}: processing the queue failed; trying again in {RetrySeconds} s")]
     private static partial void LogLoopFailed(ILogger logger, string workerId, double retrySeconds, Exception exception);
+
+    [LoggerMessage(11, LogLevel.Information, "Samples of {Count} simulation runs dropped by the retention policy: {RunIds}")]
+    private static partial void LogSamplesDropped(ILogger logger, int count, string runIds);
+
+    [LoggerMessage(12, LogLevel.Warning, "Applying the samples' retention policy failed; the next pass tries again")]
+    private static partial void LogRetentionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Error, "Simulation run {RunId} could not be marked failed; its lease will expire")]
+    private static partial void LogFailFailed(ILogger logger, long runId, Exception exception);
 
     /// <summary>The engine's progress as a fraction of the iterations, never going back, read by the heartbeats.</summary>
     private sealed class RunProgress : IProgress<SimulationProgress>

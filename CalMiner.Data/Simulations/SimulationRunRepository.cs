@@ -21,9 +21,6 @@ namespace CalMiner.Data;
 /// </summary>
 public sealed class SimulationRunRepository
 {
-    /// <summary>How many times a run may be claimed before an expired lease fails it rather than queueing it again.</summary>
-    public const int MaxAttempts = 3;
-
     private const int MaxNameLength = 200;
     private const int MaxIterations = 100_000_000;
 
@@ -79,19 +76,39 @@ public sealed class SimulationRunRepository
     /// <param name="settings">Iterations (1..100 000 000), seed, sampling and optional convergence rule, e.g. the scenario's own <see cref="ScenarioDocument.Simulation"/>.</param>
     /// <param name="requestedBy">Who asks for it; not empty, at most 200 characters.</param>
     /// <param name="repairCorrelations">Run with the nearest valid correlation matrix when the scenario's correlations contradict one another (see <see cref="CalMiner.Simulation.SimulationOptions.RepairCorrelations"/>); otherwise such a run fails.</param>
+    /// <param name="keepSamples">Whether the run keeps every iteration's inputs and outputs (see <see cref="CalMiner.Simulation.MonteCarlo.EstimateSampleBytes"/>).</param>
+    /// <param name="sampleBytes">The bytes of samples the run will keep, ≥ 0, counted against <paramref name="quota"/> from now on; 0 without samples.</param>
+    /// <param name="quota">The limits to check, in the transaction that queues the run; <see langword="null"/>: none.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>The queued run.</returns>
     /// <exception cref="ArgumentException">The settings are invalid, or the scenario version does not exist.</exception>
+    /// <exception cref="SimulationQuotaExceededException">The run would exceed a limit of <paramref name="quota"/>; nothing was queued.</exception>
     public async Task<SimulationRun> QueueAsync(
-        long scenarioId, int scenarioVersion, SimulationSettings settings, string requestedBy, bool repairCorrelations = false, CancellationToken cancellationToken = default)
+        long scenarioId,
+        int scenarioVersion,
+        SimulationSettings settings,
+        string requestedBy,
+        bool repairCorrelations = false,
+        bool keepSamples = true,
+        long sampleBytes = 0,
+        SimulationQuota? quota = null,
+        CancellationToken cancellationToken = default)
     {
         CheckSettings(settings);
         ScenarioRepository.CheckAuthor(requestedBy);
+        ArgumentOutOfRangeException.ThrowIfNegative(sampleBytes);
+        quota?.Validate();
         await using var db = _database.Open();
+        // On SQLite BEGIN IMMEDIATE takes the write lock; on PostgreSQL an advisory lock: two requests never both pass a limit.
         await using var transaction = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (!await db.ScenarioVersions.AnyAsync(v => v.ScenarioId == scenarioId && v.Version == scenarioVersion, cancellationToken).ConfigureAwait(false))
         {
             ThrowHelper.ThrowArgument(nameof(scenarioVersion), $"Scenario {scenarioId} has no version {scenarioVersion}.");
+        }
+
+        if (quota is not null)
+        {
+            await CheckQuotaAsync(db, quota, requestedBy, keepSamples ? sampleBytes : 0, cancellationToken).ConfigureAwait(false);
         }
 
         var row = new SimulationRunRow
@@ -107,6 +124,8 @@ public sealed class SimulationRunRepository
             ConvergenceConfidence = settings.Convergence?.Confidence,
             ConvergenceMaxIterations = settings.Convergence?.MaxIterations,
             RepairCorrelations = repairCorrelations,
+            KeepSamples = keepSamples,
+            SampleBytes = keepSamples ? sampleBytes : 0,
             QueuedAt = _time.GetUtcNow(),
             RequestedBy = requestedBy,
         };
@@ -123,6 +142,37 @@ public sealed class SimulationRunRepository
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return ToRun(row);
+    }
+
+    private async Task CheckQuotaAsync(CalMinerDb db, SimulationQuota quota, string requestedBy, long sampleBytes, CancellationToken cancellationToken)
+    {
+        if (_database.IsPostgreSql)
+        {
+            await db.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext(@name))", cancellationToken, new DataParameter("name", QueueChannel, DataType.NVarChar)).ConfigureAwait(false);
+        }
+
+        var active = await db.SimulationRuns.CountAsync(r => r.RequestedBy == requestedBy && (r.Status == Queued || r.Status == Running), cancellationToken).ConfigureAwait(false);
+        if (active >= quota.MaxActiveRunsPerUser)
+        {
+            throw new SimulationQuotaExceededException(SimulationQuotaLimit.ActiveRuns, quota.MaxActiveRunsPerUser, active, 1);
+        }
+
+        if (sampleBytes == 0)
+        {
+            return;
+        }
+
+        var users = await db.SimulationRuns.Where(r => r.RequestedBy == requestedBy && r.SampleBytes > 0).SumAsync(r => (long?)r.SampleBytes, cancellationToken).ConfigureAwait(false) ?? 0;
+        if (users + sampleBytes > quota.SampleBytesPerUser)
+        {
+            throw new SimulationQuotaExceededException(SimulationQuotaLimit.UserSampleBytes, quota.SampleBytesPerUser, users, sampleBytes);
+        }
+
+        var total = await db.SimulationRuns.Where(r => r.SampleBytes > 0).SumAsync(r => (long?)r.SampleBytes, cancellationToken).ConfigureAwait(false) ?? 0;
+        if (total + sampleBytes > quota.SampleBytesTotal)
+        {
+            throw new SimulationQuotaExceededException(SimulationQuotaLimit.TotalSampleBytes, quota.SampleBytesTotal, total, sampleBytes);
+        }
     }
 
     /// <summary>
@@ -276,6 +326,8 @@ public sealed class SimulationRunRepository
         var updated = await Held(db, runId, workerId)
             .Set(r => r.Status, Completed)
             .Set(r => r.Progress, 1.0)
+            .Set(r => r.SampleBytes, SampleBytes(samples))
+            .Set(r => r.Error, (string?)null)
             .Set(r => r.FinishedAt, now)
             .Set(r => r.LeaseExpiresAt, (DateTimeOffset?)null)
             .UpdateAsync(cancellationToken).ConfigureAwait(false);
@@ -313,6 +365,7 @@ public sealed class SimulationRunRepository
         return await Held(db, runId, workerId)
             .Set(r => r.Status, Failed)
             .Set(r => r.Error, error)
+            .Set(r => r.SampleBytes, 0L)
             .Set(r => r.FinishedAt, now)
             .Set(r => r.LeaseExpiresAt, (DateTimeOffset?)null)
             .UpdateAsync(cancellationToken).ConfigureAwait(false) > 0;
@@ -346,6 +399,7 @@ public sealed class SimulationRunRepository
         var cancelled = await db.SimulationRuns
             .Where(r => r.Id == runId && (r.Status == Queued || r.Status == Running))
             .Set(r => r.Status, Cancelled)
+            .Set(r => r.SampleBytes, 0L)
             .Set(r => r.FinishedAt, now)
             .Set(r => r.LeaseExpiresAt, (DateTimeOffset?)null)
             .UpdateAsync(cancellationToken).ConfigureAwait(false) > 0;
@@ -363,22 +417,100 @@ public sealed class SimulationRunRepository
 
     /// <summary>
     /// Queues again every running run whose lease has expired (its worker died or hung), or fails it
-    /// once it has been claimed <see cref="MaxAttempts"/> times. Call it periodically, e.g. from every worker.
+    /// once it has been claimed <paramref name="maxAttempts"/> times, with the reason. Call it periodically, e.g. from every worker.
     /// </summary>
+    /// <param name="maxAttempts">How many times a run may be claimed, ≥ 1: a run whose worker died that many times (e.g. killed
+    /// for its memory) is failed rather than handed to a worker again, so a crash loop ends.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>How many runs were queued again or failed.</returns>
-    public async Task<int> RequeueExpiredAsync(CancellationToken cancellationToken = default)
+    public async Task<int> RequeueExpiredAsync(int maxAttempts, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
         var now = _time.GetUtcNow();
+        var error = maxAttempts == 1
+            ? "The run's worker stopped without finishing it (its lease expired), e.g. its process was killed for lack of memory; it is not tried again. Ask for fewer iterations or no samples."
+            : $"The run's workers stopped without finishing it {maxAttempts} times (its lease expired each time), e.g. their process was killed for lack of memory; it is not tried again. Ask for fewer iterations or no samples.";
         await using var db = _database.Open();
         return await db.SimulationRuns
             .Where(r => r.Status == Running && r.LeaseExpiresAt < now)
-            .Set(r => r.Status, r => r.Attempts >= MaxAttempts ? Failed : Queued)
-            .Set(r => r.Error, r => r.Attempts >= MaxAttempts ? "The run's lease expired " + MaxAttempts + " times: its workers stopped without finishing it." : r.Error)
-            .Set(r => r.FinishedAt, r => r.Attempts >= MaxAttempts ? now : (DateTimeOffset?)null)
+            .Set(r => r.Status, r => r.Attempts >= maxAttempts ? Failed : Queued)
+            .Set(r => r.Error, r => r.Attempts >= maxAttempts ? error : "Attempt " + r.Attempts + " ended when its worker stopped without finishing it (its lease expired); the run is queued again.")
+            .Set(r => r.SampleBytes, r => r.Attempts >= maxAttempts ? 0 : r.SampleBytes)
+            .Set(r => r.FinishedAt, r => r.Attempts >= maxAttempts ? now : (DateTimeOffset?)null)
             .Set(r => r.WorkerId, (string?)null)
             .Set(r => r.LeaseExpiresAt, (DateTimeOffset?)null)
             .UpdateAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Drops the samples of a completed run, keeping its summary, in one transaction.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>Whether samples were dropped; <see langword="false"/> if the run has none (any more).</returns>
+    public async Task<bool> DropSamplesAsync(long runId, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        await using var db = _database.Open();
+        await using var transaction = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var updated = await db.SimulationRuns
+            .Where(r => r.Id == runId && r.Status == Completed && r.KeepSamples && r.SamplesDroppedAt == null)
+            .Set(r => r.SamplesDroppedAt, now)
+            .Set(r => r.SampleBytes, 0L)
+            .UpdateAsync(cancellationToken).ConfigureAwait(false);
+        if (updated == 0)
+        {
+            return false;
+        }
+
+        await db.SimulationSamples.Where(s => s.RunId == runId).DeleteAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Drops the samples of the completed runs that <paramref name="retention"/> no longer keeps, one run per transaction, oldest first;
+    /// their summaries are kept for ever.
+    /// </summary>
+    /// <param name="retention">Which runs keep their samples.</param>
+    /// <param name="cancellationToken">Stops between runs.</param>
+    /// <returns>The runs whose samples were dropped.</returns>
+    public async Task<IReadOnlyList<long>> ApplyRetentionAsync(SampleRetention retention, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(retention);
+        retention.Validate();
+        var oldest = retention.MaxAge is { } age ? _time.GetUtcNow() - age : (DateTimeOffset?)null;
+        List<(long Id, long ScenarioId, DateTimeOffset? FinishedAt)> holding;
+        await using (var db = _database.Open())
+        {
+            var rows = await db.SimulationRuns
+                .Where(r => r.Status == Completed && r.SamplesDroppedAt == null && r.SampleBytes > 0)
+                .Select(r => new { r.Id, r.ScenarioId, r.FinishedAt })
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            holding = [.. rows.Select(r => (r.Id, r.ScenarioId, r.FinishedAt))];
+        }
+
+        var drop = new SortedSet<long>();
+        foreach (var scenario in holding.GroupBy(r => r.ScenarioId))
+        {
+            var newestFirst = scenario.OrderByDescending(r => r.Id).ToList();
+            for (var i = 0; i < newestFirst.Count; i++)
+            {
+                if (i >= retention.RunsPerScenario || newestFirst[i].FinishedAt < oldest)
+                {
+                    drop.Add(newestFirst[i].Id);
+                }
+            }
+        }
+
+        var dropped = new List<long>();
+        foreach (var runId in drop)
+        {
+            if (await DropSamplesAsync(runId, cancellationToken).ConfigureAwait(false))
+            {
+                dropped.Add(runId);
+            }
+        }
+
+        return dropped;
     }
 
     /// <summary>Reads the summary of a completed run.</summary>
@@ -419,6 +551,98 @@ public sealed class SimulationRunRepository
         }
 
         return new SimulationSamples(outputs, inputs);
+    }
+
+    /// <summary>
+    /// Writes the samples of a completed run as CSV (<see cref="CalMiner.Simulation.SampleCsvWriter"/>: the inputs, then the outputs, each
+    /// in name order), reading them from the database a window of iterations at a time, so that the memory it takes
+    /// does not grow with the run's iterations.
+    /// </summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="writer">Where to write; flushed and left open.</param>
+    /// <param name="cancellationToken">Stops the reading and writing.</param>
+    /// <returns>Whether the run has stored samples; <see langword="false"/> (and nothing written) if not.</returns>
+    public async Task<bool> WriteSamplesCsvAsync(long runId, TextWriter writer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        int iterations;
+        List<string> names;
+        await using (var db = _database.Open())
+        {
+            var stored = await db.SimulationResults.Where(r => r.RunId == runId).Select(r => (int?)r.Iterations).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            // The order of the old whole-run read, which the windows below repeat: kind (input before output), then name.
+            names = await db.SimulationSamples.Where(s => s.RunId == runId && s.Chunk == 0).OrderBy(s => s.Kind).ThenBy(s => s.Name)
+                .Select(s => s.Name).ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (stored is null || names.Count == 0)
+            {
+                return false;
+            }
+
+            iterations = stored.Value;
+        }
+
+        var window = SampleChunks.Window(names.Count);
+        var columns = names.Select(_ => new double[window]).ToArray();
+        var bytes = new byte[window * sizeof(double)];
+        var csv = new CalMiner.Simulation.SampleCsvWriter(writer, names);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT substr(data, @from, @length) FROM simulation_sample
+            WHERE run_id = @run AND chunk = @chunk ORDER BY kind, name
+            """;
+        var (run, chunk, from, length) = (Parameter(command, "run", runId), Parameter(command, "chunk", 0), Parameter(command, "from", 0), Parameter(command, "length", 0));
+        for (var start = 0; start < iterations; start += window)
+        {
+            var count = Math.Min(window, iterations - start);
+            (chunk.Value, from.Value, length.Value) = (start / SampleChunks.Size, 1 + (start % SampleChunks.Size * sizeof(double)), count * sizeof(double));
+            await using (var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false))
+            {
+                var c = 0;
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (c == columns.Length || reader.GetBytes(0, 0, bytes, 0, count * sizeof(double)) != count * sizeof(double))
+                    {
+                        throw NotWhole(runId, start);
+                    }
+
+                    SampleChunks.Read(bytes.AsSpan(0, count * sizeof(double)), columns[c++]);
+                }
+
+                if (c != columns.Length)
+                {
+                    throw NotWhole(runId, start);
+                }
+            }
+
+            await csv.WriteRowsAsync(columns, count, cancellationToken).ConfigureAwait(false);
+        }
+
+        await csv.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private static InvalidOperationException NotWhole(long runId, int start) =>
+        new($"The samples of run {runId} are not whole at iteration {start + 1}: a column lacks it.");
+
+    private async Task<System.Data.Common.DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        if (_database.DataSource is { } dataSource)
+        {
+            return await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var sqlite = new Microsoft.Data.Sqlite.SqliteConnection(_database.SqliteConnectionString);
+        await sqlite.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return sqlite;
+    }
+
+    private static System.Data.Common.DbParameter Parameter(System.Data.Common.DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        (parameter.ParameterName, parameter.Value) = (name, value);
+        command.Parameters.Add(parameter);
+        return parameter;
     }
 
     private static IUpdatable<SimulationRunRow> Held(CalMinerDb db, long runId, string workerId) =>
@@ -492,5 +716,11 @@ public sealed class SimulationRunRepository
         r.Error)
     {
         RepairCorrelations = r.RepairCorrelations,
+        KeepSamples = r.KeepSamples,
+        SampleBytes = r.SampleBytes,
+        SamplesDroppedAt = r.SamplesDroppedAt?.ToUniversalTime(),
     };
+
+    private static long SampleBytes(SimulationSamples? samples) =>
+        samples is null ? 0 : samples.Outputs.Values.Concat(samples.Inputs.Values).Sum(c => (long)c.Length * sizeof(double));
 }

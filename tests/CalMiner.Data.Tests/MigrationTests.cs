@@ -53,7 +53,7 @@ public sealed class MigrationTests
     {
         await using var host = await DataHost.StartAsync(engine, migrate: true);
         var broken = new Migration(
-            Migration.All.Count + 1,
+            Migration.All[^1].Version + 1,
             "broken",
             "CREATE TABLE half_done (id integer); ALTER TABLE scenario ADD COLUMN half_done_column integer; SELECT no_such_function();",
             "CREATE TABLE half_done (id integer); ALTER TABLE scenario ADD COLUMN half_done_column integer; INSERT INTO no_such_table VALUES (1);");
@@ -62,7 +62,7 @@ public sealed class MigrationTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => migrator.MigrateAsync());
 
         Assert.Contains("broken", error.Message, StringComparison.Ordinal);
-        Assert.Equal(Migration.All.Count, await migrator.GetCurrentVersionAsync());
+        Assert.Equal(Migration.All[^1].Version, await migrator.GetCurrentVersionAsync());
         var halfDone = host.Options.Driver == DatabaseDriver.PostgreSql
             ? "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() AND (table_name = 'half_done' OR column_name = 'half_done_column')"
             : "SELECT (SELECT count(*) FROM sqlite_master WHERE name = 'half_done') + (SELECT count(*) FROM pragma_table_info('scenario') WHERE name = 'half_done_column')";

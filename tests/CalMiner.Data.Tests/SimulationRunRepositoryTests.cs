@@ -103,9 +103,9 @@ public sealed class SimulationRunRepositoryTests
         await host.Runs.ClaimAsync("dead-worker", Lease);
 
         clock.Advance(Lease - TimeSpan.FromMilliseconds(1));
-        var beforeExpiry = await host.Runs.RequeueExpiredAsync();
+        var beforeExpiry = await host.Runs.RequeueExpiredAsync(3);
         clock.Advance(TimeSpan.FromMilliseconds(2));
-        var afterExpiry = await host.Runs.RequeueExpiredAsync();
+        var afterExpiry = await host.Runs.RequeueExpiredAsync(3);
         var requeued = await host.Runs.GetAsync(run.Id);
         var reclaimed = await host.Runs.ClaimAsync("live-worker", Lease);
 
@@ -121,25 +121,36 @@ public sealed class SimulationRunRepositoryTests
         Assert.True(await host.Runs.CompleteAsync(run.Id, "live-worker", 1, "{}", null));
     }
 
+    public static TheoryData<Engine, int> BothEnginesAndCaps() => new() { { Engine.PostgreSql, 1 }, { Engine.PostgreSql, 3 }, { Engine.Sqlite, 2 } };
+
     [Theory]
-    [MemberData(nameof(BothEngines))]
-    public async Task ARunWhoseLeaseExpiresTooOften_Fails(Engine engine)
+    [MemberData(nameof(BothEnginesAndCaps))]
+    public async Task ARunWhoseLeaseExpiresTooOften_FailsAfterTheConfiguredAttempts_WithTheReason(Engine engine, int maxAttempts)
     {
         var clock = new ManualTimeProvider(Start);
         await using var host = await DataHost.StartAsync(engine, time: clock);
         var scenario = await host.Scenarios.CreateAsync(Samples.Gold, "alice");
         var run = await host.Runs.QueueAsync(scenario.Id, 1, new SimulationSettings(), "alice");
 
-        for (var attempt = 1; attempt <= SimulationRunRepository.MaxAttempts; attempt++)
+        for (var attempt = 1; attempt <= maxAttempts; attempt++)
         {
             Assert.Equal(run.Id, (await host.Runs.ClaimAsync($"worker-{attempt}", Lease))!.Id);
             clock.Advance(Lease * 2);
-            Assert.Equal(1, await host.Runs.RequeueExpiredAsync());
+            Assert.Equal(1, await host.Runs.RequeueExpiredAsync(maxAttempts));
+            var after = (await host.Runs.GetAsync(run.Id))!;
+            if (attempt < maxAttempts)
+            {
+                // Queued again, saying why the last attempt ended.
+                Assert.Equal(SimulationRunStatus.Queued, after.Status);
+                Assert.Equal($"Attempt {attempt} ended when its worker stopped without finishing it (its lease expired); the run is queued again.", after.Error);
+            }
         }
 
         var failed = await host.Runs.GetAsync(run.Id);
         Assert.Equal(SimulationRunStatus.Failed, failed!.Status);
         Assert.Contains("lease expired", failed.Error, StringComparison.Ordinal);
+        Assert.Contains("it is not tried again", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(0, failed.SampleBytes);
         Assert.Null(await host.Runs.ClaimAsync("worker-x", Lease));
     }
 

@@ -260,6 +260,12 @@ public sealed class OpenApiContractTests(CalMinerWebApp app)
         await (await analyst.GetAsync("/api/simulations/999999999/results")).ExpectProblemAsync(HttpStatusCode.NotFound);
         await (await analyst.GetAsync($"/api/simulations/{runId}/samples")).ExpectAsync(HttpStatusCode.OK);
         await (await analyst.GetAsync("/api/simulations/999999999/samples")).ExpectProblemAsync(HttpStatusCode.NotFound);
+        var kept = await (await analyst.PostAsJsonAsync("/api/simulations/run", new { scenarioId = id, iterations = 500, seed = 8 })).ExpectAsync(HttpStatusCode.Created);
+        var keptId = kept.GetProperty("id").GetInt64();
+        await (await analyst.DeleteAsync($"/api/simulations/{keptId}/samples")).ExpectAsync(HttpStatusCode.OK);
+        await (await analyst.DeleteAsync($"/api/simulations/{keptId}/samples")).ExpectProblemAsync(HttpStatusCode.Conflict);
+        await (await analyst.DeleteAsync("/api/simulations/999999999/samples")).ExpectProblemAsync(HttpStatusCode.NotFound);
+        await (await analyst.GetAsync($"/api/simulations/{keptId}/samples")).ExpectProblemAsync(HttpStatusCode.Gone);
         await (await analyst.PostAsync($"/api/simulations/{runId}/cancel", null)).ExpectProblemAsync(HttpStatusCode.Conflict);
         await (await analyst.PostAsync("/api/simulations/999999999/cancel", null)).ExpectProblemAsync(HttpStatusCode.NotFound);
 

@@ -21,16 +21,19 @@ namespace CalMiner.Web.Api;
 /// </summary>
 internal static class SimulationEndpoints
 {
+    // What a user over MaxActiveRunsPerUser is told to wait: about as long as a mid-sized queued run takes.
+    private const int ActiveRunsRetrySeconds = 30;
+
     public static RouteGroupBuilder MapSimulationEndpoints(this RouteGroupBuilder api)
     {
         var simulations = api.MapGroup("/simulations").WithTags("Simulations").RequireRunAccess();
         simulations.MapPost("/run", RunAsync).RequireAuthorization(Policies.Edit).RequireRateLimiting(WebApplicationSetup.SimulationRateLimit)
             .WithName("RunSimulation")
             .WithSummary("Run a Monte Carlo simulation of a scenario")
-            .WithDescription("What the body leaves out comes from the scenario's `simulation` section. Small runs are computed in the request (201 with `results`); larger ones are queued (202): follow Location.")
+            .WithDescription("What the body leaves out comes from the scenario's `simulation` section. Small runs are computed in the request (201 with `results`); larger ones are queued (202): follow Location. 429 with Retry-After when the user already has MaxActiveRunsPerUser runs queued or running; 422 when the run's memory or its samples are over a budget.")
             .Produces<SimulationRunView>(StatusCodes.Status201Created)
             .Produces<SimulationRunView>(StatusCodes.Status202Accepted)
-            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status429TooManyRequests)
             .WithRequestExample(json => JsonSerializer.SerializeToNode(new RunRequest(1, 10_000, 42, "latinHypercube"), json));
         simulations.MapGet("/{id:long}", GetAsync)
             .WithName("GetSimulation")
@@ -52,8 +55,14 @@ internal static class SimulationEndpoints
         simulations.MapGet("/{id:long}/samples", GetSamplesAsync)
             .WithName("GetSimulationSamples")
             .WithSummary("Download a run's samples as CSV")
-            .WithDescription("Every iteration's sampled inputs and outputs, one row per iteration; 409 before the run has succeeded.")
+            .WithDescription("Every iteration's sampled inputs and outputs, one row per iteration, streamed from the database; 409 before the run has succeeded or when it kept no samples, 410 once the retention policy dropped them (the results stay).")
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status410Gone);
+        simulations.MapDelete("/{id:long}/samples", DropSamplesAsync).RequireAuthorization(Policies.Edit)
+            .WithName("DropSimulationSamples")
+            .WithSummary("Drop a run's samples, keeping its results")
+            .WithDescription("Frees the samples' bytes from the samples budgets at once; the samples download then answers 410. 409 when the run holds no samples.")
+            .Produces<SimulationRunView>()
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         simulations.MapPost("/{id:long}/cancel", CancelAsync).RequireAuthorization(Policies.Edit)
             .WithName("CancelSimulation")
@@ -75,14 +84,18 @@ internal static class SimulationEndpoints
     /// <param name="Seed">The random seed; the same seed gives the same results.</param>
     /// <param name="Sampling"><c>latinHypercube</c> or <c>monteCarlo</c>, as in the scenario document.</param>
     /// <param name="RepairCorrelations">When the scenario's correlations contradict one another, run with the nearest valid matrix instead of refusing (422).</param>
-    public sealed record RunRequest(long ScenarioId, int? Iterations = null, long? Seed = null, string? Sampling = null, bool RepairCorrelations = false);
+    /// <param name="KeepSamples">Keep every iteration's inputs and outputs for the samples download (counted against the samples' budgets); false keeps the results only.</param>
+    public sealed record RunRequest(long ScenarioId, int? Iterations = null, long? Seed = null, string? Sampling = null, bool RepairCorrelations = false, bool KeepSamples = true);
 
     /// <summary>A simulation run as the API shows it.</summary>
     /// <param name="Status"><c>queued</c>, <c>running</c>, <c>succeeded</c>, <c>failed</c> or <c>cancelled</c>.</param>
     /// <param name="Progress">Fraction done, 0..1.</param>
     /// <param name="Sampling"><c>latinHypercube</c> or <c>monteCarlo</c>, as in the scenario document.</param>
     /// <param name="RepairCorrelations">Whether the run may repair correlations that contradict one another.</param>
-    /// <param name="Error">Why it failed.</param>
+    /// <param name="Error">Why it failed; while it is queued again after its worker stopped, why the last attempt ended.</param>
+    /// <param name="KeepSamples">Whether the run was asked to keep its samples.</param>
+    /// <param name="SamplesRetained">Whether its samples can be downloaded: it succeeded, kept them, and the retention policy has not dropped them.</param>
+    /// <param name="SamplesDroppedAt">When the retention policy dropped its samples.</param>
     public sealed record SimulationRunView(
         long Id,
         long ScenarioId,
@@ -97,7 +110,10 @@ internal static class SimulationEndpoints
         DateTimeOffset QueuedAt,
         DateTimeOffset? StartedAt,
         DateTimeOffset? FinishedAt,
-        string? Error)
+        string? Error,
+        bool KeepSamples,
+        bool SamplesRetained,
+        DateTimeOffset? SamplesDroppedAt)
     {
         /// <summary>Once the run succeeded: the document `calminer simulate --format json` prints. Absent before.</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -153,12 +169,23 @@ internal static class SimulationEndpoints
             return ApiProblems.Invalid("iterations", $"The scenario asks for more than {limits.MaxIterations} iterations; send a smaller iterations.");
         }
 
-        if (MemoryRefusal(scenario.Document, settings, limits.SimulationMemoryBudget) is { } refusal)
+        if (SimulationMemoryBudget.Refusal(scenario.Document, settings, request.KeepSamples, limits.SimulationMemoryBudget, "the CalMiner:SimulationMemoryBytes setting") is { } refusal)
         {
             return ApiProblems.Invalid("iterations", refusal, StatusCodes.Status422UnprocessableEntity);
         }
 
-        var run = await runs.QueueAsync(scenario.Id, scenario.Version, settings, context.User.Email(), request.RepairCorrelations, cancellationToken).ConfigureAwait(false);
+        var sampleBytes = MonteCarlo.EstimateSampleBytes(scenario.Document, new SimulationOptions { Iterations = MostIterations(settings), KeepSamples = request.KeepSamples });
+        SimulationRun run;
+        try
+        {
+            run = await runs.QueueAsync(
+                scenario.Id, scenario.Version, settings, context.User.Email(), request.RepairCorrelations, request.KeepSamples, sampleBytes, SimulationRunner.Quota(limits), cancellationToken).ConfigureAwait(false);
+        }
+        catch (SimulationQuotaExceededException e)
+        {
+            return QuotaProblem(e, context);
+        }
+
         context.Response.Headers.Location = $"/api/simulations/{run.Id}";
         if (MostIterations(settings) > limits.InlineIterationLimit || Work(scenario.Document, settings) > limits.InlineWorkLimit)
         {
@@ -239,30 +266,59 @@ internal static class SimulationEndpoints
         return "json";
     }
 
-    /// <summary>Every iteration's sampled inputs and outputs as CSV (the form of `calminer simulate --samples`), streamed.</summary>
+    /// <summary>
+    /// Every iteration's sampled inputs and outputs as CSV (the form of `calminer simulate --samples`), streamed from the
+    /// database a window of iterations at a time: a download's memory does not grow with the run.
+    /// </summary>
     private static async Task<IResult> GetSamplesAsync(long id, SimulationRunRepository runs, CancellationToken cancellationToken)
     {
-        var status = await runs.GetStatusAsync(id, cancellationToken).ConfigureAwait(false);
-        if (status is null)
+        var run = await runs.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (run is null)
         {
             return ApiProblems.NotFound($"Simulation run {id}");
         }
 
-        var samples = status == SimulationRunStatus.Completed ? await runs.GetSamplesAsync(id, cancellationToken).ConfigureAwait(false) : null;
-        if (samples is null)
+        if (run.Status != SimulationRunStatus.Completed)
         {
-            return ApiProblems.Conflict($"Simulation run {id} has not succeeded ({StatusName(status.Value)}): it has no samples.");
+            return ApiProblems.Conflict($"Simulation run {id} has not succeeded ({StatusName(run.Status)}): it has no samples.");
+        }
+
+        if (!run.KeepSamples)
+        {
+            return ApiProblems.Conflict($"Simulation run {id} was asked to keep no samples (keepSamples: false); its results are at /api/simulations/{id}/results.");
+        }
+
+        if (run.SamplesDroppedAt is { } dropped)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status410Gone,
+                title: "The samples were dropped.",
+                detail: $"The samples of simulation run {id} were dropped on {dropped:yyyy-MM-dd HH:mm} UTC, by the retention policy (CalMiner:SampleRetentionRuns, CalMiner:SampleRetentionDays) or on request; "
+                    + $"its results are kept at /api/simulations/{id}/results. Run the scenario again to get samples.");
         }
 
         return TypedResults.Stream(
             async stream =>
             {
                 await using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16);
-                // Inputs first, then outputs, as `calminer simulate --samples` writes them.
-                await SampleCsv.WriteAsync(writer, [.. samples.Inputs, .. samples.Outputs], cancellationToken).ConfigureAwait(false);
+                await runs.WriteSamplesCsvAsync(id, writer, cancellationToken).ConfigureAwait(false);
             },
             "text/csv; charset=utf-8",
             $"simulation-{id}-samples.csv");
+    }
+
+    private static async Task<IResult> DropSamplesAsync(long id, CalMinerCache cache, SimulationRunRepository runs, CancellationToken cancellationToken)
+    {
+        var dropped = await runs.DropSamplesAsync(id, cancellationToken).ConfigureAwait(false);
+        var run = await runs.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (run is null)
+        {
+            return ApiProblems.NotFound($"Simulation run {id}");
+        }
+
+        return dropped
+            ? new JsonBytes(await ResourceAsync(run, cache, cancellationToken).ConfigureAwait(false))
+            : ApiProblems.Conflict($"Simulation run {id} holds no samples ({StatusName(run.Status)}{(run.SamplesDroppedAt is null ? "" : ", already dropped")}).");
     }
 
     private static async Task<IResult> CancelAsync(long id, CalMinerCache cache, SimulationRunRepository runs, CancellationToken cancellationToken)
@@ -301,37 +357,35 @@ internal static class SimulationEndpoints
         return text is null || sampling is not null;
     }
 
-    /// <summary>Why a run of <paramref name="settings"/> may not start here, when it would need more memory than <paramref name="budget"/>.</summary>
-    private static string? MemoryRefusal(ScenarioDocument document, SimulationSettings settings, long budget)
+    /// <summary>429 with Retry-After when the user has too many runs queued or running; 422 when the samples are over a budget.</summary>
+    private static IResult QuotaProblem(SimulationQuotaExceededException e, HttpContext context)
     {
-        // Runs through the API keep their samples, for the samples download.
-        long Estimate(int iterations) => MonteCarlo.EstimateMemory(document, new SimulationOptions { Iterations = iterations, Sampling = settings.Sampling, KeepSamples = true });
-        var asked = MostIterations(settings);
-        var needed = Estimate(asked);
-        if (needed <= budget)
+        if (e.Limit == SimulationQuotaLimit.ActiveRuns)
         {
-            return null;
+            context.Response.Headers.RetryAfter = ActiveRunsRetrySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many runs queued or running.",
+                detail: $"You have {e.InUse} simulation runs queued or running; at most {e.Allowed} are allowed at once (the CalMiner:MaxActiveRunsPerUser setting). "
+                    + "Wait for one to finish, or cancel one, then try again.");
         }
 
-        var (fits, over) = (0, asked);
-        while (over - fits > 1)
-        {
-            var middle = fits + ((over - fits) / 2);
-            (fits, over) = Estimate(middle) <= budget ? (middle, over) : (fits, middle);
-        }
-
-        var advice = fits > 0
-            ? $"Ask for at most {fits} iterations, or simulate fewer uncertain inputs."
-            : "Even one iteration does not fit: simulate fewer uncertain inputs or correlations.";
-        return $"This run of {asked} iterations would need about {Mebibytes(needed)} MiB of memory, samples included; "
-            + $"one run may use {Mebibytes(budget)} MiB here (the CalMiner:SimulationMemoryBytes setting). {advice}";
+        var (whose, setting) = e.Limit == SimulationQuotaLimit.UserSampleBytes
+            ? ("your runs", "CalMiner:SampleBytesPerUser")
+            : ("all runs together", "CalMiner:SampleBytesTotal");
+        return ApiProblems.Invalid(
+            "keepSamples",
+            $"This run's samples would take about {Mebibytes(e.Requested)} MiB; {whose} hold {Mebibytes(e.InUse)} MiB of samples and may hold {Mebibytes(e.Allowed)} MiB "
+                + $"(the {setting} setting). Ask for fewer iterations, or send \"keepSamples\": false to keep the results only, "
+                + "or drop older runs' samples (DELETE /api/simulations/{id}/samples), which the retention policy also does (CalMiner:SampleRetentionRuns, CalMiner:SampleRetentionDays).",
+            StatusCodes.Status422UnprocessableEntity);
     }
+
+    private static long Mebibytes(long bytes) => (bytes + (1 << 20) - 1) >> 20;
 
     /// <summary>A run's work, as <see cref="WebOptions.InlineWorkLimit"/> counts it: iterations × (periods + uncertain inputs).</summary>
     private static long Work(ScenarioDocument document, SimulationSettings settings) =>
         (long)MostIterations(settings) * (document.Periods + document.Parameters.Count(p => p.Value.Distribution is { Type: not DistributionType.Constant }));
-
-    private static long Mebibytes(long bytes) => (bytes + (1 << 20) - 1) >> 20;
 
     private static int MostIterations(SimulationSettings settings) =>
         Math.Max(settings.Iterations, settings.Convergence?.MaxIterations ?? 0);
@@ -350,7 +404,13 @@ internal static class SimulationEndpoints
         run.QueuedAt,
         run.StartedAt,
         run.FinishedAt,
-        run.Error);
+        run.Error,
+        run.KeepSamples,
+        SamplesRetained(run),
+        run.SamplesDroppedAt);
+
+    private static bool SamplesRetained(SimulationRun run) =>
+        run.Status == SimulationRunStatus.Completed && run.KeepSamples && run.SamplesDroppedAt is null;
 
     public static string StatusName(SimulationRunStatus status) => status switch
     {

@@ -47,6 +47,7 @@ internal static class WebApplicationSetup
 
         var data = CalMinerDataOptions.FromConfiguration(configuration);
         services.AddSingleton(new SignInThrottleOptions { FreeAttempts = web.SignInFreeAttempts, MaxDelay = TimeSpan.FromSeconds(web.SignInMaxDelaySeconds) });
+        services.AddSingleton(provider => SimulationRunner.ProcessorOptions(provider.GetRequiredService<IOptions<WebOptions>>().Value));
         services.AddCalMinerData(data);
         services.AddDatabaseOutages();
         services.AddHostedService<DatabaseStartup>();

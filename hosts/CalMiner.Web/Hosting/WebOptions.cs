@@ -47,6 +47,30 @@ internal sealed class WebOptions
     /// <summary><see cref="SimulationMemoryBytes"/>, or its default on this machine.</summary>
     public long SimulationMemoryBudget => SimulationMemoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
 
+    /// <summary>Queued plus running simulation runs one user may have at once; one more gets 429.</summary>
+    [Range(1, 1_000)]
+    public int MaxActiveRunsPerUser { get; set; } = 4;
+
+    /// <summary>Bytes of kept samples one user's runs may hold, queued and running ones by their estimate; a run over it gets 422.</summary>
+    [Range(0, long.MaxValue)]
+    public long SampleBytesPerUser { get; set; } = 4L << 30;
+
+    /// <summary>Bytes of kept samples all runs together may hold; a run over it gets 422.</summary>
+    [Range(0, long.MaxValue)]
+    public long SampleBytesTotal { get; set; } = 32L << 30;
+
+    /// <summary>How many of a scenario's newest runs keep their samples; older runs keep only their results.</summary>
+    [Range(1, 100_000)]
+    public int SampleRetentionRuns { get; set; } = 5;
+
+    /// <summary>How many days after it finished a run keeps its samples (0: no limit by age).</summary>
+    [Range(0, 36_500)]
+    public int SampleRetentionDays { get; set; } = 30;
+
+    /// <summary>How many times a run may be claimed: a run whose process died (its lease expired) is tried again until then, then failed.</summary>
+    [Range(1, 100)]
+    public int SimulationMaxAttempts { get; set; } = 2;
+
     /// <summary>Whether this process runs queued simulations itself (false when a separate worker does).</summary>
     public bool RunSimulationsInProcess { get; set; } = true;
 
