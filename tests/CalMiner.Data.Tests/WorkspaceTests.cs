@@ -28,7 +28,7 @@ public sealed class WorkspaceTests
         var result = await host.Migrator.MigrateAsync();
 
         Assert.Equal(4, result.PreviousVersion);
-        Assert.Equal(["0005_workspaces"], result.Applied);
+        Assert.Equal("0005_workspaces", result.Applied[0]);
         var workspace = Assert.Single(await host.Workspaces.ListAsync());
         Assert.Equal((WorkspaceRepository.DefaultId, "Default"), (workspace.Id, workspace.Name));
         var members = await host.Workspaces.ListMembersAsync(workspace.Id);

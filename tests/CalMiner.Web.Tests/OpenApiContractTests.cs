@@ -271,7 +271,7 @@ public sealed class OpenApiContractTests(CalMinerWebApp app)
 
         // Over the inline limit: queued (202), then cancelled before or while it runs. A hundred-period mine, so that
         // the run takes seconds and the cancel, sent at once, always finds it unfinished.
-        var (longId, _) = await analyst.CreateScenarioAsync(HundredPeriodGold());
+        var (longId, _) = await analyst.CreateScenarioAsync(TestApi.HundredPeriodGold());
         var queued = await (await analyst.PostAsJsonAsync("/api/simulations/run", new { scenarioId = longId, iterations = 2_000_000 })).ExpectAsync(HttpStatusCode.Accepted);
         var queuedId = queued.GetProperty("id").GetInt64();
         await (await analyst.PostAsync($"/api/simulations/{queuedId}/cancel", null)).ExpectAsync(HttpStatusCode.OK);
@@ -322,27 +322,6 @@ public sealed class OpenApiContractTests(CalMinerWebApp app)
         await (await admin.DeleteAsync($"/api/workspaces/{workspace}/members/{analystId}")).ExpectProblemAsync(HttpStatusCode.NotFound);
     }
 
-    /// <summary>The gold sample stretched to a hundred periods: its first production year repeated.</summary>
-    private static string HundredPeriodGold()
-    {
-        var gold = System.Text.Json.Nodes.JsonNode.Parse(TestApi.GoldJson())!.AsObject();
-        var schedule = gold["schedule"]!.AsArray();
-        var year = schedule[1]!;
-        while (schedule.Count > 1)
-        {
-            schedule.RemoveAt(1);
-        }
-
-        for (var period = 1; period < 100; period++)
-        {
-            var row = year.DeepClone();
-            row["period"] = period;
-            schedule.Add(row);
-        }
-
-        gold["periods"] = 100;
-        return gold.ToJsonString();
-    }
 
     // Well-formed, but a scenario must have at least one period.
     private static string BrokenGold()

@@ -27,6 +27,7 @@ public sealed partial class OutOfMemoryTests
         {
             await services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
             var user = await services.GetRequiredService<UserRepository>().CreateAsync($"analyst-{Guid.NewGuid():N}@example.com", null, UserRole.Analyst);
+            await services.GetRequiredService<WorkspaceRepository>().SetMemberAsync(WorkspaceRepository.DefaultId, user.Id, WorkspaceRole.Analyst);
             secret = (await services.GetRequiredService<ApiKeyRepository>().CreateAsync(user.Id, "tests")).Secret;
         }
 

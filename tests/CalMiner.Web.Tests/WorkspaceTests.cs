@@ -18,7 +18,7 @@ public sealed class WorkspaceTests(CalMinerWebApp app)
         var b = await NewWorkspaceAsync();
         using var alice = await MemberAsync(a, WorkspaceRole.Owner);
         using var bob = await MemberAsync(b, WorkspaceRole.Owner);
-        var (id, etag) = await bob.CreateScenarioAsync();
+        var (id, etag) = await bob.CreateScenarioAsync(TestApi.HundredPeriodGold());
         var run = await (await bob.PostAsJsonAsync("/api/simulations/run", new { scenarioId = id, iterations = 2_000_000, seed = 1 })).ExpectAsync(HttpStatusCode.Accepted);
         var runId = run.GetProperty("id").GetInt64();
         var entry = await (await bob.PostAsJsonAsync($"/api/scenarios/{id}/maintenance", MaintenanceEntry())).ExpectAsync(HttpStatusCode.Created);
@@ -61,7 +61,7 @@ public sealed class WorkspaceTests(CalMinerWebApp app)
         using var analyst = await MemberAsync(a, WorkspaceRole.Analyst);
         // An analyst by global role, but a viewer in this workspace: the workspace role decides here.
         using var viewer = await MemberAsync(a, WorkspaceRole.Viewer);
-        var (id, etag) = await analyst.CreateScenarioAsync();
+        var (id, etag) = await analyst.CreateScenarioAsync(TestApi.HundredPeriodGold());
         var run = await (await analyst.PostAsJsonAsync("/api/simulations/run", new { scenarioId = id, iterations = 2_000_000, seed = 1 })).ExpectAsync(HttpStatusCode.Accepted);
         var runId = run.GetProperty("id").GetInt64();
 

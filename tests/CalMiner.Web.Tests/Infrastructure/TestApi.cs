@@ -12,6 +12,28 @@ internal static class TestApi
 
     public static string GoldJson() => File.ReadAllText(SamplePath("gold-open-pit.json"));
 
+    /// <summary>The gold sample stretched to a hundred periods, its first production year repeated: a large run of it lasts seconds.</summary>
+    public static string HundredPeriodGold()
+    {
+        var gold = System.Text.Json.Nodes.JsonNode.Parse(GoldJson())!.AsObject();
+        var schedule = gold["schedule"]!.AsArray();
+        var year = schedule[1]!;
+        while (schedule.Count > 1)
+        {
+            schedule.RemoveAt(1);
+        }
+
+        for (var period = 1; period < 100; period++)
+        {
+            var row = year.DeepClone();
+            row["period"] = period;
+            schedule.Add(row);
+        }
+
+        gold["periods"] = 100;
+        return gold.ToJsonString();
+    }
+
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     /// <summary>Asserts the status, showing the body when it differs, and returns a JSON body parsed (default for any other body).</summary>
