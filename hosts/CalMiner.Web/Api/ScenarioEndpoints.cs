@@ -149,12 +149,12 @@ internal static class ScenarioEndpoints
 
     private static async Task<IResult> ReplaceAsync(long id, HttpContext context, ScenarioRepository scenarios, CalMinerCache cache, CancellationToken cancellationToken)
     {
-        if (await scenarios.GetVersionAsync(id, cancellationToken).ConfigureAwait(false) is null)
+        if (await scenarios.GetVersionAsync(id, cancellationToken).ConfigureAwait(false) is not { } current)
         {
             return ApiProblems.NotFound($"Scenario {id}");
         }
 
-        if (ETags.IfMatch(context.Request) is not { } expected)
+        if (ETags.IfMatch(context.Request, current) is not { } expected)
         {
             return ApiProblems.PreconditionRequired();
         }
@@ -167,8 +167,13 @@ internal static class ScenarioEndpoints
 
     private static async Task<IResult> DeleteAsync(long id, HttpContext context, ScenarioRepository scenarios, CancellationToken cancellationToken)
     {
+        if (await scenarios.GetVersionAsync(id, cancellationToken).ConfigureAwait(false) is not { } current)
+        {
+            return ApiProblems.NotFound($"Scenario {id}");
+        }
+
         // If-Match is optional here: a delete loses no one's edit, but a careful client may still guard it.
-        var expected = ETags.IfMatch(context.Request);
+        var expected = ETags.IfMatch(context.Request, current);
         return await scenarios.DeleteAsync(id, expected, cancellationToken).ConfigureAwait(false)
             ? TypedResults.NoContent()
             : ApiProblems.NotFound($"Scenario {id}");
