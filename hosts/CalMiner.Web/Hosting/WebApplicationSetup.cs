@@ -160,21 +160,6 @@ internal static class WebApplicationSetup
         });
 
     /// <summary>
-    /// HEAD is answered as GET without the body (RFC 9110 §9.3.2), on every GET route: the request is
-    /// routed as a GET, and the server, which still knows it was a HEAD, sends the headers only.
-    /// </summary>
-    private static IApplicationBuilder UseHeadAsGet(this IApplicationBuilder app) =>
-        app.Use((context, next) =>
-        {
-            if (HttpMethods.IsHead(context.Request.Method))
-            {
-                context.Request.Method = HttpMethods.Get;
-            }
-
-            return next(context);
-        });
-
-    /// <summary>
     /// A body of a media type the route does not read is 415 for everyone, before authentication: else
     /// the fallback policy answers an anonymous caller 401, which sends someone signing in with the
     /// wrong Content-Type looking for a wrong password. The route is known to exist either way.
