@@ -7,7 +7,7 @@ public static class MaintenanceAnalysis
     /// <param name="events">The item's maintenance events; the parts outside the period are ignored.</param>
     /// <param name="periodStart">Start of the period.</param>
     /// <param name="periodEnd">End of the period, after <paramref name="periodStart"/>.</param>
-    /// <exception cref="ArgumentException">The period is empty, or an event ends before it starts or has a negative or non-finite cost.</exception>
+    /// <exception cref="ArgumentException">The period is empty, or an event ends before it starts or has a cost outside 0..<see cref="MaintenanceEvent.MaxCost"/>.</exception>
     public static MaintenanceKpis Calculate(IEnumerable<MaintenanceEvent> events, DateTimeOffset periodStart, DateTimeOffset periodEnd)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -24,9 +24,9 @@ public static class MaintenanceAnalysis
                 ThrowHelper.ThrowArgument(nameof(events), $"events[{i}].end must be after its start.");
             }
 
-            if (!(list[i].Cost >= 0 && double.IsFinite(list[i].Cost)))
+            if (!MaintenanceEvent.IsValidCost(list[i].Cost))
             {
-                ThrowHelper.ThrowArgument(nameof(events), $"events[{i}].cost must be a finite number >= 0.");
+                ThrowHelper.ThrowArgument(nameof(events), $"events[{i}].cost must be a number in 0..1e15.");
             }
         }
 

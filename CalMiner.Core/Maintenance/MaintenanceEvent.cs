@@ -14,9 +14,19 @@ public enum MaintenanceKind
 /// <param name="Start">When the item stopped.</param>
 /// <param name="End">When it was available again; after <paramref name="Start"/>.</param>
 /// <param name="Kind">Planned or unplanned.</param>
-/// <param name="Cost">Cost of the work in scenario currency, ≥ 0.</param>
+/// <param name="Cost">Cost of the work in scenario currency, 0..<see cref="MaxCost"/>.</param>
 /// <param name="Description">What was done; informative.</param>
-public sealed record MaintenanceEvent(DateTimeOffset Start, DateTimeOffset End, MaintenanceKind Kind, double Cost = 0, string? Description = null);
+public sealed record MaintenanceEvent(DateTimeOffset Start, DateTimeOffset End, MaintenanceKind Kind, double Cost = 0, string? Description = null)
+{
+    /// <summary>
+    /// The largest cost of one event, 10¹⁵ in scenario currency: the bound of every amount of a scenario
+    /// document, far beyond any repair, and low enough that no sum of events overflows.
+    /// </summary>
+    public const double MaxCost = 1e15;
+
+    /// <summary>Whether <paramref name="cost"/> is a cost an event may have: a number in 0..<see cref="MaxCost"/>.</summary>
+    public static bool IsValidCost(double cost) => cost is >= 0 and <= MaxCost;
+}
 
 /// <summary>Reliability and cost indicators of an equipment item over a period, from its maintenance events.</summary>
 /// <param name="CalendarHours">Hours in the period.</param>

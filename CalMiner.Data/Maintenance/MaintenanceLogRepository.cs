@@ -1,3 +1,4 @@
+using System.Globalization;
 using CalMiner.Data.Audit;
 using CalMiner.Data.Database;
 using CalMiner.Maintenance;
@@ -142,6 +143,7 @@ public sealed class MaintenanceLogRepository
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The indicators, or <see langword="null"/> if there is no scenario with that id.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is outside the scenario's periods.</exception>
+    /// <exception cref="InvalidMaintenanceLogException">A stored entry of the fleet breaks the rules of an event (e.g. it was stored before they applied).</exception>
     public async Task<MaintenanceKpis?> GetKpisAsync(long scenarioId, string equipmentName, int? period = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(equipmentName);
@@ -163,8 +165,23 @@ public sealed class MaintenanceLogRepository
         var first = scenario.StartYear + (period ?? 0);
         var start = new DateTimeOffset(first, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var end = start.AddYears(period is null ? scenario.Periods : 1);
-        var events = await ListAsync(scenarioId, equipmentName, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return MaintenanceAnalysis.Calculate(events.Select(e => e.Event), start, end);
+        var entries = await ListAsync(scenarioId, equipmentName, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // An entry stored before its rules held (or written to the table directly) would make the
+        // indicators of every reader fail or overflow: it is named, so that someone can fix it.
+        foreach (var entry in entries)
+        {
+            if (!MaintenanceEvent.IsValidCost(entry.Event.Cost))
+            {
+                throw new InvalidMaintenanceLogException(entry.Id, "cost", string.Create(CultureInfo.InvariantCulture, $"Maintenance log entry {entry.Id} has the cost {entry.Event.Cost:R}, outside 0..1e15: replace it with a valid cost, or delete it."));
+            }
+
+            if (entry.Event.End <= entry.Event.Start)
+            {
+                throw new InvalidMaintenanceLogException(entry.Id, "end", $"Maintenance log entry {entry.Id} ends before it starts: replace it, or delete it.");
+            }
+        }
+
+        return MaintenanceAnalysis.Calculate(entries.Select(e => e.Event), start, end);
     }
 
     private static void CheckEvent(string equipmentName, MaintenanceEvent e)
@@ -175,15 +192,20 @@ public sealed class MaintenanceLogRepository
             ThrowHelper.ThrowArgument(nameof(equipmentName), "equipmentName must not be empty.");
         }
 
+        if (TextRules.Problem(equipmentName) is { } equipmentProblem)
+        {
+            ThrowHelper.ThrowArgument(nameof(equipmentName), $"equipmentName {equipmentProblem}.");
+        }
+
         const string Name = "maintenanceEvent";
         if (e.End <= e.Start)
         {
             ThrowHelper.ThrowArgument(Name, "end must be after start.");
         }
 
-        if (!double.IsFinite(e.Cost) || e.Cost < 0)
+        if (!MaintenanceEvent.IsValidCost(e.Cost))
         {
-            ThrowHelper.ThrowArgument(Name, "cost must be a finite number >= 0.");
+            ThrowHelper.ThrowArgument(Name, "cost must be a number in 0..1e15.");
         }
 
         if (!Enum.IsDefined(e.Kind))
@@ -194,6 +216,11 @@ public sealed class MaintenanceLogRepository
         if (e.Description is { Length: > MaxDescriptionLength })
         {
             ThrowHelper.ThrowArgument(Name, $"description must have at most {MaxDescriptionLength} characters.");
+        }
+
+        if (e.Description is not null && TextRules.Problem(e.Description) is { } descriptionProblem)
+        {
+            ThrowHelper.ThrowArgument(Name, $"description {descriptionProblem}.");
         }
     }
 

@@ -69,6 +69,54 @@ public sealed partial class DatabaseMigrator
         return (await AppliedAsync(connection, null, cancellationToken).ConfigureAwait(false)).DefaultIfEmpty(0).Max();
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> while no other process runs work through this method on the same
+    /// database: hosts starting together take turns setting it up, so that what one creates (the first
+    /// admin, sample data) the next one sees instead of creating it again. On PostgreSQL the turn is a
+    /// session advisory lock per schema, which the server frees if the process dies; on SQLite an
+    /// exclusive lock on the file <c>&lt;database&gt;.setup-lock</c> beside it, which the system frees.
+    /// </summary>
+    /// <param name="work">What to do in turn; it opens its own connections.</param>
+    /// <param name="cancellationToken">Stops waiting for the turn, and is passed to <paramref name="work"/>.</param>
+    public async Task RunExclusiveAsync(Func<CancellationToken, Task> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (!_database.IsPostgreSql)
+        {
+            await using var file = await LockFileAsync(_database.Options.Path + ".setup-lock", cancellationToken).ConfigureAwait(false);
+            await work(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var key = LockKey("setup:" + (_database.Options.Schema ?? ""));
+        await ExecuteAsync(connection, null, $"SELECT pg_advisory_lock({key})", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await work(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await ExecuteAsync(connection, null, $"SELECT pg_advisory_unlock({key})", CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<FileStream> LockFileAsync(string path, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                // FileShare.None is an exclusive lock that other processes see (flock on Unix).
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     private async Task<MigrationResult> MigratePostgreSqlAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var schema = _database.Options.Schema;

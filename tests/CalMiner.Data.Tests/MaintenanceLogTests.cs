@@ -89,6 +89,10 @@ public sealed class MaintenanceLogTests
         Assert.Contains("start", tooLate.Message, StringComparison.Ordinal);
         Assert.Contains("end", backwards.Message, StringComparison.Ordinal);
         Assert.Contains("cost", negative.Message, StringComparison.Ordinal);
+        var huge = await Assert.ThrowsAsync<ArgumentException>(() => host.Maintenance.AddAsync(scenario.Id, Shovel, Event(2028, 1, MaintenanceKind.Planned, 1.7e308)));
+        Assert.Contains("cost must be a number in 0..1e15", huge.Message, StringComparison.Ordinal);
+        var nul = await Assert.ThrowsAsync<ArgumentException>(() => host.Maintenance.AddAsync(scenario.Id, Shovel, Event(2028, 1, MaintenanceKind.Planned, 1) with { Description = "a\0b" }));
+        Assert.Contains("description must not contain the NUL character", nul.Message, StringComparison.Ordinal);
         Assert.Null(await host.Maintenance.AddAsync(scenario.Id + 99, Shovel, Event(2028, 1, MaintenanceKind.Planned, 1)));
         Assert.Empty(await host.Maintenance.ListAsync(scenario.Id));
     }

@@ -49,6 +49,39 @@ public sealed class MigrationTests
 
     [Theory]
     [MemberData(nameof(BothEngines))]
+    public async Task RunExclusive_FromTwoProcessesAtOnce_RunsOneAtATime(Engine engine)
+    {
+        var options = DataHost.NewDatabase(engine);
+        // Two separate service providers, as two hosts starting at the same time would have.
+        await using var a = await DataHost.StartAsync(options, migrate: true, ownsStorage: true);
+        await using var b = await DataHost.StartAsync(options, migrate: false);
+        var inside = 0;
+        var most = 0;
+        var created = 0;
+
+        async Task SetUpAsync(CancellationToken token)
+        {
+            most = Math.Max(most, Interlocked.Increment(ref inside));
+            // What hosts do in turn: look, and create only what is not there yet.
+            if ((await a.Scenarios.ListAsync(limit: 1, cancellationToken: token)).TotalCount == 0)
+            {
+                await Task.Delay(200, token);
+                await b.Scenarios.CreateAsync(Samples.Gold, "samples", cancellationToken: token);
+                Interlocked.Increment(ref created);
+            }
+
+            Interlocked.Decrement(ref inside);
+        }
+
+        await Task.WhenAll(Task.Run(() => a.Migrator.RunExclusiveAsync(SetUpAsync)), Task.Run(() => b.Migrator.RunExclusiveAsync(SetUpAsync)));
+
+        Assert.Equal(1, most);
+        Assert.Equal(1, created);
+        Assert.Equal(1, (await a.Scenarios.ListAsync()).TotalCount);
+    }
+
+    [Theory]
+    [MemberData(nameof(BothEngines))]
     public async Task AFailingMigration_IsRolledBackWhole_AndLeavesTheVersionUnchanged(Engine engine)
     {
         await using var host = await DataHost.StartAsync(engine, migrate: true);

@@ -7,6 +7,8 @@ using CalMiner.Web.Tests.Infrastructure;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
 
 namespace CalMiner.Web.Tests;
 
@@ -211,4 +213,225 @@ public sealed class HostileBodyProperties(CalMinerWebApp app)
             Setup.Release();
         }
     }
+}
+
+/// <summary>A whole request a careless or hostile client might send: query string, conditional headers, content type and body.</summary>
+public sealed record HostileRequest(string Query, string? IfMatch, string? IfNoneMatch, string? ContentType, byte[] Body, string BodyDescription, bool RealIds)
+{
+    public override string ToString() =>
+        $"?{(Query.Length > 120 ? Query[..120] + "…" : Query)} If-Match: {IfMatch ?? "-"} If-None-Match: {IfNoneMatch ?? "-"} Content-Type: {ContentType ?? "-"} body: {BodyDescription}{(RealIds ? "" : " (ids that exist nowhere)")}";
+}
+
+/// <summary>Hostile query strings, headers and bodies, multipart ones included.</summary>
+public static class HostileRequests
+{
+    // Query values as they travel, percent-encoded or broken.
+    private static readonly string[] QueryValues =
+    [
+        "%00", "a%00b", "%FF", "%", "a%2", "%E2%80%AE", "-1", "0", "1", "99999999999999999999", "1e400", "NaN", "-0", "",
+        "json", "csv", "xlsx", "-updatedAt", "name", "1,2,3", "1,,", "' OR 1=1 --", "%22%3Cscript%3E", new string('x', 3000),
+        "2028-01-01T00:00:00Z", "Haul%20truck%20220%20t", "%C0%80",
+    ];
+
+    private static readonly string[] QueryNames =
+    [
+        "search", "sort", "offset", "limit", "equipment", "period", "format", "from", "to", "ids", "iterations", "contentType", "text",
+        "%00", "", "a[]", "__proto__",
+    ];
+
+    private static readonly string[] Tags =
+    [
+        "*", "\"1\"", "W/\"1\"", "1", "\"2\"", "\"abc\"", "", "\"1\", \"2\"", "*, \"1\"", "\"", "W/", "-1", "\"99999999999\"", new string('"', 500),
+    ];
+
+    private static readonly string[] ContentTypes =
+    [
+        "application/json", "text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data",
+        "multipart/form-data; boundary=x", "multipart/form-data; boundary=", "multipart/form-data; boundary=\"" + new string('b', 200) + "\"",
+        "multipart/mixed; boundary=x", "application/json; charset=utf-16", "application/json; charset=no-such-charset", "*/*", ";", "",
+    ];
+
+    // Headers of one part of a multipart body.
+    private static readonly string[] PartHeaders =
+    [
+        "Content-Disposition: form-data; name=\"file\"; filename=\"scenario.json\"\r\nContent-Type: application/json",
+        "Content-Disposition: form-data; name=\"file\"",
+        "Content-Type: application/json",
+        "Content-Disposition: form-data; name=\"file\"; filename=\"../../etc/passwd\"",
+        "Content-Disposition: form-data; name=\"a\u0000\"; filename=\"b\u0000.json\"",
+        "Content-Disposition: attachment",
+        "Content-Disposition: form-data; name=\"file\"; filename=\"a.json\"\r\nX-Note: " + new string('a', 20_000),
+        "",
+    ];
+
+    public static Arbitrary<HostileRequest> Arbitrary() => Arb.From(
+        from pairs in Gen.Choose(0, 4).SelectMany(count => Gen.CollectToArray(Enumerable.Range(0, count), _ =>
+            from name in Gen.Elements(QueryNames)
+            from value in Gen.Elements(QueryValues)
+            select name + "=" + value))
+        from ifMatch in Gen.OneOf(Gen.Constant<string?>(null), Gen.Elements(Tags).Select(t => (string?)t))
+        from ifNoneMatch in Gen.OneOf(Gen.Constant<string?>(null), Gen.Constant<string?>(null), Gen.Elements(Tags).Select(t => (string?)t))
+        from body in Gen.Frequency(
+            (2, Gen.Constant((Description: "no body", Bytes: Array.Empty<byte>(), ContentType: (string?)null))),
+            (3, HostileBodies.Arbitrary().Generator.Select(b => (Description: b.Description, b.Bytes, b.ContentType))),
+            (3, Multipart()))
+        from contentType in Gen.Frequency<string?>((3, Gen.Constant<string?>(body.ContentType)), (1, Gen.Elements(ContentTypes).Select(t => (string?)t)))
+        from realIds in Gen.Frequency((5, Gen.Constant(true)), (1, Gen.Constant(false)))
+        select new HostileRequest(string.Join('&', pairs), ifMatch, ifNoneMatch, contentType, body.Bytes, body.Description, realIds));
+
+    private static Gen<(string Description, byte[] Bytes, string? ContentType)> Multipart() =>
+        Gen.OneOf(
+            from parts in Gen.Choose(0, 4).SelectMany(count => Gen.CollectToArray(Enumerable.Range(0, count), _ =>
+                from headers in Gen.Elements(PartHeaders)
+                from content in Gen.Elements(TestApi.GoldJson(), "{}", "", "\uFEFF" + TestApi.GoldJson(), "\u0000", "--x")
+                select (Headers: headers, Content: content)))
+            from cut in Gen.Frequency((3, Gen.Constant(1.0)), (1, Gen.Choose(0, 99).Select(p => p / 100.0)))
+            from boundary in Gen.Elements("multipart/form-data; boundary=x", "multipart/form-data; boundary=y", "multipart/form-data")
+            select MultipartBody(parts, cut, boundary),
+            Gen.Constant(ManyFields()));
+
+    private static (string, byte[], string?) MultipartBody((string Headers, string Content)[] parts, double cut, string contentType)
+    {
+        var text = new StringBuilder();
+        foreach (var (headers, content) in parts)
+        {
+            text.Append("--x\r\n").Append(headers).Append("\r\n\r\n").Append(content).Append("\r\n");
+        }
+
+        text.Append("--x--\r\n");
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        bytes = bytes[..(int)(bytes.Length * cut)];
+        return ($"multipart of {parts.Length} parts ({string.Join(", ", parts.Select(p => p.Headers.Length > 60 ? p.Headers[..60] + "…" : p.Headers))}){(cut < 1 ? $" cut at {cut:P0}" : "")}", bytes, contentType);
+    }
+
+    private static (string, byte[], string?) ManyFields()
+    {
+        var text = new StringBuilder();
+        for (var i = 0; i < 2000; i++)
+        {
+            text.Append("--x\r\nContent-Disposition: form-data; name=\"f").Append(i).Append("\"\r\n\r\nv\r\n");
+        }
+
+        return ("multipart of 2 000 fields", Encoding.UTF8.GetBytes(text.Append("--x--\r\n").ToString()), "multipart/form-data; boundary=x");
+    }
+}
+
+/// <summary>
+/// Every endpoint the app maps, found in its <see cref="EndpointDataSource"/> so that a new one is covered
+/// without a line here, answers any hostile request, signed in or anonymous, with anything but a 5xx.
+/// </summary>
+[Collection(WebAppCollection.Name)]
+public sealed partial class HostileRequestProperties(CalMinerWebApp app)
+{
+    private static long _sent;
+
+    [Property(MaxTest = 20, Arbitrary = [typeof(HostileRequests)])]
+    public async Task Hostile_requests_to_every_endpoint_never_get_a_5xx(HostileRequest hostile)
+    {
+        var endpoints = Endpoints();
+        Assert.True(endpoints.Count > 40, $"found only {endpoints.Count} endpoints");
+        using var admin = await app.ClientAsync(UserRole.Admin);
+        using var anonymous = app.Anonymous();
+        var ids = await TargetsAsync(admin);
+        foreach (var (method, pattern) in endpoints)
+        {
+            var path = Path(pattern, ids, hostile.RealIds);
+            foreach (var client in new[] { admin, anonymous })
+            {
+                await SendAndCheckAsync(client, method, path, hostile);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_endpoints_are_found_in_the_app_with_their_methods()
+    {
+        var endpoints = Endpoints();
+        Assert.Contains(("POST", "/api/auth/login"), endpoints);
+        Assert.Contains(("POST", "/api/scenarios/import"), endpoints);
+        Assert.Contains(("PUT", "/api/scenarios/{id:long}/products"), endpoints);
+        Assert.Contains(("GET", "/health/live"), endpoints);
+    }
+
+    /// <summary>Every route the app maps, with each of its methods.</summary>
+    private List<(string Method, string Pattern)> Endpoints() =>
+        [.. app.Get<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (m, "/" + e.RoutePattern.RawText!.TrimStart('/'))))
+            .Distinct()
+            .OrderBy(e => e.m == "DELETE" ? 1 : 0).ThenBy(e => e.Item2, StringComparer.Ordinal)];
+
+    /// <summary>The pattern with its parameters filled: ids of things made for this case, or ids that exist nowhere.</summary>
+    private static string Path(string pattern, IReadOnlyDictionary<string, string> ids, bool real) =>
+        RouteParameter().Replace(pattern, match =>
+        {
+            var name = match.Groups[1].Value;
+            var owner = pattern[..match.Index].TrimEnd('/');
+            owner = owner[(owner.LastIndexOf('/') + 1)..];
+            return real ? ids.GetValueOrDefault($"{owner}.{name}", "1") : long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        });
+
+    /// <summary>A scenario with a maintenance entry, a user with a key, a key of the admin's and a finished run, new for each case.</summary>
+    private async Task<Dictionary<string, string>> TargetsAsync(HttpClient admin)
+    {
+        var (scenario, _) = await admin.CreateScenarioAsync();
+        var entry = await (await admin.PostAsync($"/api/scenarios/{scenario}/maintenance", TestApi.Json(
+            "{\"equipment\":\"Haul truck 220 t\",\"start\":\"2028-03-01T00:00:00Z\",\"end\":\"2028-03-02T00:00:00Z\",\"kind\":\"planned\",\"cost\":10}"))).ExpectAsync(HttpStatusCode.Created);
+        var (user, _) = await app.NewUserWithKeyAsync(UserRole.Viewer);
+        var userKey = (await app.Get<ApiKeyRepository>().CreateAsync(user.Id, "hostile")).Key.Id;
+        var adminKey = await (await admin.PostAsync("/api/keys", TestApi.Json("{\"name\":\"hostile\"}"))).ExpectAsync(HttpStatusCode.Created);
+        var run = await (await admin.PostAsync("/api/simulations/run", TestApi.Json($"{{\"scenarioId\":{scenario},\"iterations\":200}}"))).ExpectAsync(HttpStatusCode.Created);
+        var targets = new Dictionary<string, long>(StringComparer.Ordinal)
+        {
+            ["scenarios.id"] = scenario,
+            ["maintenance.logId"] = entry.GetProperty("id").GetInt64(),
+            ["versions.version"] = 1,
+            ["users.id"] = user.Id,
+            ["keys.keyId"] = userKey,
+            ["keys.id"] = adminKey.GetProperty("id").GetInt64(),
+            ["simulations.id"] = run.GetProperty("id").GetInt64(),
+        }.ToDictionary(p => p.Key, p => p.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
+        targets["openapi.documentName"] = "v1";
+        return targets;
+    }
+
+    private static async Task SendAndCheckAsync(HttpClient client, string method, string path, HostileRequest hostile)
+    {
+        var url = hostile.Query.Length == 0 ? path : path + "?" + hostile.Query;
+        using var request = new HttpRequestMessage(new HttpMethod(method), url);
+        if (hostile.Body.Length > 0 || hostile.ContentType is not null)
+        {
+            request.Content = new ByteArrayContent(hostile.Body);
+            if (hostile.ContentType is not null)
+            {
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", hostile.ContentType);
+            }
+        }
+
+        if (hostile.IfMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", hostile.IfMatch);
+        }
+
+        if (hostile.IfNoneMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-None-Match", hostile.IfNoneMatch);
+        }
+
+        using var response = await client.SendAsync(request);
+        Interlocked.Increment(ref _sent);
+        var text = await response.Content.ReadAsStringAsync();
+        var status = (int)response.StatusCode;
+        var who = client.DefaultRequestHeaders.Authorization is null ? "anonymous" : "admin";
+        Assert.True(status < 500, $"{method} {url} as {who} with {hostile}: {status} {text}");
+        // Kestrel refuses some requests before the app sees them, without a body; every answer of the API is a problem.
+        if (status >= 400 && text.Length > 0 && path.StartsWith("/api/", StringComparison.Ordinal))
+        {
+            Assert.True(
+                response.Content.Headers.ContentType?.MediaType == "application/problem+json",
+                $"{method} {url} as {who} with {hostile}: {status} without a problem body: {response.Content.Headers.ContentType} {text}");
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{(\w+)(?::\w+)?\}")]
+    private static partial System.Text.RegularExpressions.Regex RouteParameter();
 }

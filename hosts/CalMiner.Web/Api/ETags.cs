@@ -5,7 +5,7 @@ namespace CalMiner.Web.Api;
 
 /// <summary>
 /// A scenario's ETag is its version number, quoted: <c>"7"</c>. Updates must send it back in
-/// <c>If-Match</c> (quoted or not); a stale one is refused with 412 and changes nothing.
+/// <c>If-Match</c> (quoted or not) or <c>*</c>; a stale one is refused with 412 and changes nothing.
 /// </summary>
 internal static class ETags
 {
@@ -14,11 +14,12 @@ internal static class ETags
     public static void Set(HttpResponse response, int version) => response.Headers.ETag = Of(version);
 
     /// <summary>
-    /// The version named by <c>If-Match</c>: null when the header is absent, -1 when it names no version
+    /// The version named by <c>If-Match</c>: null when the header is absent, <paramref name="currentVersion"/>
+    /// for <c>*</c> (RFC 9110 §13.1.1: it matches any current representation), -1 when it names no version
     /// (so it can never match). Besides the ETag as sent (<c>"7"</c>), the bare version (<c>7</c>) and a
     /// weak tag (<c>W/"7"</c>) are taken: each can only mean that version.
     /// </summary>
-    public static int? IfMatch(HttpRequest request)
+    public static int? IfMatch(HttpRequest request, int currentVersion)
     {
         var header = request.Headers.IfMatch;
         if (header.Count == 0)
@@ -27,6 +28,11 @@ internal static class ETags
         }
 
         var tag = header.Count == 1 ? (header[0] ?? "").AsSpan().Trim() : [];
+        if (tag is "*")
+        {
+            return currentVersion;
+        }
+
         if (tag.StartsWith("W/", StringComparison.Ordinal))
         {
             tag = tag[2..];

@@ -1,3 +1,4 @@
+using System.Text;
 using CalMiner.Scenarios;
 using Microsoft.Net.Http.Headers;
 
@@ -25,8 +26,13 @@ internal static class ScenarioBodies
             throw new BadHttpRequestException("The request has no body: send a scenario document.");
         }
 
-        return ScenarioDocument.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        return Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
+
+    /// <summary>Reads a document from UTF-8 JSON; a byte order mark, which files saved by Windows editors often start with, is skipped.</summary>
+    /// <exception cref="InvalidScenarioException">The document is malformed or breaks the rules of the format.</exception>
+    public static ScenarioDocument Parse(ReadOnlySpan<byte> utf8Json) =>
+        ScenarioDocument.Parse(utf8Json.StartsWith(Encoding.UTF8.Preamble) ? utf8Json[Encoding.UTF8.Preamble.Length..] : utf8Json);
 
     public static bool IsJson(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out var media)

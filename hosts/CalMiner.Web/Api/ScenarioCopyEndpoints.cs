@@ -1,4 +1,4 @@
-using System.Text;
+using Microsoft.AspNetCore.Http.Features;
 using CalMiner.Data;
 using CalMiner.Scenarios;
 using CalMiner.Web.Hosting;
@@ -83,7 +83,16 @@ internal static class ScenarioCopyEndpoints
         ScenarioDocument document;
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(FormLimits, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (MalformedForm(e) is { } malformed)
+            {
+                return malformed;
+            }
+
             var files = form.Files.GetFiles(FileField);
             if (files.Count != 1)
             {
@@ -99,7 +108,7 @@ internal static class ScenarioCopyEndpoints
 
             using var buffer = new MemoryStream();
             await files[0].CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            document = ScenarioDocument.Parse(WithoutBom(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+            document = ScenarioBodies.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
         }
         else if (ScenarioBodies.IsJson(request.ContentType))
         {
@@ -124,7 +133,22 @@ internal static class ScenarioCopyEndpoints
         return new JsonBytes(body, StatusCodes.Status201Created);
     }
 
-    // Files saved by Windows editors often start with a byte order mark, which the JSON reader refuses.
-    private static ReadOnlySpan<byte> WithoutBom(ReadOnlySpan<byte> utf8) =>
-        utf8.StartsWith(Encoding.UTF8.Preamble) ? utf8[Encoding.UTF8.Preamble.Length..] : utf8;
+    /// <summary>The form holds one file; room for a few more fields a client may add, and no more.</summary>
+    private static readonly FormOptions FormLimits = new() { ValueCountLimit = 16, MultipartHeadersCountLimit = 16, KeyLengthLimit = 200 };
+
+    /// <summary>
+    /// A 4xx problem for a form the reader refused: a size or count limit exceeded is 413, a body that
+    /// is not the multipart/form-data it claims (no boundary, cut short, a part without a
+    /// Content-Disposition naming it) is 400. Null for any other failure, e.g. the client going away.
+    /// </summary>
+    private static IResult? MalformedForm(Exception e) => e switch
+    {
+        // The request body limit, which the exception handler already answers with 413.
+        BadHttpRequestException => null,
+        InvalidDataException limit when limit.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) =>
+            TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The request body is too large.", detail: $"The form exceeds a limit: {limit.Message} Send the document alone, in the field '{FileField}'."),
+        InvalidDataException malformed => ApiProblems.Invalid(FileField, $"The body is not valid multipart/form-data ({malformed.Message.TrimEnd(' ', ':', '.')}): send the document in the field '{FileField}'."),
+        IOException => ApiProblems.Invalid(FileField, $"The multipart/form-data body ends before its closing boundary: send it whole, with the document in the field '{FileField}'."),
+        _ => null,
+    };
 }

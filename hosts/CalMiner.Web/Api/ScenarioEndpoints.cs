@@ -167,12 +167,12 @@ internal static class ScenarioEndpoints
 
     private static async Task<IResult> ReplaceAsync(long id, HttpContext context, ScenarioRepository scenarios, CalMinerCache cache, CancellationToken cancellationToken)
     {
-        if (await scenarios.GetVersionAsync(id, cancellationToken).ConfigureAwait(false) is null)
+        if (await scenarios.GetVersionAsync(id, cancellationToken).ConfigureAwait(false) is not { } current)
         {
             return ApiProblems.NotFound($"Scenario {id}");
         }
 
-        if (ETags.IfMatch(context.Request) is not { } expected)
+        if (ETags.IfMatch(context.Request, current) is not { } expected)
         {
             return ApiProblems.PreconditionRequired();
         }
@@ -185,7 +185,12 @@ internal static class ScenarioEndpoints
 
     private static async Task<IResult> DeleteAsync(long id, HttpContext context, ScenarioRepository scenarios, CancellationToken cancellationToken)
     {
-        if (ETags.IfMatch(context.Request) is not { } expected)
+        if (await scenarios.GetVersionAsync(id, cancellationToken).ConfigureAwait(false) is not { } current)
+        {
+            return ApiProblems.NotFound($"Scenario {id}");
+        }
+
+        if (ETags.IfMatch(context.Request, current) is not { } expected)
         {
             return ApiProblems.PreconditionRequired();
         }

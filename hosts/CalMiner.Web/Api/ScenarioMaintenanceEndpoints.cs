@@ -49,7 +49,7 @@ internal static class ScenarioMaintenanceEndpoints
         maintenance.MapPost("/", AddAsync).RequireAuthorization(Policies.Edit)
             .WithName("AddMaintenanceLog")
             .WithSummary("Record a maintenance event")
-            .WithDescription("422 naming `equipment` (not a fleet of the scenario), `start` (outside the scenario's years), `end` (not after start), `cost` (negative) or `description` (too long).")
+            .WithDescription("422 naming `equipment` (not a fleet of the scenario), `start` (outside the scenario's years), `end` (not after start), `cost` (outside 0..1e15) or `description` (too long).")
             .Produces<MaintenanceLogResponse>(StatusCodes.Status201Created)
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity)
             .WithRequestExample(json => JsonSerializer.SerializeToNode(
@@ -213,9 +213,9 @@ internal static class ScenarioMaintenanceEndpoints
             errors["end"] = ["end must be after start."];
         }
 
-        if (!double.IsFinite(request.Cost) || request.Cost < 0)
+        if (!MaintenanceEvent.IsValidCost(request.Cost))
         {
-            errors["cost"] = ["cost must be a number >= 0."];
+            errors["cost"] = ["cost must be a number in 0..1e15."];
         }
 
         if (request.Description is { Length: > MaxDescriptionLength })

@@ -96,7 +96,7 @@ internal static class ScenarioSectionEndpoints
             return ApiProblems.NotFound($"Scenario {id}");
         }
 
-        if (ETags.IfMatch(context.Request) is not { } expected)
+        if (ETags.IfMatch(context.Request, current.Version) is not { } expected)
         {
             return ApiProblems.PreconditionRequired();
         }

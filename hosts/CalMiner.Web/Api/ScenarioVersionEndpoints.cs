@@ -89,12 +89,12 @@ internal static class ScenarioVersionEndpoints
     private static async Task<IResult> RestoreAsync(
         long id, int version, HttpContext context, ScenarioRepository scenarios, ScenarioHistoryRepository history, CalMinerCache cache, CancellationToken cancellationToken)
     {
-        if (await scenarios.GetVersionAsync(id, cancellationToken).ConfigureAwait(false) is null)
+        if (await scenarios.GetVersionAsync(id, cancellationToken).ConfigureAwait(false) is not { } current)
         {
             return ApiProblems.NotFound($"Scenario {id}");
         }
 
-        if (ETags.IfMatch(context.Request) is not { } expected)
+        if (ETags.IfMatch(context.Request, current) is not { } expected)
         {
             return ApiProblems.PreconditionRequired();
         }

@@ -11,7 +11,8 @@ namespace CalMiner.Web.Hosting;
 /// Readies the database before the app serves anything: says which database it is, migrates it (always on the embedded
 /// SQLite file and in Development and Testing; elsewhere `calminer migrate` does, and a schema
 /// that is behind stops the start), creates the first admin when there is none, and seeds the
-/// sample scenarios into an empty database in Development.
+/// sample scenarios into an empty database in Development; of several hosts starting together on
+/// one database, exactly one does the last two.
 /// </summary>
 internal sealed partial class DatabaseStartup(
     DatabaseMigrator migrator,
@@ -40,11 +41,18 @@ internal sealed partial class DatabaseStartup(
         }
 
         await MigrateAsync(cancellationToken).ConfigureAwait(false);
-        await EnsureAdminAsync(cancellationToken).ConfigureAwait(false);
-        if (environment.IsDevelopment())
-        {
-            await SeedSamplesAsync(cancellationToken).ConfigureAwait(false);
-        }
+        // Hosts starting together on one database take turns here: one creates the first admin and the
+        // samples, the others find them (else each would print a password, and only the last would work).
+        await migrator.RunExclusiveAsync(
+            async token =>
+            {
+                await EnsureAdminAsync(token).ConfigureAwait(false);
+                if (environment.IsDevelopment())
+                {
+                    await SeedSamplesAsync(token).ConfigureAwait(false);
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -99,16 +99,20 @@ internal static class WebApplicationSetup
 
     public static WebApplication UseCalMinerWeb(this WebApplication app)
     {
+        app.UseHeadAsGet();
+        app.UseRouting();
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseNotFoundForUnknownPaths();
+        app.UseUnsupportedMediaTypeForEveryone();
         app.UseAuthentication();
         app.UseAuditActor();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgeryForCookieWrites();
         app.UseUtf8RequestBodies();
+        app.UseTextRulesForQueries();
 
         app.MapCalMinerHealthChecks();
         app.MapOpenApi().AllowAnonymous();
@@ -161,6 +165,29 @@ internal static class WebApplicationSetup
             await next(context).ConfigureAwait(false);
         });
 
+    /// <summary>
+    /// A body of a media type the route does not read is 415 for everyone, before authentication: else
+    /// the fallback policy answers an anonymous caller 401, which sends someone signing in with the
+    /// wrong Content-Type looking for a wrong password. The route is known to exist either way.
+    /// </summary>
+    private static IApplicationBuilder UseUnsupportedMediaTypeForEveryone(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            // Routing stands in an endpoint of its own, not a route, when every candidate refuses the media type.
+            if (context.GetEndpoint() is { } endpoint and not RouteEndpoint
+                && endpoint.DisplayName?.StartsWith("415", StringComparison.Ordinal) == true)
+            {
+                await TypedResults.Problem(
+                        statusCode: StatusCodes.Status415UnsupportedMediaType,
+                        title: "Unsupported media type.",
+                        detail: $"This endpoint does not read {context.Request.ContentType ?? "a body without a Content-Type"}: send JSON (Content-Type: application/json), or what the API reference lists for it.")
+                    .ExecuteAsync(context).ConfigureAwait(false);
+                return;
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
+
     /// <summary>Strict JSON for request bodies: unknown fields, missing required fields and nulls where none may be are errors that name the field.</summary>
     public static void ConfigureJson(JsonSerializerOptions json)
     {
@@ -170,6 +197,7 @@ internal static class WebApplicationSetup
         json.NumberHandling = JsonNumberHandling.Strict;
         json.AllowDuplicateProperties = false;
         json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        json.Converters.Add(new TextInput.Converter());
         json.TypeInfoResolver = (json.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(OpenApiSetup.WithoutStructDefaults);
     }
 }

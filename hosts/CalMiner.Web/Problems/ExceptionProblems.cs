@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using CalMiner.Data;
 using CalMiner.Scenarios;
+using CalMiner.Web.Hosting;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,7 @@ internal sealed partial class ExceptionProblems(DatabaseOutage outage) : IExcept
         {
             InvalidScenarioException invalid => ApiProblems.InvalidScenario(invalid),
             ScenarioConcurrencyException stale => ApiProblems.PreconditionFailed(stale.CurrentVersion),
+            InvalidMaintenanceLogException stored => ApiProblems.Conflict(stored.Message),
             DuplicateEmailException duplicate => ApiProblems.Conflict($"An account with the email '{duplicate.Email}' already exists."),
             BadHttpRequestException { InnerException: JsonException json } => FromJson(json, httpContext),
             // ASP.NET Core's words for a missing body name a .NET parameter and speak to the endpoint's author.
@@ -51,7 +53,11 @@ internal sealed partial class ExceptionProblems(DatabaseOutage outage) : IExcept
         var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
         var message = json.Message;
         string detail;
-        if (UnmappedPattern().Match(message) is { Success: true } unmapped)
+        if (json is TextInput.TextRuleException)
+        {
+            detail = $"{field} {json.Message}.";
+        }
+        else if (UnmappedPattern().Match(message) is { Success: true } unmapped)
         {
             var name = unmapped.Groups[1].Value;
             detail = $"{name} is not a field of this request.";

@@ -74,4 +74,36 @@ public sealed class MaintenanceAnalysisTests
         Assert.Throws<ArgumentException>(() => MaintenanceAnalysis.Calculate([Stop(1, 1, MaintenanceKind.Planned, -1)], January, February));
         Assert.Throws<ArgumentException>(() => MaintenanceAnalysis.Calculate([], February, January));
     }
+
+    [Theory]
+    [InlineData(1e308)]
+    [InlineData(1.7e308)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NaN)]
+    [InlineData(1.0000001e15)]
+    public void A_cost_outside_0_to_1e15_is_rejected_so_that_no_sum_overflows(double cost)
+    {
+        var error = Assert.Throws<ArgumentException>(() => MaintenanceAnalysis.Calculate([Stop(1, 1, MaintenanceKind.Planned, 0), Stop(2, 1, MaintenanceKind.Planned, cost)], January, February));
+        Assert.Contains("events[1].cost must be a number in 0..1e15", error.Message, StringComparison.Ordinal);
+        Assert.False(MaintenanceEvent.IsValidCost(cost));
+    }
+
+    [Fact]
+    public void The_largest_costs_sum_to_a_finite_cost()
+    {
+        var stops = Enumerable.Range(1, 20).Select(day => Stop(day, 1, MaintenanceKind.Unplanned, MaintenanceEvent.MaxCost));
+        var kpis = MaintenanceAnalysis.Calculate(stops, January, February);
+        Assert.Equal(20 * MaintenanceEvent.MaxCost, kpis.MaintenanceCost);
+        Assert.True(double.IsFinite(kpis.CostPerOperatingHour!.Value));
+    }
+
+    [Theory]
+    [InlineData("", true)]
+    [InlineData("Haul truck 220 t\ttab\r\n", true)]
+    [InlineData("a\0b", false)]
+    [InlineData("\0", false)]
+    public void Text_with_a_nul_breaks_the_text_rules(string text, bool fine)
+    {
+        Assert.Equal(fine, TextRules.Problem(text) is null);
+    }
 }
