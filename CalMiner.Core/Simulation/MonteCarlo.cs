@@ -222,14 +222,18 @@ public static class MonteCarlo
         public SimulationResult Summarise(int evaluated, int asked, PreparedCorrelation? correlation)
         {
             cancellation.ThrowIfCancellationRequested();
-            progress?.Report(new SimulationProgress("summarising", evaluated, asked));
-
             // One column a thread: a column's passes are too short to share between threads well, and a summary
             // is the same on any number of threads.
             var named = _outputs!.Named.ToArray();
+            var (steps, stepsDone) = (named.Length + 1, 0);
+            progress?.Report(new SimulationProgress("summarising", 0, steps));
             var summaries = new OutputSummary[named.Length];
             var oneThread = new StatisticsOptions { MaxDegreeOfParallelism = 1 };
-            Parallel.For(0, named.Length, _parallel, c => summaries[c] = OutputStatistics.Compute(named[c].Values.AsMemory(0, evaluated), oneThread));
+            Parallel.For(0, named.Length, _parallel, c =>
+            {
+                summaries[c] = OutputStatistics.Compute(named[c].Values.AsMemory(0, evaluated), oneThread);
+                progress?.Report(new SimulationProgress("summarising", Interlocked.Increment(ref stepsDone), steps));
+            });
             var distributions = Enumerable.Range(0, named.Length).ToDictionary(c => named[c].Name, c => Distribution(summaries[c]));
             cancellation.ThrowIfCancellationRequested();
 
@@ -251,6 +255,7 @@ public static class MonteCarlo
                 .Select(s => new InputInfluence(s.Name, s.RankCorrelation, s.ContributionToVariance / 100, s.TailShift))
                 .OrderByDescending(s => Math.Abs(s.RankCorrelation))
                 .ToList();
+            progress?.Report(new SimulationProgress("summarising", steps, steps));
 
             var checkpoints = Statistics.Convergence.Checkpoints(evaluated);
             var points = new ConvergencePoint[checkpoints.Length];

@@ -26,6 +26,28 @@ public sealed record SimulationOptions
 
 /// <summary>Progress of a running simulation.</summary>
 /// <param name="Stage">What is running: "sampling", "correlating", "evaluating" or "summarising".</param>
-/// <param name="Completed">Iterations evaluated so far.</param>
-/// <param name="Total">Iterations to evaluate at most.</param>
-public sealed record SimulationProgress(string Stage, int Completed, int Total);
+/// <param name="Completed">While evaluating, the iterations evaluated so far; while summarising, the steps done
+/// (each output's statistics, then the sensitivity analysis); 0 in the other stages.</param>
+/// <param name="Total">The iterations to evaluate at most, or the steps of the summary.</param>
+public sealed record SimulationProgress(string Stage, int Completed, int Total)
+{
+    /// <summary>
+    /// How far the whole run is, 0..1, for a progress bar: sampling and correlating are the first 5 %,
+    /// evaluating runs to 60 % and summarising to 100 %. A large run spends about as long summarising
+    /// (sorting every output, ranking every input) as evaluating, so neither stage stands still at one value.
+    /// </summary>
+    public double RunFraction
+    {
+        get
+        {
+            var done = Total > 0 ? Math.Clamp((double)Completed / Total, 0, 1) : 0;
+            return Stage switch
+            {
+                "correlating" => 0.05,
+                "evaluating" => 0.05 + 0.55 * done,
+                "summarising" => 0.60 + 0.40 * done,
+                _ => 0,
+            };
+        }
+    }
+}

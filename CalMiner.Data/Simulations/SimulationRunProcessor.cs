@@ -284,7 +284,10 @@ public sealed partial class SimulationRunProcessor
         try
         {
             // The engine is awaited to its end even when stopped, so that its threads are free before the next run.
-            return await Task.Run(() => MonteCarlo.Run(scenario, options, progress, stop.Token), CancellationToken.None).ConfigureAwait(false);
+            // It starts on a thread of its own: on a pool thread it would hold one more of the few the heartbeats
+            // and the host's requests need (on two cores, both), and they would wait for the pool to grow.
+            return await Task.Factory.StartNew(
+                () => MonteCarlo.Run(scenario, options, progress, stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && stop.IsCancellationRequested)
         {
@@ -388,7 +391,7 @@ public sealed partial class SimulationRunProcessor
     [LoggerMessage(13, LogLevel.Error, "Simulation run {RunId} could not be marked failed; its lease will expire")]
     private static partial void LogFailFailed(ILogger logger, long runId, Exception exception);
 
-    /// <summary>The engine's progress as a fraction of the iterations, never going back, read by the heartbeats.</summary>
+    /// <summary>How far the run is (<see cref="SimulationProgress.RunFraction"/>), never going back, read by the heartbeats.</summary>
     private sealed class RunProgress : IProgress<SimulationProgress>
     {
         private readonly Lock _lock = new();
@@ -408,7 +411,7 @@ public sealed partial class SimulationRunProcessor
         // Called from the engine's threads, out of order.
         public void Report(SimulationProgress value)
         {
-            var fraction = value.Total > 0 ? Math.Clamp((double)value.Completed / value.Total, 0, 1) : 0;
+            var fraction = value.RunFraction;
             lock (_lock)
             {
                 _fraction = Math.Max(_fraction, fraction);

@@ -380,6 +380,10 @@ public sealed partial class HostileRequestProperties(CalMinerWebApp app)
         var userKey = (await app.Get<ApiKeyRepository>().CreateAsync(user.Id, "hostile")).Key.Id;
         var adminKey = await (await admin.PostAsync("/api/keys", TestApi.Json("{\"name\":\"hostile\"}"))).ExpectAsync(HttpStatusCode.Created);
         var run = await (await admin.PostAsync("/api/simulations/run", TestApi.Json($"{{\"scenarioId\":{scenario},\"iterations\":200}}"))).ExpectAsync(HttpStatusCode.Created);
+        // A workspace of the case's own, with the user as its member: membership routes never touch the Default workspace.
+        var workspace = await (await admin.PostAsync("/api/workspaces", TestApi.Json($"{{\"name\":\"hostile {Guid.NewGuid():N}\"}}"))).ExpectAsync(HttpStatusCode.Created);
+        var workspaceId = workspace.GetProperty("id").GetInt64();
+        await (await admin.PutAsync($"/api/workspaces/{workspaceId}/members/{user.Id}", TestApi.Json("{\"role\":\"viewer\"}"))).ExpectAsync(HttpStatusCode.OK);
         var targets = new Dictionary<string, long>(StringComparer.Ordinal)
         {
             ["scenarios.id"] = scenario,
@@ -389,6 +393,9 @@ public sealed partial class HostileRequestProperties(CalMinerWebApp app)
             ["keys.keyId"] = userKey,
             ["keys.id"] = adminKey.GetProperty("id").GetInt64(),
             ["simulations.id"] = run.GetProperty("id").GetInt64(),
+            ["workspaces.workspaceId"] = workspaceId,
+            ["members.userId"] = user.Id,
+            ["deleted-scenarios.id"] = long.MaxValue,
         }.ToDictionary(p => p.Key, p => p.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
         targets["openapi.documentName"] = "v1";
         return targets;

@@ -6,13 +6,17 @@ using CalMiner.Web.Tests.Infrastructure;
 
 namespace CalMiner.Web.Tests;
 
-/// <summary>An app whose users may keep few samples, and whose scenarios keep the samples of their newest run only.</summary>
+/// <summary>
+/// An app whose users may keep few samples, whose scenarios keep the samples of their newest run only, and
+/// which takes runs of the default size (the shared app's are smaller), so that a run can last seconds.
+/// </summary>
 public sealed class SmallSamplesApp : IAsyncLifetime
 {
     public CalMinerWebApp App { get; } = new(new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["CalMiner:SampleBytesPerUser"] = (1L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["CalMiner:SampleRetentionRuns"] = "1",
+        ["CalMiner:MaxIterations"] = "10000000",
     });
 
     public Task InitializeAsync() => App.InitializeAsync();
@@ -23,6 +27,40 @@ public sealed class SmallSamplesApp : IAsyncLifetime
 /// <summary>The limits on one user's queued runs and kept samples, and the retention of samples, through the API.</summary>
 public sealed class SimulationQuotaEndpointTests(SmallSamplesApp small) : IClassFixture<SmallSamplesApp>
 {
+    [Fact]
+    public async Task A_run_of_seconds_reports_progress_as_it_goes()
+    {
+        using var analyst = await small.App.ClientAsync(UserRole.Analyst);
+        var (id, _) = await analyst.CreateScenarioAsync(TestApi.HundredPeriodGold());
+        var response = await analyst.PostAsJsonAsync("/api/simulations/run", new { scenarioId = id, iterations = 4_000_000, keepSamples = false });
+        await response.ExpectAsync(HttpStatusCode.Accepted);
+        var seen = new SortedSet<double>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        JsonElement run;
+        while (true)
+        {
+            run = await (await analyst.GetAsync(response.Headers.Location)).ExpectAsync(HttpStatusCode.OK);
+            var status = run.GetProperty("status").GetString();
+            if (status is not ("queued" or "running") || clock.Elapsed > TimeSpan.FromMinutes(3))
+            {
+                break;
+            }
+
+            if (run.GetProperty("progress").GetDouble() is > 0 and < 1 and var progress)
+            {
+                seen.Add(progress);
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Equal("succeeded", run.GetProperty("status").GetString());
+        Assert.Equal(1.0, run.GetProperty("progress").GetDouble());
+        var (started, finished) = (run.GetProperty("startedAt").GetDateTimeOffset(), run.GetProperty("finishedAt").GetDateTimeOffset());
+        // Written at most once a second as the iterations are evaluated, not only with the lease's heartbeat every 5 s.
+        Assert.True(seen.Count >= 2, $"Progress seen while it ran for {(finished - started).TotalSeconds:F1} s: {string.Join(", ", seen)}");
+    }
+
     [Fact]
     public async Task Samples_over_the_users_budget_get_422_naming_the_estimate_the_budget_and_what_to_change()
     {
@@ -144,7 +182,7 @@ public sealed class SimulationQuotaEndpointTests(SmallSamplesApp small) : IClass
     }
 }
 
-/// <summary>The per-user limit on queued and running runs, and progress as a run goes, on the shared app (default settings).</summary>
+/// <summary>The per-user limit on queued and running runs, on the shared app (default settings).</summary>
 [Collection(WebAppCollection.Name)]
 public sealed class SimulationQueueTests(CalMinerWebApp app)
 {
@@ -185,39 +223,4 @@ public sealed class SimulationQueueTests(CalMinerWebApp app)
             }
         }
     }
-
-    [Fact]
-    public async Task A_run_of_seconds_reports_progress_as_it_goes()
-    {
-        using var analyst = await app.ClientAsync(UserRole.Analyst);
-        var (id, _) = await analyst.CreateScenarioAsync(TestApi.HundredPeriodGold());
-        var response = await analyst.PostAsJsonAsync("/api/simulations/run", new { scenarioId = id, iterations = 4_000_000, keepSamples = false });
-        await response.ExpectAsync(HttpStatusCode.Accepted);
-        var seen = new SortedSet<double>();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        JsonElement run;
-        while (true)
-        {
-            run = await (await analyst.GetAsync(response.Headers.Location)).ExpectAsync(HttpStatusCode.OK);
-            var status = run.GetProperty("status").GetString();
-            if (status is not ("queued" or "running") || clock.Elapsed > TimeSpan.FromMinutes(3))
-            {
-                break;
-            }
-
-            if (run.GetProperty("progress").GetDouble() is > 0 and < 1 and var progress)
-            {
-                seen.Add(progress);
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Equal("succeeded", run.GetProperty("status").GetString());
-        Assert.Equal(1.0, run.GetProperty("progress").GetDouble());
-        var (started, finished) = (run.GetProperty("startedAt").GetDateTimeOffset(), run.GetProperty("finishedAt").GetDateTimeOffset());
-        // Written at most once a second as the iterations are evaluated, not only with the lease's heartbeat every 5 s.
-        Assert.True(seen.Count >= 2, $"Progress seen while it ran for {(finished - started).TotalSeconds:F1} s: {string.Join(", ", seen)}");
-    }
-
 }

@@ -178,6 +178,26 @@ public sealed class MonteCarloTests
         return cov / Math.Sqrt(ra.Sum(x => (x - ma) * (x - ma)) * rb.Sum(y => (y - mb) * (y - mb)));
     }
 
+    [Fact]
+    public void Progress_GoesThroughEveryStage_AndTheSummaryStepByStep_ToTheWholeRun()
+    {
+        var reports = new System.Collections.Concurrent.ConcurrentQueue<SimulationProgress>();
+        MonteCarlo.Run(Gold, new SimulationOptions { Iterations = 50_000, Seed = 3 }, new Recorder(reports));
+
+        Assert.Equal(["sampling", "correlating", "evaluating", "summarising"], reports.Select(r => r.Stage).Distinct());
+        var summary = reports.Where(r => r.Stage == "summarising").ToList();
+        Assert.Contains(summary, r => r.Completed > 0 && r.Completed < r.Total);
+        Assert.Equal(1.0, summary.Max(r => r.RunFraction));
+        Assert.Equal(0.60, reports.Where(r => r.Stage == "evaluating").Max(r => r.RunFraction), 12);
+        Assert.Equal(0.325, new SimulationProgress("evaluating", 500, 1000).RunFraction, 12);
+        Assert.Equal(0.0, new SimulationProgress("sampling", 0, 1000).RunFraction);
+    }
+
+    private sealed class Recorder(System.Collections.Concurrent.ConcurrentQueue<SimulationProgress> reports) : IProgress<SimulationProgress>
+    {
+        public void Report(SimulationProgress value) => reports.Enqueue(value);
+    }
+
     /// <summary>Cancels once evaluation has begun, and notes when.</summary>
     private sealed class Progress(CancellationTokenSource cancellation) : IProgress<SimulationProgress>
     {
