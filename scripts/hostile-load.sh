@@ -153,7 +153,8 @@ flood() {
   log "publishing the web app from $SOURCE"
   publish CalMiner.Web "$WORK_DIR/web"
   certificate
-  local base="http://127.0.0.1:$(free_port)"
+  local base
+  base="http://127.0.0.1:$(free_port)"
   start_app "$base"
   write_wrk_script "$TOKENS" "" "/api/scenarios"
   local rss0 bytes0 lines0
@@ -192,10 +193,11 @@ outage() {
   local key
   key="$("$WORK_DIR/cli/calminer" apikey create --email "outage@calminer.local" --role admin --name outage)"
 
-  local base="http://127.0.0.1:$(free_port)"
+  local base
+  base="http://127.0.0.1:$(free_port)"
   start_app "$base"
   local created id
-  created="$(curl -fsS -X POST "$base/api/scenarios" -H "Authorization: Bearer $key" -H "Content-Type: application/json" \
+  created="$(curl -fsS -X POST "$base/api/scenarios?workspace=1" -H "Authorization: Bearer $key" -H "Content-Type: application/json" \
     --data-binary "@$SOURCE/samples/gold-open-pit.json")"
   id="$(printf '%s' "$created" | grep -o '"id":[0-9]*' | head -n 1 | cut -d: -f2)"
   curl -fsS -o /dev/null -H "Authorization: Bearer $key" "$base/api/scenarios/$id"

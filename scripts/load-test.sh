@@ -102,7 +102,7 @@ main() {
   done
 
   local created id
-  created="$(curl -fsS -X POST "$base/api/scenarios" -H "Authorization: Bearer $key" -H "Content-Type: application/json" \
+  created="$(curl -fsS -X POST "$base/api/scenarios?workspace=1" -H "Authorization: Bearer $key" -H "Content-Type: application/json" \
     --data-binary "@$REPO_ROOT/samples/gold-open-pit.json")"
   id="$(printf '%s' "$created" | grep -o '"id":[0-9]*' | head -n 1 | cut -d: -f2)"
   [[ -n "$id" ]] || die "could not create the scenario: $created"
