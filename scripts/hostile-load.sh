@@ -39,17 +39,8 @@ PG_DATA=""
 log() { printf '[hostile-load] %s\n' "$*" >&2; }
 die() { printf '[hostile-load] error: %s\n' "$*" >&2; exit 1; }
 
-free_port() {
-  local port _
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 12000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
-  die "found no free TCP port on 127.0.0.1"
-}
+# shellcheck source=scripts/lib/free-port.sh
+source "$REPO_ROOT/scripts/lib/free-port.sh"
 
 as_postgres() {
   if [[ "$(id -u)" -eq 0 ]]; then
