@@ -1,3 +1,4 @@
+using System.Data.Common;
 using LinqToDB;
 using LinqToDB.DataProvider.PostgreSQL;
 using LinqToDB.DataProvider.SQLite;
@@ -52,6 +53,21 @@ internal sealed class CalMinerDatabase : IAsyncDisposable, IDisposable
     public string? SqliteConnectionString { get; }
 
     public CalMinerDb Open() => new(_options);
+
+    /// <summary>
+    /// An open ADO.NET connection outside linq2db, for streams of sample bytes and for migrations.
+    /// </summary>
+    public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        if (DataSource is { } dataSource)
+        {
+            return await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var sqlite = new SqliteConnection(SqliteConnectionString);
+        await sqlite.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return sqlite;
+    }
 
     public void Dispose() => DataSource?.Dispose();
 

@@ -1,3 +1,5 @@
+using System.Data;
+using System.Data.Common;
 using LinqToDB;
 using LinqToDB.Data;
 
@@ -53,4 +55,25 @@ internal sealed class CalMinerDb(DataOptions<CalMinerDb> options) : DataConnecti
     public ITable<AuditLogRow> AuditLog => this.GetTable<AuditLogRow>();
 
     public ITable<SchemaMigrationRow> SchemaMigrations => this.GetTable<SchemaMigrationRow>();
+
+    /// <summary>
+    /// Runs plain SQL, in this connection's transaction if it has one, and reads its first row; the
+    /// default of <typeparamref name="T"/> when there is none. For the lookups made on every request:
+    /// linq2db builds the SQL of a query again each time it runs, even a compiled one, which cost
+    /// them 100–400 µs and 40–100 KB a call. The SQL must be valid on PostgreSQL and SQLite alike.
+    /// </summary>
+    public async Task<T?> QueryFirstAsync<T>(string sql, Func<DbDataReader, T> read, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        var connection = await OpenDbConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = Transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.AddParameter(name, value);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? read(reader) : default;
+    }
 }

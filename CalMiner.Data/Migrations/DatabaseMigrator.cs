@@ -48,7 +48,7 @@ public sealed partial class DatabaseMigrator
     /// <exception cref="InvalidOperationException">A migration failed; it was rolled back, the ones before it stay applied.</exception>
     public async Task<MigrationResult> MigrateAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return _database.IsPostgreSql
             ? await MigratePostgreSqlAsync((NpgsqlConnection)connection, cancellationToken).ConfigureAwait(false)
             : await MigrateSqliteAsync((SqliteConnection)connection, cancellationToken).ConfigureAwait(false);
@@ -57,7 +57,7 @@ public sealed partial class DatabaseMigrator
     /// <summary>The schema version of the database: the highest migration recorded, 0 for an empty database.</summary>
     public async Task<int> GetCurrentVersionAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var exists = _database.IsPostgreSql
             ? "SELECT to_regclass('schema_migration') IS NOT NULL"
             : "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migration'";
@@ -88,7 +88,7 @@ public sealed partial class DatabaseMigrator
             return;
         }
 
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var key = LockKey("setup:" + (_database.Options.Schema ?? ""));
         await ExecuteAsync(connection, null, $"SELECT pg_advisory_lock({key})", cancellationToken).ConfigureAwait(false);
         try
@@ -200,9 +200,9 @@ public sealed partial class DatabaseMigrator
             await using var record = connection.CreateCommand();
             record.Transaction = transaction;
             record.CommandText = "INSERT INTO schema_migration (version, name, applied_at) VALUES (@version, @name, @applied_at)";
-            AddParameter(record, "version", migration.Version);
-            AddParameter(record, "name", migration.Name);
-            AddParameter(record, "applied_at", _time.GetUtcNow());
+            record.AddParameter("version", migration.Version);
+            record.AddParameter("name", migration.Name);
+            record.AddParameter("applied_at", _time.GetUtcNow());
             await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (DbException e)
@@ -224,18 +224,6 @@ public sealed partial class DatabaseMigrator
         }
 
         return new MigrationResult(previous, current, done);
-    }
-
-    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        if (_database.DataSource is { } dataSource)
-        {
-            return await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var connection = new SqliteConnection(_database.SqliteConnectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return connection;
     }
 
     private static async Task<HashSet<int>> AppliedAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
@@ -268,14 +256,6 @@ public sealed partial class DatabaseMigrator
         command.Transaction = transaction;
         command.CommandText = sql;
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 
     /// <summary>Splits a script at the semicolons that end a complete statement (not those inside quotes, comments or trigger bodies).</summary>

@@ -460,14 +460,13 @@ public sealed class ScenarioRepository
             },
             token: cancellationToken);
 
+    // Asked before every read of a scenario, so plain SQL (see CalMinerDb.QueryFirstAsync).
     private static Task<int?> CurrentVersionAsync(CalMinerDb db, long id, CancellationToken cancellationToken) =>
-        CurrentVersionQuery(db, id, cancellationToken);
-
-    // Compiled once: every read of a scenario asks for its version, and translating the LINQ
-    // expression each time cost more than the lookup itself.
-    private static readonly Func<CalMinerDb, long, CancellationToken, Task<int?>> CurrentVersionQuery =
-        CompiledQuery.Compile((CalMinerDb db, long id, CancellationToken cancellationToken) =>
-            db.Scenarios.Where(s => s.Id == id && s.DeletedAt == null).Select(s => (int?)s.Version).FirstOrDefaultAsync(cancellationToken));
+        db.QueryFirstAsync(
+            "SELECT version FROM scenario WHERE id = @id AND deleted_at IS NULL",
+            reader => (int?)reader.GetInt32(0),
+            cancellationToken,
+            ("id", id));
 
     /// <summary>
     /// Reads the scenario and its children with one query per table, then checks that the version

@@ -585,13 +585,13 @@ public sealed class SimulationRunRepository
         var columns = names.Select(_ => new double[window]).ToArray();
         var bytes = new byte[window * sizeof(double)];
         var csv = new CalMiner.Simulation.SampleCsvWriter(writer, names);
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT substr(data, @from, @length) FROM simulation_sample
             WHERE run_id = @run AND chunk = @chunk ORDER BY kind, name
             """;
-        var (run, chunk, from, length) = (Parameter(command, "run", runId), Parameter(command, "chunk", 0), Parameter(command, "from", 0), Parameter(command, "length", 0));
+        var (run, chunk, from, length) = (command.AddParameter("run", runId), command.AddParameter("chunk", 0), command.AddParameter("from", 0), command.AddParameter("length", 0));
         for (var start = 0; start < iterations; start += window)
         {
             var count = Math.Min(window, iterations - start);
@@ -624,26 +624,6 @@ public sealed class SimulationRunRepository
 
     private static InvalidOperationException NotWhole(long runId, int start) =>
         new($"The samples of run {runId} are not whole at iteration {start + 1}: a column lacks it.");
-
-    private async Task<System.Data.Common.DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
-    {
-        if (_database.DataSource is { } dataSource)
-        {
-            return await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var sqlite = new Microsoft.Data.Sqlite.SqliteConnection(_database.SqliteConnectionString);
-        await sqlite.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return sqlite;
-    }
-
-    private static System.Data.Common.DbParameter Parameter(System.Data.Common.DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        (parameter.ParameterName, parameter.Value) = (name, value);
-        command.Parameters.Add(parameter);
-        return parameter;
-    }
 
     private static IUpdatable<SimulationRunRow> Held(CalMinerDb db, long runId, string workerId) =>
         db.SimulationRuns.Where(r => r.Id == runId && r.Status == Running && r.WorkerId == workerId).AsUpdatable();

@@ -232,13 +232,16 @@ public sealed class WorkspaceRepository
     public async Task<WorkspaceAccess?> WorkspaceAccessAsync(long workspaceId, long userId, CancellationToken cancellationToken = default)
     {
         await using var db = _database.Open();
-        var row = await (
-                from w in db.Workspaces
-                from m in db.WorkspaceMembers.Where(m => m.WorkspaceId == w.Id && m.UserId == userId).DefaultIfEmpty()
-                where w.Id == workspaceId
-                select new { w.Id, Role = m == null ? null : m.Role })
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        return row is null ? null : new WorkspaceAccess(row.Id, row.Role is null ? null : ParseRole(row.Role));
+        return await db.QueryFirstAsync(
+            """
+            SELECT w.id, m.role FROM workspace w
+            LEFT JOIN workspace_member m ON m.workspace_id = w.id AND m.user_id = @user
+            WHERE w.id = @id
+            """,
+            ReadAccess,
+            cancellationToken,
+            ("id", workspaceId),
+            ("user", userId)).ConfigureAwait(false);
     }
 
     /// <summary>The workspace of a scenario that is not deleted, and a user's role there: the check before any access to the scenario.</summary>
@@ -249,13 +252,16 @@ public sealed class WorkspaceRepository
     public async Task<WorkspaceAccess?> ScenarioAccessAsync(long scenarioId, long userId, CancellationToken cancellationToken = default)
     {
         await using var db = _database.Open();
-        var row = await (
-                from s in db.Scenarios
-                from m in db.WorkspaceMembers.Where(m => m.WorkspaceId == s.WorkspaceId && m.UserId == userId).DefaultIfEmpty()
-                where s.Id == scenarioId && s.DeletedAt == null
-                select new { s.WorkspaceId, Role = m == null ? null : m.Role })
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        return row is null ? null : new WorkspaceAccess(row.WorkspaceId, row.Role is null ? null : ParseRole(row.Role));
+        return await db.QueryFirstAsync(
+            """
+            SELECT s.workspace_id, m.role FROM scenario s
+            LEFT JOIN workspace_member m ON m.workspace_id = s.workspace_id AND m.user_id = @user
+            WHERE s.id = @id AND s.deleted_at IS NULL
+            """,
+            ReadAccess,
+            cancellationToken,
+            ("id", scenarioId),
+            ("user", userId)).ConfigureAwait(false);
     }
 
     /// <summary>The workspace of a simulation run (that of its scenario, which must not be deleted), and a user's role there.</summary>
@@ -266,14 +272,17 @@ public sealed class WorkspaceRepository
     public async Task<WorkspaceAccess?> RunAccessAsync(long runId, long userId, CancellationToken cancellationToken = default)
     {
         await using var db = _database.Open();
-        var row = await (
-                from r in db.SimulationRuns
-                join s in db.Scenarios on r.ScenarioId equals s.Id
-                from m in db.WorkspaceMembers.Where(m => m.WorkspaceId == s.WorkspaceId && m.UserId == userId).DefaultIfEmpty()
-                where r.Id == runId && s.DeletedAt == null
-                select new { s.WorkspaceId, Role = m == null ? null : m.Role })
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        return row is null ? null : new WorkspaceAccess(row.WorkspaceId, row.Role is null ? null : ParseRole(row.Role));
+        return await db.QueryFirstAsync(
+            """
+            SELECT s.workspace_id, m.role FROM simulation_run r
+            JOIN scenario s ON s.id = r.scenario_id
+            LEFT JOIN workspace_member m ON m.workspace_id = s.workspace_id AND m.user_id = @user
+            WHERE r.id = @id AND s.deleted_at IS NULL
+            """,
+            ReadAccess,
+            cancellationToken,
+            ("id", runId),
+            ("user", userId)).ConfigureAwait(false);
     }
 
     internal static string RoleName(WorkspaceRole role) => role switch
@@ -312,4 +321,8 @@ public sealed class WorkspaceRepository
     };
 
     private static Workspace ToWorkspace(WorkspaceRow row) => new(row.Id, row.Name, row.CreatedAt.ToUniversalTime());
+
+    // The access checks run before every request on a scenario, run or workspace, so they are plain SQL (see CalMinerDb.QueryFirstAsync).
+    private static WorkspaceAccess ReadAccess(System.Data.Common.DbDataReader reader) =>
+        new(reader.GetInt64(0), reader.IsDBNull(1) ? null : ParseRole(reader.GetString(1)));
 }
