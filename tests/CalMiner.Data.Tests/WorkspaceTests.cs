@@ -121,7 +121,10 @@ public sealed class WorkspaceTests
         await Assert.ThrowsAsync<DuplicateWorkspaceNameException>(() => host.Workspaces.CreateAsync("Nickel"));
         await Assert.ThrowsAsync<ArgumentException>(() => host.Scenarios.CreateAsync(Samples.Gold, "dee", 987654));
         Assert.Equal(new WorkspaceAccess(team.Id, null), await host.Workspaces.ScenarioAccessAsync(scenario.Id, user.Id));
+        Assert.Equal(new WorkspaceAccess(team.Id, null), await host.Workspaces.WorkspaceAccessAsync(team.Id, user.Id));
+        Assert.Null(await host.Workspaces.WorkspaceAccessAsync(987654, user.Id));
         Assert.True(await host.Workspaces.SetMemberAsync(team.Id, user.Id, WorkspaceRole.Viewer));
+        Assert.Equal(new WorkspaceAccess(team.Id, WorkspaceRole.Viewer), await host.Workspaces.WorkspaceAccessAsync(team.Id, user.Id));
         Assert.True(await host.Workspaces.SetMemberAsync(team.Id, user.Id, WorkspaceRole.Owner));
         Assert.False(await host.Workspaces.SetMemberAsync(team.Id, 987654, WorkspaceRole.Owner));
         Assert.Equal(new WorkspaceAccess(team.Id, WorkspaceRole.Owner), await host.Workspaces.ScenarioAccessAsync(scenario.Id, user.Id));
