@@ -86,7 +86,7 @@ public sealed partial class CalMinerCache
     public async Task<string?> GetSimulationSummaryAsync(long runId, CancellationToken cancellationToken = default)
     {
         // Only a completed run's summary is cached: it never changes afterwards.
-        if (await _runs.GetStatusAsync(runId, cancellationToken).ConfigureAwait(false) != SimulationRunStatus.Completed)
+        if (await _runs.GetStatusAsync(runId, cancellationToken).ConfigureAwait(false) != SimulationRunStatus.Succeeded)
         {
             return null;
         }

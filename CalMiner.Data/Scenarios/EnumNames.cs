@@ -73,16 +73,6 @@ internal static class EnumNames
         _ => Unknown(value),
     };
 
-    public static string Name(SimulationRunStatus value) => value switch
-    {
-        SimulationRunStatus.Queued => "queued",
-        SimulationRunStatus.Running => "running",
-        SimulationRunStatus.Completed => "completed",
-        SimulationRunStatus.Failed => "failed",
-        SimulationRunStatus.Cancelled => "cancelled",
-        _ => Unknown(value),
-    };
-
     public static T Parse<T>(string name)
         where T : struct, Enum
     {
@@ -108,7 +98,6 @@ internal static class EnumNames
             RoyaltyBasis v => Name(v),
             SamplingMethod v => Name(v),
             DistributionType v => Name(v),
-            SimulationRunStatus v => Name(v),
             _ => Unknown(value),
         };
 

@@ -2,25 +2,6 @@ using CalMiner.Scenarios;
 
 namespace CalMiner.Data;
 
-/// <summary>Where a simulation run is in its life.</summary>
-public enum SimulationRunStatus
-{
-    /// <summary>Waiting for a worker to claim it.</summary>
-    Queued,
-
-    /// <summary>Claimed by a worker, which holds a lease on it and renews it with heartbeats.</summary>
-    Running,
-
-    /// <summary>Finished; its summary and samples are stored.</summary>
-    Completed,
-
-    /// <summary>Ended with an error, see <see cref="SimulationRun.Error"/>.</summary>
-    Failed,
-
-    /// <summary>Cancelled before it finished.</summary>
-    Cancelled,
-}
-
 /// <summary>A requested simulation of one version of a scenario.</summary>
 /// <param name="Id">The run's id.</param>
 /// <param name="ScenarioId">The scenario simulated.</param>

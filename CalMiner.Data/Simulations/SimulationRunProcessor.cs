@@ -127,7 +127,7 @@ public sealed partial class SimulationRunProcessor
     /// <param name="runId">The run, as queued by <see cref="SimulationRunRepository.QueueAsync"/>.</param>
     /// <param name="workerId">Names this worker, e.g. host name and process id; not empty, at most 200 characters.</param>
     /// <param name="cancellationToken">Stops waiting; a run this call was processing goes back to the queue for another worker. Then throws <see cref="OperationCanceledException"/>.</param>
-    /// <returns>The run as it ended: <see cref="SimulationRunStatus.Completed"/> (its summary and samples stored), <see cref="SimulationRunStatus.Failed"/> or <see cref="SimulationRunStatus.Cancelled"/>.</returns>
+    /// <returns>The run as it ended: <see cref="SimulationRunStatus.Succeeded"/> (its summary and samples stored), <see cref="SimulationRunStatus.Failed"/> or <see cref="SimulationRunStatus.Cancelled"/>.</returns>
     /// <exception cref="ArgumentException">There is no run <paramref name="runId"/>.</exception>
     public async Task<SimulationRun> RunNowAsync(long runId, string workerId, CancellationToken cancellationToken = default)
     {

@@ -24,36 +24,36 @@ public sealed class SimulationRunRepository
     private const int MaxNameLength = 200;
     private const int MaxIterations = 100_000_000;
 
-    private const string Queued = "queued";
-    private const string Running = "running";
-    private const string Completed = "completed";
-    private const string Failed = "failed";
-    private const string Cancelled = "cancelled";
+    private const string Queued = SimulationRunStatusNames.StoredQueued;
+    private const string Running = SimulationRunStatusNames.StoredRunning;
+    private const string Succeeded = SimulationRunStatusNames.StoredSucceeded;
+    private const string Failed = SimulationRunStatusNames.StoredFailed;
+    private const string Cancelled = SimulationRunStatusNames.StoredCancelled;
 
-    private const string ClaimSet = """
+    private const string ClaimSet = $"""
         UPDATE simulation_run
-        SET status = 'running', worker_id = @worker, lease_expires_at = @lease,
+        SET status = '{Running}', worker_id = @worker, lease_expires_at = @lease,
             started_at = coalesce(started_at, @now), attempts = attempts + 1
         """;
 
-    private const string ClaimPostgreSql = ClaimSet + """
+    private const string ClaimPostgreSql = ClaimSet + $"""
 
-        WHERE id = (SELECT id FROM simulation_run WHERE status = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+        WHERE id = (SELECT id FROM simulation_run WHERE status = '{Queued}' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
         RETURNING *
         """;
 
     // One statement under SQLite's single write lock: no other claimer can pick the same row.
-    private const string ClaimSqlite = ClaimSet + """
+    private const string ClaimSqlite = ClaimSet + $"""
 
-        WHERE id = (SELECT id FROM simulation_run WHERE status = 'queued' ORDER BY id LIMIT 1)
+        WHERE id = (SELECT id FROM simulation_run WHERE status = '{Queued}' ORDER BY id LIMIT 1)
         RETURNING *
         """;
 
     // On PostgreSQL a concurrent claimer holds the row locked; this waits for it, sees the row is
     // no longer queued and updates nothing. On SQLite it runs under the single write lock.
-    private const string ClaimOne = ClaimSet + """
+    private const string ClaimOne = ClaimSet + $"""
 
-        WHERE id = @id AND status = 'queued'
+        WHERE id = @id AND status = '{Queued}'
         RETURNING *
         """;
 
@@ -221,7 +221,7 @@ public sealed class SimulationRunRepository
     {
         await using var db = _database.Open();
         var status = await db.SimulationRuns.Where(r => r.Id == runId).Select(r => r.Status).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        return status is null ? null : EnumNames.Parse<SimulationRunStatus>(status);
+        return status is null ? null : SimulationRunStatusNames.FromStored(status);
     }
 
     /// <summary>Lists the runs of a scenario, newest first.</summary>
@@ -324,7 +324,7 @@ public sealed class SimulationRunRepository
         await using var db = _database.Open();
         await using var transaction = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var updated = await Held(db, runId, workerId)
-            .Set(r => r.Status, Completed)
+            .Set(r => r.Status, Succeeded)
             .Set(r => r.Progress, 1.0)
             .Set(r => r.SampleBytes, SampleBytes(samples))
             .Set(r => r.Error, (string?)null)
@@ -452,7 +452,7 @@ public sealed class SimulationRunRepository
         await using var db = _database.Open();
         await using var transaction = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var updated = await db.SimulationRuns
-            .Where(r => r.Id == runId && r.Status == Completed && r.KeepSamples && r.SamplesDroppedAt == null)
+            .Where(r => r.Id == runId && r.Status == Succeeded && r.KeepSamples && r.SamplesDroppedAt == null)
             .Set(r => r.SamplesDroppedAt, now)
             .Set(r => r.SampleBytes, 0L)
             .UpdateAsync(cancellationToken).ConfigureAwait(false);
@@ -482,7 +482,7 @@ public sealed class SimulationRunRepository
         await using (var db = _database.Open())
         {
             var rows = await db.SimulationRuns
-                .Where(r => r.Status == Completed && r.SamplesDroppedAt == null && r.SampleBytes > 0)
+                .Where(r => r.Status == Succeeded && r.SamplesDroppedAt == null && r.SampleBytes > 0)
                 .Select(r => new { r.Id, r.ScenarioId, r.FinishedAt })
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
             holding = [.. rows.Select(r => (r.Id, r.ScenarioId, r.FinishedAt))];
@@ -683,7 +683,7 @@ public sealed class SimulationRunRepository
         r.Id,
         r.ScenarioId,
         r.ScenarioVersion,
-        EnumNames.Parse<SimulationRunStatus>(r.Status),
+        SimulationRunStatusNames.FromStored(r.Status),
         ScenarioGraph.ToSettings(r.Iterations, r.Seed, r.Sampling, r.ConvergenceMetric, r.ConvergenceRelativeTolerance, r.ConvergenceConfidence, r.ConvergenceMaxIterations),
         r.Progress,
         r.Attempts,

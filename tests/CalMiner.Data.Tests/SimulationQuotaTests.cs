@@ -101,7 +101,7 @@ public sealed class SimulationQuotaTests
         foreach (var id in dropped)
         {
             var run = (await host.Runs.GetAsync(id))!;
-            Assert.Equal((SimulationRunStatus.Completed, 0L, clock.GetUtcNow()), (run.Status, run.SampleBytes, run.SamplesDroppedAt));
+            Assert.Equal((SimulationRunStatus.Succeeded, 0L, clock.GetUtcNow()), (run.Status, run.SampleBytes, run.SamplesDroppedAt));
             Assert.NotNull(await host.Runs.GetSummaryAsync(id));
             Assert.False(await host.Runs.WriteSamplesCsvAsync(id, new StringWriter()));
         }
@@ -177,7 +177,7 @@ public sealed class SimulationQuotaTests
         Assert.Equal(SimulationRunStatus.Failed, failed.Status);
         Assert.StartsWith("The simulation failed: ", failed.Error, StringComparison.Ordinal);
         Assert.Contains("refused by test trigger", failed.Error, StringComparison.Ordinal);
-        Assert.Equal(SimulationRunStatus.Completed, (await host.Runs.GetAsync(next.Id))!.Status);
+        Assert.Equal(SimulationRunStatus.Succeeded, (await host.Runs.GetAsync(next.Id))!.Status);
     }
 
     [Theory]

@@ -41,7 +41,7 @@ public sealed class SimulationRunProcessorTests
         var done = await host.Runs.GetAsync(run.Id);
         var expected = Expected(Samples.Gold, settings);
 
-        Assert.Equal(SimulationRunStatus.Completed, done!.Status);
+        Assert.Equal(SimulationRunStatus.Succeeded, done!.Status);
         Assert.Equal(1.0, done.Progress);
         Assert.Equal("worker-1", done.WorkerId);
         Assert.True(expected.StoppedEarly, "The convergence rule of the run's settings should stop it early.");
@@ -62,7 +62,7 @@ public sealed class SimulationRunProcessorTests
         var done = await Processor(host).RunNowAsync(inline.Id, "web-1");
 
         Assert.Equal(inline.Id, done.Id);
-        Assert.Equal(SimulationRunStatus.Completed, done.Status);
+        Assert.Equal(SimulationRunStatus.Succeeded, done.Status);
         Assert.Equal("web-1", done.WorkerId);
         AssertSummary(Expected(Samples.Gold, Small with { Seed = 12 }), await host.Runs.GetSummaryAsync(inline.Id));
         Assert.Equal(SimulationRunStatus.Queued, (await host.Runs.GetAsync(older.Id))!.Status);
@@ -87,7 +87,7 @@ public sealed class SimulationRunProcessorTests
         Assert.True(await host.Runs.CompleteAsync(run.Id, "background", 1, "{}", null));
         var done = await waiting.WaitAsync(TimeSpan.FromSeconds(20));
 
-        Assert.Equal(SimulationRunStatus.Completed, done.Status);
+        Assert.Equal(SimulationRunStatus.Succeeded, done.Status);
         Assert.Equal("background", done.WorkerId);
     }
 
@@ -197,7 +197,7 @@ public sealed class SimulationRunProcessorTests
         foreach (var id in queued)
         {
             var run = await first.Runs.GetAsync(id);
-            Assert.Equal(SimulationRunStatus.Completed, run!.Status);
+            Assert.Equal(SimulationRunStatus.Succeeded, run!.Status);
             Assert.Equal(1, run.Attempts);
             Assert.Contains(run.WorkerId, new[] { "worker-1", "worker-2" });
         }
@@ -218,7 +218,7 @@ public sealed class SimulationRunProcessorTests
 
         var run = await host.Runs.QueueAsync(scenario.Id, 1, Small, "alice");
         var clock = Stopwatch.StartNew();
-        while (await host.Runs.GetStatusAsync(run.Id) != SimulationRunStatus.Completed && clock.Elapsed < TimeSpan.FromSeconds(30))
+        while (await host.Runs.GetStatusAsync(run.Id) != SimulationRunStatus.Succeeded && clock.Elapsed < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(50);
         }
@@ -226,7 +226,7 @@ public sealed class SimulationRunProcessorTests
         await shutdown.CancelAsync();
         await loop.WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.Equal(SimulationRunStatus.Completed, await host.Runs.GetStatusAsync(run.Id));
+        Assert.Equal(SimulationRunStatus.Succeeded, await host.Runs.GetStatusAsync(run.Id));
         AssertSummary(Expected(Samples.Gold, Small), await host.Runs.GetSummaryAsync(run.Id));
     }
 
@@ -255,7 +255,7 @@ public sealed class SimulationRunProcessorTests
         Assert.True((await host.Runs.GetAsync(repairing.Id))!.RepairCorrelations);
         Assert.Equal(SimulationRunStatus.Failed, failed.Status);
         Assert.Contains("correlations contradict one another", failed.Error, StringComparison.Ordinal);
-        Assert.Equal(SimulationRunStatus.Completed, repaired.Status);
+        Assert.Equal(SimulationRunStatus.Succeeded, repaired.Status);
         AssertSummary(MonteCarlo.Run(contradictory with { Simulation = Small }, new SimulationOptions { RepairCorrelations = true }), await host.Runs.GetSummaryAsync(repairing.Id));
     }
 

@@ -11,6 +11,36 @@ public sealed class SimulationRunRepositoryTests
 
     public static TheoryData<Engine> BothEngines() => [Engine.PostgreSql, Engine.Sqlite];
 
+    [Fact]
+    public void EveryStatus_HasTheNameClientsSee() =>
+        Assert.Equal(["queued", "running", "succeeded", "failed", "cancelled"], Enum.GetValues<SimulationRunStatus>().Select(SimulationRunStatusNames.Name));
+
+    [Theory]
+    [MemberData(nameof(BothEngines))]
+    public async Task EveryStatus_IsStoredUnderItsSchemaName(Engine engine)
+    {
+        await using var host = await DataHost.StartAsync(engine);
+        var scenario = await host.Scenarios.CreateAsync(Samples.Gold, "alice");
+        var settings = new SimulationSettings { Iterations = 10, Seed = 1 };
+        var succeeded = await host.Runs.QueueAsync(scenario.Id, 1, settings, "alice");
+        await host.Runs.ClaimRunAsync(succeeded.Id, "worker-1", Lease);
+        await host.Runs.CompleteAsync(succeeded.Id, "worker-1", 10, "{}", null);
+        var failed = await host.Runs.QueueAsync(scenario.Id, 1, settings, "alice");
+        await host.Runs.ClaimRunAsync(failed.Id, "worker-1", Lease);
+        await host.Runs.FailAsync(failed.Id, "worker-1", "broken");
+        var cancelled = await host.Runs.QueueAsync(scenario.Id, 1, settings, "alice");
+        await host.Runs.CancelAsync(cancelled.Id);
+        var running = await host.Runs.QueueAsync(scenario.Id, 1, settings, "alice");
+        await host.Runs.ClaimRunAsync(running.Id, "worker-1", Lease);
+        var queued = await host.Runs.QueueAsync(scenario.Id, 1, settings, "alice");
+
+        foreach (var (run, stored) in new[] { (queued, "queued"), (running, "running"), (succeeded, "completed"), (failed, "failed"), (cancelled, "cancelled") })
+        {
+            Assert.Equal(1, await host.ScalarAsync($"SELECT count(*) FROM simulation_run WHERE id = {run.Id} AND status = '{stored}'"));
+            Assert.Equal(stored == "completed" ? SimulationRunStatus.Succeeded : Enum.Parse<SimulationRunStatus>(stored, ignoreCase: true), await host.Runs.GetStatusAsync(run.Id));
+        }
+    }
+
     [Theory]
     [MemberData(nameof(BothEngines))]
     public async Task ARun_GoesFromQueuedToCompleted_WithItsSummaryAndSamples(Engine engine)
@@ -38,7 +68,7 @@ public sealed class SimulationRunRepositoryTests
         Assert.Equal(Start.AddSeconds(5) + Lease, claimed.LeaseExpiresAt);
         Assert.Equal(1, claimed.Attempts);
         Assert.Equal(0.5, running!.Progress);
-        Assert.Equal(SimulationRunStatus.Completed, done!.Status);
+        Assert.Equal(SimulationRunStatus.Succeeded, done!.Status);
         Assert.Equal(1.0, done.Progress);
         Assert.Equal(Start.AddSeconds(5), done.FinishedAt);
         Assert.Equal("""{"npvAfterTax":{"mean":1.5}}""", await host.Runs.GetSummaryAsync(queued.Id));

@@ -227,10 +227,10 @@ internal static class SimulationEndpoints
             return ApiProblems.NotFound($"Simulation run {id}");
         }
 
-        var results = run.Status == SimulationRunStatus.Completed ? await cache.GetSimulationSummaryAsync(id, cancellationToken).ConfigureAwait(false) : null;
+        var results = run.Status == SimulationRunStatus.Succeeded ? await cache.GetSimulationSummaryAsync(id, cancellationToken).ConfigureAwait(false) : null;
         if (results is null)
         {
-            return ApiProblems.Conflict($"Simulation run {id} has not succeeded ({StatusName(run.Status)}): it has no results.");
+            return ApiProblems.Conflict($"Simulation run {id} has not succeeded ({SimulationRunStatusNames.Name(run.Status)}): it has no results.");
         }
 
         context.Response.Headers.Vary = HeaderNames.Accept;
@@ -278,9 +278,9 @@ internal static class SimulationEndpoints
             return ApiProblems.NotFound($"Simulation run {id}");
         }
 
-        if (run.Status != SimulationRunStatus.Completed)
+        if (run.Status != SimulationRunStatus.Succeeded)
         {
-            return ApiProblems.Conflict($"Simulation run {id} has not succeeded ({StatusName(run.Status)}): it has no samples.");
+            return ApiProblems.Conflict($"Simulation run {id} has not succeeded ({SimulationRunStatusNames.Name(run.Status)}): it has no samples.");
         }
 
         if (!run.KeepSamples)
@@ -318,7 +318,7 @@ internal static class SimulationEndpoints
 
         return dropped
             ? new JsonBytes(await ResourceAsync(run, cache, cancellationToken).ConfigureAwait(false))
-            : ApiProblems.Conflict($"Simulation run {id} holds no samples ({StatusName(run.Status)}{(run.SamplesDroppedAt is null ? "" : ", already dropped")}).");
+            : ApiProblems.Conflict($"Simulation run {id} holds no samples ({SimulationRunStatusNames.Name(run.Status)}{(run.SamplesDroppedAt is null ? "" : ", already dropped")}).");
     }
 
     private static async Task<IResult> CancelAsync(long id, CalMinerCache cache, SimulationRunRepository runs, CancellationToken cancellationToken)
@@ -332,7 +332,7 @@ internal static class SimulationEndpoints
 
         return cancelled
             ? new JsonBytes(await ResourceAsync(run, cache, cancellationToken).ConfigureAwait(false))
-            : ApiProblems.Conflict($"Simulation run {id} has already ended ({StatusName(run.Status)}).");
+            : ApiProblems.Conflict($"Simulation run {id} has already ended ({SimulationRunStatusNames.Name(run.Status)}).");
     }
 
     private static async Task<IResult> ListAsync(long id, ScenarioRepository scenarios, SimulationRunRepository runs, CancellationToken cancellationToken)
@@ -394,7 +394,7 @@ internal static class SimulationEndpoints
         run.Id,
         run.ScenarioId,
         run.ScenarioVersion,
-        StatusName(run.Status),
+        SimulationRunStatusNames.Name(run.Status),
         run.Progress,
         run.Settings.Iterations,
         run.Settings.Seed,
@@ -410,21 +410,12 @@ internal static class SimulationEndpoints
         run.SamplesDroppedAt);
 
     private static bool SamplesRetained(SimulationRun run) =>
-        run.Status == SimulationRunStatus.Completed && run.KeepSamples && run.SamplesDroppedAt is null;
-
-    public static string StatusName(SimulationRunStatus status) => status switch
-    {
-        SimulationRunStatus.Queued => "queued",
-        SimulationRunStatus.Running => "running",
-        SimulationRunStatus.Completed => "succeeded",
-        SimulationRunStatus.Failed => "failed",
-        _ => "cancelled",
-    };
+        run.Status == SimulationRunStatus.Succeeded && run.KeepSamples && run.SamplesDroppedAt is null;
 
     /// <summary>The run's record, and once it succeeded its results: the document `calminer simulate --format json` prints.</summary>
     private static async Task<byte[]> ResourceAsync(SimulationRun run, CalMinerCache cache, CancellationToken cancellationToken)
     {
-        var results = run.Status == SimulationRunStatus.Completed
+        var results = run.Status == SimulationRunStatus.Succeeded
             ? await cache.GetSimulationSummaryAsync(run.Id, cancellationToken).ConfigureAwait(false)
             : null;
         using var buffer = new MemoryStream();
