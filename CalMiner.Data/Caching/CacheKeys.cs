@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
+using CalMiner.Data.Database;
 
 namespace CalMiner.Data.Caching;
 
@@ -14,14 +13,7 @@ internal static class CacheKeys
     /// The prefix of every key in Redis: one per database (server, database and schema, or SQLite
     /// file), because ids and versions repeat across databases that share a Redis server.
     /// </summary>
-    public static string Namespace(CalMinerDataOptions options)
-    {
-        var database = options.Driver == DatabaseDriver.PostgreSql
-            ? $"postgresql|{options.Host}|{options.Port}|{options.Database}|{options.Schema}"
-            : $"sqlite|{Path.GetFullPath(options.Path)}";
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(database));
-        return $"calminer:{Convert.ToHexStringLower(hash.AsSpan(0, 6))}:";
-    }
+    public static string Namespace(CalMinerDataOptions options) => $"calminer:{CalMinerDatabase.IdOf(options)}:";
 
     public static string Scenario(long id, int version) =>
         string.Create(CultureInfo.InvariantCulture, $"scenario:{id}:v{version}");

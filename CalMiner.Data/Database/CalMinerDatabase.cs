@@ -42,6 +42,9 @@ internal sealed class CalMinerDatabase : IAsyncDisposable, IDisposable
 
     public CalMinerDataOptions Options { get; }
 
+    /// <summary>This database's short name, <see cref="IdOf"/>.</summary>
+    public string Id => IdOf(Options);
+
     public DatabaseDriver Driver => Options.Driver;
 
     public bool IsPostgreSql => Options.Driver == DatabaseDriver.PostgreSql;
@@ -72,6 +75,19 @@ internal sealed class CalMinerDatabase : IAsyncDisposable, IDisposable
     public void Dispose() => DataSource?.Dispose();
 
     public ValueTask DisposeAsync() => DataSource?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    /// <summary>
+    /// A short name of the database <paramref name="options"/> point to (server, database and schema, or SQLite file),
+    /// 12 hex digits: it keeps apart what databases share, such as keys in one Redis server and NOTIFY channels.
+    /// </summary>
+    public static string IdOf(CalMinerDataOptions options)
+    {
+        var database = options.Driver == DatabaseDriver.PostgreSql
+            ? $"postgresql|{options.Host}|{options.Port}|{options.Database}|{options.Schema}"
+            : $"sqlite|{System.IO.Path.GetFullPath(options.Path)}";
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(database));
+        return Convert.ToHexStringLower(hash.AsSpan(0, 6));
+    }
 
     /// <summary>The data source for PostgreSQL options; its search path is <see cref="CalMinerDataOptions.Schema"/> when given.</summary>
     private static NpgsqlDataSource CreateDataSource(CalMinerDataOptions options)
