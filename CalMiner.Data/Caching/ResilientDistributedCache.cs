@@ -178,9 +178,9 @@ internal sealed partial class ResilientDistributedCache : IBufferDistributedCach
         }
     }
 
-    [LoggerMessage(1, LogLevel.Warning, "The distributed cache (Redis) is unavailable; reads are served from the database and it is tried again every {RetrySeconds} s")]
+    [LoggerMessage(CalMinerEventId.CacheUnavailable, LogLevel.Warning, "The distributed cache (Redis) is unavailable; reads are served from the database and it is tried again every {RetrySeconds} s")]
     private static partial void LogUnavailable(ILogger logger, double retrySeconds, Exception exception);
 
-    [LoggerMessage(2, LogLevel.Information, "The distributed cache (Redis) is available again")]
+    [LoggerMessage(CalMinerEventId.CacheAvailable, LogLevel.Information, "The distributed cache (Redis) is available again")]
     private static partial void LogAvailable(ILogger logger);
 }

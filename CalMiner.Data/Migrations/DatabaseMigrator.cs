@@ -299,12 +299,12 @@ public sealed partial class DatabaseMigrator
         return unchecked((long)hash);
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Applied migration {Migration} (schema {Schema})")]
+    [LoggerMessage(CalMinerEventId.MigrationApplied, LogLevel.Information, "Applied migration {Migration} (schema {Schema})")]
     private static partial void LogApplied(ILogger logger, string migration, string schema);
 
-    [LoggerMessage(2, LogLevel.Information, "Database schema is up to date at version {Version}")]
+    [LoggerMessage(CalMinerEventId.SchemaUpToDate, LogLevel.Information, "Database schema is up to date at version {Version}")]
     private static partial void LogUpToDate(ILogger logger, int version);
 
-    [LoggerMessage(3, LogLevel.Error, "Migration {Migration} failed and was rolled back")]
+    [LoggerMessage(CalMinerEventId.MigrationFailed, LogLevel.Error, "Migration {Migration} failed and was rolled back")]
     private static partial void LogFailed(ILogger logger, string migration, Exception exception);
 }

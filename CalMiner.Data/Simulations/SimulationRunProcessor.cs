@@ -352,43 +352,43 @@ public sealed partial class SimulationRunProcessor
         }
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Simulation worker {WorkerId} started")]
+    [LoggerMessage(CalMinerEventId.WorkerStarted, LogLevel.Information, "Simulation worker {WorkerId} started")]
     private static partial void LogStarted(ILogger logger, string workerId);
 
-    [LoggerMessage(2, LogLevel.Information, "Simulation worker {WorkerId} stopped")]
+    [LoggerMessage(CalMinerEventId.WorkerStopped, LogLevel.Information, "Simulation worker {WorkerId} stopped")]
     private static partial void LogStopped(ILogger logger, string workerId);
 
-    [LoggerMessage(3, LogLevel.Information, "Simulation run {RunId} (scenario {ScenarioId} version {ScenarioVersion}) claimed by {WorkerId}")]
+    [LoggerMessage(CalMinerEventId.RunClaimed, LogLevel.Information, "Simulation run {RunId} (scenario {ScenarioId} version {ScenarioVersion}) claimed by {WorkerId}")]
     private static partial void LogClaimed(ILogger logger, long runId, long scenarioId, int scenarioVersion, string workerId);
 
-    [LoggerMessage(4, LogLevel.Information, "Simulation run {RunId} completed with {Iterations} iterations")]
+    [LoggerMessage(CalMinerEventId.RunSucceeded, LogLevel.Information, "Simulation run {RunId} completed with {Iterations} iterations")]
     private static partial void LogCompleted(ILogger logger, long runId, int iterations);
 
-    [LoggerMessage(5, LogLevel.Warning, "Simulation run {RunId} failed: {Error}")]
+    [LoggerMessage(CalMinerEventId.RunFailed, LogLevel.Warning, "Simulation run {RunId} failed: {Error}")]
     private static partial void LogFailed(ILogger logger, long runId, string error);
 
-    [LoggerMessage(6, LogLevel.Information, "Simulation run {RunId} is no longer held by {WorkerId} (cancelled, or its lease went to another worker); its result is dropped")]
+    [LoggerMessage(CalMinerEventId.RunNoLongerHeld, LogLevel.Information, "Simulation run {RunId} is no longer held by {WorkerId} (cancelled, or its lease went to another worker); its result is dropped")]
     private static partial void LogNoLongerHeld(ILogger logger, long runId, string workerId);
 
-    [LoggerMessage(7, LogLevel.Information, "Simulation run {RunId} given back to the queue by {WorkerId}")]
+    [LoggerMessage(CalMinerEventId.RunReleased, LogLevel.Information, "Simulation run {RunId} given back to the queue by {WorkerId}")]
     private static partial void LogReleased(ILogger logger, long runId, string workerId);
 
-    [LoggerMessage(8, LogLevel.Error, "Simulation run {RunId} failed unexpectedly")]
+    [LoggerMessage(CalMinerEventId.RunFailedUnexpectedly, LogLevel.Error, "Simulation run {RunId} failed unexpectedly")]
     private static partial void LogEngineFailed(ILogger logger, long runId, Exception exception);
 
-    [LoggerMessage(9, LogLevel.Warning, "Simulation run {RunId}: a heartbeat failed")]
+    [LoggerMessage(CalMinerEventId.HeartbeatFailed, LogLevel.Warning, "Simulation run {RunId}: a heartbeat failed")]
     private static partial void LogHeartbeatFailed(ILogger logger, long runId, Exception exception);
 
-    [LoggerMessage(10, LogLevel.Error, "Simulation worker {WorkerId}: processing the queue failed; trying again in {RetrySeconds} s")]
+    [LoggerMessage(CalMinerEventId.QueueFailed, LogLevel.Error, "Simulation worker {WorkerId}: processing the queue failed; trying again in {RetrySeconds} s")]
     private static partial void LogLoopFailed(ILogger logger, string workerId, double retrySeconds, Exception exception);
 
-    [LoggerMessage(11, LogLevel.Information, "Samples of {Count} simulation runs dropped by the retention policy: {RunIds}")]
+    [LoggerMessage(CalMinerEventId.SamplesDropped, LogLevel.Information, "Samples of {Count} simulation runs dropped by the retention policy: {RunIds}")]
     private static partial void LogSamplesDropped(ILogger logger, int count, string runIds);
 
-    [LoggerMessage(12, LogLevel.Warning, "Applying the samples' retention policy failed; the next pass tries again")]
+    [LoggerMessage(CalMinerEventId.RetentionFailed, LogLevel.Warning, "Applying the samples' retention policy failed; the next pass tries again")]
     private static partial void LogRetentionFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(13, LogLevel.Error, "Simulation run {RunId} could not be marked failed; its lease will expire")]
+    [LoggerMessage(CalMinerEventId.RunNotMarkedFailed, LogLevel.Error, "Simulation run {RunId} could not be marked failed; its lease will expire")]
     private static partial void LogFailFailed(ILogger logger, long runId, Exception exception);
 
     /// <summary>How far the run is (<see cref="SimulationProgress.RunFraction"/>), never going back, read by the heartbeats.</summary>

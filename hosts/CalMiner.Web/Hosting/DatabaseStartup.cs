@@ -151,27 +151,27 @@ internal sealed partial class DatabaseStartup(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Migrated the database from schema version {Previous} to {Current}.")]
+    [LoggerMessage(EventId = WebEventId.DatabaseMigrated, Level = LogLevel.Information, Message = "Migrated the database from schema version {Previous} to {Current}.")]
     private partial void LogMigrated(int previous, int current);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Created the first admin, {Email}.")]
+    [LoggerMessage(EventId = WebEventId.AdminCreated, Level = LogLevel.Information, Message = "Created the first admin, {Email}.")]
     private partial void LogAdminCreated(string email);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Created the first admin for Development: sign in as {Email} with the password {Password} (shown this once; to set a new one, run `calminer user set-password --email {Email}` with the same DATABASE_* settings).")]
+    [LoggerMessage(EventId = WebEventId.DevelopmentAdminCreated, Level = LogLevel.Warning, Message = "Created the first admin for Development: sign in as {Email} with the password {Password} (shown this once; to set a new one, run `calminer user set-password --email {Email}` with the same DATABASE_* settings).")]
     private partial void LogDevelopmentAdmin(string email, string password);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "There is no admin: set CALMINER_ADMIN_EMAIL and CALMINER_ADMIN_PASSWORD, or run `calminer user create --email <email> --role admin` with the same DATABASE_* settings.")]
+    [LoggerMessage(EventId = WebEventId.NoAdmin, Level = LogLevel.Warning, Message = "There is no admin: set CALMINER_ADMIN_EMAIL and CALMINER_ADMIN_PASSWORD, or run `calminer user create --email <email> --role admin` with the same DATABASE_* settings.")]
     private partial void LogNoAdmin();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Database: {Database}")]
+    [LoggerMessage(EventId = WebEventId.DatabaseLocation, Level = LogLevel.Information, Message = "Database: {Database}")]
     private partial void LogDatabase(string database);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Data-protection keys (sign-in cookies): in the database, encrypted with the certificate {Thumbprint}.")]
+    [LoggerMessage(EventId = WebEventId.KeyRingEncrypted, Level = LogLevel.Information, Message = "Data-protection keys (sign-in cookies): in the database, encrypted with the certificate {Thumbprint}.")]
     private partial void LogKeyRingEncrypted(string thumbprint);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Data-protection keys (sign-in cookies): in the database, unencrypted, as environment {Environment} allows; other environments need DATA_PROTECTION_CERTIFICATE_PATH.")]
+    [LoggerMessage(EventId = WebEventId.KeyRingUnencrypted, Level = LogLevel.Information, Message = "Data-protection keys (sign-in cookies): in the database, unencrypted, as environment {Environment} allows; other environments need DATA_PROTECTION_CERTIFICATE_PATH.")]
     private partial void LogKeyRingUnencrypted(string environment);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded the sample scenario '{Name}' as scenario {Id}.")]
+    [LoggerMessage(EventId = WebEventId.SampleSeeded, Level = LogLevel.Information, Message = "Seeded the sample scenario '{Name}' as scenario {Id}.")]
     private partial void LogSeeded(string name, long id);
 }

@@ -36,9 +36,9 @@ internal sealed partial class DeletedScenarioPurger(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Count} scenarios deleted more than {Days} days ago.")]
+    [LoggerMessage(EventId = WebEventId.ScenariosPurged, Level = LogLevel.Information, Message = "Purged {Count} scenarios deleted more than {Days} days ago.")]
     private partial void LogPurged(int count, int days);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Purging deleted scenarios failed; it is tried again within the hour.")]
+    [LoggerMessage(EventId = WebEventId.PurgeFailed, Level = LogLevel.Warning, Message = "Purging deleted scenarios failed; it is tried again within the hour.")]
     private partial void LogFailed(Exception exception);
 }

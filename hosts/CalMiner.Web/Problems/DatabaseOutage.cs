@@ -1,4 +1,5 @@
 using CalMiner.Data;
+using CalMiner.Web.Hosting;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -95,10 +96,10 @@ internal sealed partial class DatabaseOutage(
         LogReachable((time.GetUtcNow() - since).TotalSeconds, refused);
     }
 
-    [LoggerMessage(1, LogLevel.Error, "The database cannot be reached ({Error}: {Message}); requests that need it get 503 until it answers, which is checked every {Seconds} s.")]
+    [LoggerMessage(WebEventId.DatabaseUnreachable, LogLevel.Error, "The database cannot be reached ({Error}: {Message}); requests that need it get 503 until it answers, which is checked every {Seconds} s.")]
     private partial void LogUnreachable(string error, string message, double seconds);
 
-    [LoggerMessage(2, LogLevel.Warning, "The database answers again after {Seconds:F0} s; {Refused} requests and health checks found it unreachable meanwhile.")]
+    [LoggerMessage(WebEventId.DatabaseReachable, LogLevel.Warning, "The database answers again after {Seconds:F0} s; {Refused} requests and health checks found it unreachable meanwhile.")]
     private partial void LogReachable(double seconds, long refused);
 }
 

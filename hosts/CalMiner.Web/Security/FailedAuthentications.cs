@@ -161,9 +161,9 @@ internal sealed partial class FailedAuthentications : IDisposable
         public int Failures;
     }
 
-    [LoggerMessage(1, LogLevel.Warning, "API-key authentication failed from {Address}: {Reason}. Further failures are counted and summarised every {Seconds} s.")]
+    [LoggerMessage(WebEventId.ApiKeyFailed, LogLevel.Warning, "API-key authentication failed from {Address}: {Reason}. Further failures are counted and summarised every {Seconds} s.")]
     private partial void LogFirstFailure(string address, string reason, double seconds);
 
-    [LoggerMessage(2, LogLevel.Warning, "{Failed} more API-key authentications failed and {Refused} were refused with 429 in the last {Seconds} s; {Addresses} addresses failed within the last minute.")]
+    [LoggerMessage(WebEventId.ApiKeyFailureSummary, LogLevel.Warning, "{Failed} more API-key authentications failed and {Refused} were refused with 429 in the last {Seconds} s; {Addresses} addresses failed within the last minute.")]
     private partial void LogSummary(long failed, long refused, double seconds, int addresses);
 }
