@@ -25,17 +25,23 @@ public static class CalMinerDataServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="options">Where the data lives, e.g. <see cref="CalMinerDataOptions.FromConfiguration"/>.</param>
+    /// <param name="configureDataSource">
+    /// Adjusts the PostgreSQL data source before it is built, after CalMiner's own settings, e.g. to add a
+    /// client certificate callback or a type mapping; not called on SQLite. The data source logs through
+    /// the host's <see cref="ILoggerFactory"/> when one is registered.
+    /// </param>
     /// <returns>The service collection, for chaining.</returns>
     /// <exception cref="DataConfigurationException">A setting in <paramref name="options"/> is invalid; the message names it.</exception>
-    public static IServiceCollection AddCalMinerData(this IServiceCollection services, CalMinerDataOptions options)
+    public static IServiceCollection AddCalMinerData(
+        this IServiceCollection services, CalMinerDataOptions options, Action<Npgsql.NpgsqlDataSourceBuilder>? configureDataSource = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        options = options.Validate();
 
         services.TryAddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(_ => new CalMinerDatabase(options));
+        services.TryAddSingleton(provider => new CalMinerDatabase(options, provider.GetService<ILoggerFactory>(), configureDataSource));
 
         if (options.RedisUrl is { } redisUrl)
         {

@@ -61,6 +61,16 @@ public sealed partial record CalMinerDataOptions
     public string Path { get; init; } = DefaultSqlitePath;
 
     /// <summary>
+    /// A PostgreSQL connection string (<c>ConnectionStrings:CalMiner</c>; in the environment <c>ConnectionStrings__CalMiner</c>),
+    /// e.g. <c>Host=db;Username=calminer;Database=calminer;SSL Mode=VerifyFull;Root Certificate=/certs/ca.pem</c>, for the
+    /// Npgsql settings that have no <c>DATABASE_*</c> variable (TLS, timeouts, pool sizes, …); optional. It implies
+    /// <see cref="DatabaseDriver.PostgreSql"/>. The <c>DATABASE_*</c> settings fill in what it leaves out (Host, Port,
+    /// Username, Password, Database, Search Path for <see cref="Schema"/>); a setting given in both places with two
+    /// different values is refused, naming both. Never logged nor shown with its password.
+    /// </summary>
+    public string? ConnectionString { get; init; }
+
+    /// <summary>
     /// Redis server used as the second-level cache (<c>REDIS_URL</c>), e.g. <c>redis://cache:6379</c>,
     /// <c>redis://:password@cache:6379/0</c> or <c>rediss://…</c> for TLS; <see langword="null"/> keeps
     /// the cache in memory only.
@@ -69,7 +79,8 @@ public sealed partial record CalMinerDataOptions
 
     /// <summary>Reads the options from the process environment variables (see the properties for their names).</summary>
     /// <exception cref="DataConfigurationException">A setting is missing or invalid; the message names it.</exception>
-    public static CalMinerDataOptions FromEnvironment() => FromSettings(Environment.GetEnvironmentVariable);
+    public static CalMinerDataOptions FromEnvironment() =>
+        FromSettings(name => Environment.GetEnvironmentVariable(name.Replace(":", "__", StringComparison.Ordinal)));
 
     /// <summary>
     /// Reads the options from configuration keys named like the environment variables
@@ -99,6 +110,10 @@ public sealed partial record CalMinerDataOptions
         {
             text.Append(CultureInfo.InvariantCulture, $", Host = {Host}, Port = {Port}, User = {User}, Database = {Database}, Schema = {Schema ?? "(search path)"}");
             text.Append(", Password = ").Append(Password is null ? "(none)" : "***");
+            if (ConnectionString is not null)
+            {
+                text.Append(", ConnectionString = ").Append(Redacted(ConnectionString));
+            }
         }
         else
         {
@@ -109,8 +124,67 @@ public sealed partial record CalMinerDataOptions
         return text.Append(" }").ToString();
     }
 
-    /// <summary>Checks every setting and throws for the first invalid one.</summary>
+    /// <summary>
+    /// Checks every setting and throws for the first invalid one; returns the options with what
+    /// <see cref="ConnectionString"/> gives filled into the <c>DATABASE_*</c> properties.
+    /// </summary>
     internal CalMinerDataOptions Validate()
+    {
+        if (ConnectionString is not null)
+        {
+            return Merge(ParseConnectionString(ConnectionString)).ValidateSettings();
+        }
+
+        return ValidateSettings();
+    }
+
+    private CalMinerDataOptions Merge(Npgsql.NpgsqlConnectionStringBuilder connection)
+    {
+        if (Driver != DatabaseDriver.PostgreSql)
+        {
+            ThrowHelper.ThrowConfiguration(Settings.Driver, $"{Settings.Driver} is '{Driver.ToString().ToLowerInvariant()}', but {Settings.ConnectionString} is set, which is for PostgreSQL: set {Settings.Driver} to 'postgresql' or remove the connection string.");
+        }
+
+        var port = connection.ContainsKey("Port") ? connection.Port : (int?)null;
+        return this with
+        {
+            Host = One(Settings.Host, Host, "Host", connection.Host),
+            Port = Port != DefaultPostgreSqlPort && port is { } p && p != Port
+                ? ThrowHelper.ThrowConfiguration<int>(Settings.Port, $"{Settings.Port} ({Port.ToString(CultureInfo.InvariantCulture)}) and the Port of {Settings.ConnectionString} ({p.ToString(CultureInfo.InvariantCulture)}) differ: give it in one place.")
+                : Port == DefaultPostgreSqlPort ? port ?? Port : Port,
+            User = One(Settings.User, User, "Username", connection.Username),
+            Password = One(Settings.Password, Password, "Password", connection.Password, secret: true),
+            Database = One(Settings.Name, Database, "Database", connection.Database),
+            Schema = One(Settings.Schema, Schema, "Search Path", connection.SearchPath),
+        };
+
+        static string? One(string setting, string? value, string keyword, string? fromConnection, bool secret = false)
+        {
+            if (value is not null && !string.IsNullOrEmpty(fromConnection) && !string.Equals(value, fromConnection, StringComparison.Ordinal))
+            {
+                ThrowHelper.ThrowConfiguration(setting, secret
+                    ? $"{setting} and the {keyword} of {Settings.ConnectionString} differ: give it in one place."
+                    : $"{setting} ('{value}') and the {keyword} of {Settings.ConnectionString} ('{fromConnection}') differ: give it in one place.");
+            }
+
+            return value ?? (string.IsNullOrEmpty(fromConnection) ? null : fromConnection);
+        }
+    }
+
+    private static Npgsql.NpgsqlConnectionStringBuilder ParseConnectionString(string connectionString)
+    {
+        try
+        {
+            return new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException e)
+        {
+            // The message names the keyword, never the value: the value may be a password.
+            return ThrowHelper.ThrowConfiguration<Npgsql.NpgsqlConnectionStringBuilder>(Settings.ConnectionString, $"{Settings.ConnectionString} is not a valid PostgreSQL connection string: {e.Message}");
+        }
+    }
+
+    private CalMinerDataOptions ValidateSettings()
     {
         if (!Enum.IsDefined(Driver))
         {
@@ -148,7 +222,7 @@ public sealed partial record CalMinerDataOptions
         {
             if (string.IsNullOrWhiteSpace(value))
             {
-                ThrowHelper.ThrowConfiguration(setting, $"{setting} is required when {Settings.Driver} is 'postgresql'.");
+                ThrowHelper.ThrowConfiguration(setting, $"{setting} (or its keyword in {Settings.ConnectionString}) is required when {Settings.Driver} is 'postgresql'.");
             }
         }
     }
@@ -157,16 +231,22 @@ public sealed partial record CalMinerDataOptions
     {
         string? Get(string name) => setting(name) is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
+        var connectionString = Get(Settings.ConnectionString);
         var driver = Get(Settings.Driver) switch
         {
-            null => DatabaseDriver.Sqlite,
+            null => connectionString is null ? DatabaseDriver.Sqlite : DatabaseDriver.PostgreSql,
             var value when value.Equals("sqlite", StringComparison.OrdinalIgnoreCase) => DatabaseDriver.Sqlite,
             var value when value.Equals("postgresql", StringComparison.OrdinalIgnoreCase) => DatabaseDriver.PostgreSql,
             var value => ThrowHelper.ThrowConfiguration<DatabaseDriver>(Settings.Driver, $"{Settings.Driver} must be 'postgresql' or 'sqlite', not '{value}'."),
         };
 
         var port = DefaultPostgreSqlPort;
-        if (Get(Settings.Port) is { } portText
+        if (Get(Settings.Port) is null && connectionString is not null && ParseConnectionString(connectionString).Port is var given)
+        {
+            // An unset DATABASE_PORT leaves the connection string's port in place.
+            port = given;
+        }
+        else if (Get(Settings.Port) is { } portText
             && !(int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is >= 1 and <= 65535))
         {
             ThrowHelper.ThrowConfiguration(Settings.Port, $"{Settings.Port} must be a TCP port number in 1..65535, not '{portText}'.");
@@ -185,8 +265,23 @@ public sealed partial record CalMinerDataOptions
             Schema = Get(Settings.Schema),
             // Resolved here, once, so that a relative path names the same file however long the process runs.
             Path = Get(Settings.Path) is { } path ? System.IO.Path.GetFullPath(path) : DefaultSqlitePath,
+            ConnectionString = connectionString,
             RedisUrl = Get(Settings.RedisUrl),
         }.Validate();
+    }
+
+    private static string Redacted(string connectionString)
+    {
+        try
+        {
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            builder.Remove("Password");
+            return builder.ConnectionString;
+        }
+        catch (ArgumentException)
+        {
+            return "(invalid)";
+        }
     }
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
@@ -204,5 +299,6 @@ public sealed partial record CalMinerDataOptions
         public const string Schema = "DATABASE_SCHEMA";
         public const string Path = "DATABASE_PATH";
         public const string RedisUrl = "REDIS_URL";
+        public const string ConnectionString = "ConnectionStrings:CalMiner";
     }
 }

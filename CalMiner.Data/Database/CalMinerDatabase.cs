@@ -3,6 +3,7 @@ using LinqToDB;
 using LinqToDB.DataProvider.PostgreSQL;
 using LinqToDB.DataProvider.SQLite;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace CalMiner.Data.Database;
@@ -15,7 +16,7 @@ internal sealed class CalMinerDatabase : IAsyncDisposable, IDisposable
 {
     private readonly DataOptions<CalMinerDb> _options;
 
-    public CalMinerDatabase(CalMinerDataOptions options)
+    public CalMinerDatabase(CalMinerDataOptions options, ILoggerFactory? loggerFactory = null, Action<NpgsqlDataSourceBuilder>? configureDataSource = null)
     {
         Options = options;
         var data = new DataOptions()
@@ -23,7 +24,7 @@ internal sealed class CalMinerDatabase : IAsyncDisposable, IDisposable
             .UseOnEntityDescriptorCreated(CalMinerMapping.Rename);
         if (options.Driver == DatabaseDriver.PostgreSql)
         {
-            var dataSource = DataSource = CreateDataSource(options);
+            var dataSource = DataSource = CreateDataSource(options, loggerFactory, configureDataSource);
             // The dialect is fixed rather than detected: detection needs a connection string with the password.
             data = data
                 .UseConnectionFactory(PostgreSQLTools.GetDataProvider(PostgreSQLVersion.v15), _ => dataSource.CreateConnection())
@@ -90,29 +91,41 @@ internal sealed class CalMinerDatabase : IAsyncDisposable, IDisposable
     }
 
     /// <summary>The data source for PostgreSQL options; its search path is <see cref="CalMinerDataOptions.Schema"/> when given.</summary>
-    private static NpgsqlDataSource CreateDataSource(CalMinerDataOptions options)
+    private static NpgsqlDataSource CreateDataSource(CalMinerDataOptions options, ILoggerFactory? loggerFactory, Action<NpgsqlDataSourceBuilder>? configure)
     {
-        var builder = new NpgsqlConnectionStringBuilder
+        // The connection string's other settings (TLS, timeouts, …) stay; Validate merged the ones below into the options.
+        var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString ?? "")
         {
             Host = options.Host,
             Port = options.Port,
             Username = options.User,
             Password = options.Password,
             Database = options.Database,
-            ApplicationName = "CalMiner",
+        };
+        builder.ApplicationName ??= "CalMiner";
+        if (builder.MaxAutoPrepare == 0)
+        {
             // Statements run again and again (the version lookup of every read, the run queue's
             // claims) are prepared on the server after two uses, so PostgreSQL stops parsing and
             // planning them each time.
-            MaxAutoPrepare = 32,
-            AutoPrepareMinUsages = 2,
-        };
+            builder.MaxAutoPrepare = 32;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
         if (options.Schema is { } schema)
         {
             // Every table is unqualified in CalMiner's SQL, so the search path alone keeps two schemas apart.
             builder.SearchPath = schema;
         }
 
-        return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString);
+        if (loggerFactory is not null)
+        {
+            dataSource.UseLoggerFactory(loggerFactory);
+        }
+
+        configure?.Invoke(dataSource);
+        return dataSource.Build();
     }
 
     private static string CreateSqliteConnectionString(string path)

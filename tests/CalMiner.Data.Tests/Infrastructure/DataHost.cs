@@ -84,7 +84,8 @@ internal sealed class DataHost : IAsyncDisposable
     public static Task<DataHost> StartAsync(Engine engine, bool redis = false, TimeProvider? time = null, bool migrate = true) =>
         StartAsync(NewDatabase(engine) with { RedisUrl = redis ? RedisUrl() : null }, time, migrate, ownsStorage: true);
 
-    public static async Task<DataHost> StartAsync(CalMinerDataOptions options, TimeProvider? time = null, bool migrate = true, bool ownsStorage = false)
+    public static async Task<DataHost> StartAsync(
+        CalMinerDataOptions options, TimeProvider? time = null, bool migrate = true, bool ownsStorage = false, Action<NpgsqlDataSourceBuilder>? configureDataSource = null)
     {
         var logs = new CapturingLoggerFactory();
         var services = new ServiceCollection();
@@ -95,7 +96,7 @@ internal sealed class DataHost : IAsyncDisposable
             services.AddSingleton(time);
         }
 
-        services.AddCalMinerData(options);
+        services.AddCalMinerData(options, configureDataSource);
         var host = new DataHost(options, services.BuildServiceProvider(), logs, ownsStorage);
         if (migrate)
         {
