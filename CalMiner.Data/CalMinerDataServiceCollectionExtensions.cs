@@ -1,5 +1,6 @@
 using CalMiner.Data;
 using CalMiner.Data.Caching;
+using CalMiner.Data.Configuration;
 using CalMiner.Data.Database;
 using CalMiner.Data.Migrations;
 using Microsoft.Extensions.Caching.Distributed;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using CalMiner.Data.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace CalMiner.Data;

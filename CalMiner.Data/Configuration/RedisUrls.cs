@@ -1,7 +1,7 @@
 using System.Globalization;
 using StackExchange.Redis;
 
-namespace CalMiner.Data;
+namespace CalMiner.Data.Configuration;
 
 /// <summary>Turns a <c>REDIS_URL</c> into client options; error messages never repeat the URL, which may hold a password.</summary>
 internal static class RedisUrls

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CalMiner.Data.Configuration;
 using StackExchange.Redis;
 
 namespace CalMiner.Data.Tests.Infrastructure;
