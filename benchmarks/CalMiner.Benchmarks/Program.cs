@@ -7,4 +7,10 @@ if (args is ["compare", .. var rest])
     return;
 }
 
+if (args is ["widths", .. var widthArgs])
+{
+    SimdWidths.Run(widthArgs);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

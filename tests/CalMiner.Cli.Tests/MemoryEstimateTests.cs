@@ -27,7 +27,7 @@ public sealed class MemoryEstimateTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Runs))]
-    public async Task A_run_fits_in_its_estimate_and_not_in_40_percent_of_it(string scenario, int iterations, string sampling)
+    public async Task Run_FitsInItsEstimate_AndNotIn40PercentOfIt(string scenario, int iterations, string sampling)
     {
         var path = scenario switch
         {
@@ -47,7 +47,7 @@ public sealed class MemoryEstimateTests : IDisposable
     }
 
     [Fact]
-    public void The_estimate_grows_with_iterations_inputs_and_kept_samples()
+    public void Estimate_GrowsWithIterationsInputsAndKeptSamples()
     {
         var gold = ScenarioDocument.Load(Scenarios.GoldOpenPit);
         var small = MonteCarlo.EstimateMemory(gold, new SimulationOptions { Iterations = 100_000 });

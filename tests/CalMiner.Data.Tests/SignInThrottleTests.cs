@@ -11,7 +11,7 @@ public sealed class SignInThrottleTests
 
     [Theory]
     [MemberData(nameof(BothEngines))]
-    public async Task After_five_failures_each_attempt_waits_twice_as_long_up_to_five_minutes_and_a_success_forgets_them(Engine engine)
+    public async Task Attempt_WaitsTwiceAsLongUpToFiveMinutes_AfterFiveFailuresUntilASuccessForgetsThem(Engine engine)
     {
         var clock = new ManualTimeProvider(Start);
         await using var host = await DataHost.StartAsync(engine, time: clock);
@@ -49,7 +49,7 @@ public sealed class SignInThrottleTests
 
     [Theory]
     [MemberData(nameof(BothEngines))]
-    public async Task Counts_untouched_for_a_day_are_forgotten_and_dropped(Engine engine)
+    public async Task Counts_AreForgottenAndDropped_WhenUntouchedForADay(Engine engine)
     {
         var clock = new ManualTimeProvider(Start);
         await using var host = await DataHost.StartAsync(engine, time: clock);
@@ -74,7 +74,7 @@ public sealed class SignInThrottleTests
     }
 
     [Fact]
-    public async Task Parallel_attempts_are_each_counted_once()
+    public async Task ParallelAttempts_AreEachCountedOnce()
     {
         await using var host = await DataHost.StartAsync(Engine.PostgreSql, time: new ManualTimeProvider(Start));
         var throttle = host.Get<SignInThrottle>();

@@ -14,7 +14,7 @@ public sealed class SimulationQuotaTests
 
     [Theory]
     [MemberData(nameof(BothEngines))]
-    public async Task A_user_may_have_at_most_the_quotas_runs_queued_or_running(Engine engine)
+    public async Task User_MayHaveAtMostTheQuotasRuns_QueuedOrRunning(Engine engine)
     {
         await using var host = await DataHost.StartAsync(engine);
         var scenario = await host.Scenarios.CreateAsync(Samples.Gold, "alice");
@@ -34,7 +34,7 @@ public sealed class SimulationQuotaTests
     }
 
     [Fact]
-    public async Task Concurrent_requests_never_pass_the_limit_together()
+    public async Task ConcurrentRequests_NeverPassTheLimitTogether()
     {
         await using var host = await DataHost.StartAsync(Engine.PostgreSql);
         var scenario = await host.Scenarios.CreateAsync(Samples.Gold, "alice");
@@ -58,7 +58,7 @@ public sealed class SimulationQuotaTests
 
     [Theory]
     [MemberData(nameof(BothEngines))]
-    public async Task Samples_are_counted_against_the_users_and_the_total_budget_until_dropped(Engine engine)
+    public async Task Samples_CountAgainstTheUsersAndTheTotalBudget_UntilDropped(Engine engine)
     {
         await using var host = await DataHost.StartAsync(engine);
         var scenario = await host.Scenarios.CreateAsync(Samples.Gold, "alice");
@@ -82,7 +82,7 @@ public sealed class SimulationQuotaTests
 
     [Theory]
     [MemberData(nameof(BothEngines))]
-    public async Task Retention_drops_the_samples_of_older_runs_and_of_old_runs_keeping_their_summaries(Engine engine)
+    public async Task Retention_DropsTheSamplesOfOlderAndOfOldRuns_KeepingTheirSummaries(Engine engine)
     {
         var clock = new ManualTimeProvider(Start);
         await using var host = await DataHost.StartAsync(engine, time: clock);
@@ -115,7 +115,7 @@ public sealed class SimulationQuotaTests
 
     [Theory]
     [MemberData(nameof(BothEngines))]
-    public async Task The_streamed_samples_are_the_csv_of_the_whole_samples(Engine engine)
+    public async Task StreamedSamples_AreTheCsvOfTheWholeSamples(Engine engine)
     {
         await using var host = await DataHost.StartAsync(engine);
         var scenario = await host.Scenarios.CreateAsync(Samples.Gold, "alice");
@@ -135,7 +135,7 @@ public sealed class SimulationQuotaTests
 
     [Theory]
     [MemberData(nameof(BothEngines))]
-    public async Task A_run_over_the_workers_memory_budget_fails_when_claimed_naming_the_estimate_and_the_budget(Engine engine)
+    public async Task Run_FailsWhenClaimedNamingTheEstimateAndTheBudget_WhenOverTheWorkersMemoryBudget(Engine engine)
     {
         await using var host = await DataHost.StartAsync(engine);
         var scenario = await host.Scenarios.CreateAsync(Samples.Gold, "alice");
@@ -153,7 +153,7 @@ public sealed class SimulationQuotaTests
 
     [Theory]
     [MemberData(nameof(BothEngines))]
-    public async Task A_run_whose_result_cannot_be_stored_fails_with_the_reason_and_the_worker_goes_on(Engine engine)
+    public async Task Run_FailsWithTheReasonAndTheWorkerGoesOn_WhenItsResultCannotBeStored(Engine engine)
     {
         await using var host = await DataHost.StartAsync(engine);
         var scenario = await host.Scenarios.CreateAsync(Samples.Gold, "alice");
@@ -182,7 +182,7 @@ public sealed class SimulationQuotaTests
 
     [Theory]
     [MemberData(nameof(BothEngines))]
-    public async Task Migration0006_counts_the_samples_runs_already_hold(Engine engine)
+    public async Task Migration0006_CountsTheSamplesRunsAlreadyHold(Engine engine)
     {
         await using var host = await DataHost.StartAsync(engine, migrate: false);
         var before = new DatabaseMigrator(host.Database, [.. Migrations.Migration.All.Where(m => m.Name != "run_quotas")], TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<DatabaseMigrator>.Instance);
@@ -205,7 +205,7 @@ public sealed class SimulationQuotaTests
     }
 
     [Fact]
-    public void Quota_and_retention_out_of_range_are_rejected_by_name()
+    public void QuotaAndRetention_AreRejectedByName_WhenOutOfRange()
     {
         Assert.Equal("MaxActiveRunsPerUser", Assert.Throws<ArgumentOutOfRangeException>(() => new SimulationQuota { MaxActiveRunsPerUser = 0 }.Validate()).ParamName);
         Assert.Equal("RunsPerScenario", Assert.Throws<ArgumentOutOfRangeException>(() => new SampleRetention { RunsPerScenario = 0 }.Validate()).ParamName);

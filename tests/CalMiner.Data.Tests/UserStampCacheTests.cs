@@ -9,7 +9,7 @@ namespace CalMiner.Data.Tests;
 public sealed class UserStampCacheTests
 {
     [Fact]
-    public async Task A_change_on_one_host_is_read_on_another_at_once()
+    public async Task Change_IsReadOnAnotherHostAtOnce_WhenMadeOnOne()
     {
         await using var first = await DataHost.StartAsync(Engine.PostgreSql, redis: true);
         await using var second = await DataHost.StartAsync(first.Options, migrate: false);

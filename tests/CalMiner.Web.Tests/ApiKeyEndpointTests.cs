@@ -10,7 +10,7 @@ namespace CalMiner.Web.Tests;
 public sealed class ApiKeyEndpointTests(CalMinerWebApp app)
 {
     [Fact]
-    public async Task A_new_key_works_at_once_and_stops_working_the_moment_it_is_revoked()
+    public async Task NewKey_WorksAtOnce_AndStopsWorkingTheMomentItIsRevoked()
     {
         using var owner = await app.ClientAsync(UserRole.Viewer);
         var created = await (await owner.PostAsJsonAsync("/api/keys", new { name = "laptop" })).ExpectAsync(HttpStatusCode.Created);
@@ -31,7 +31,7 @@ public sealed class ApiKeyEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task The_list_shows_only_the_callers_keys_and_never_a_secret()
+    public async Task List_ShowsOnlyTheCallersKeys_AndNeverASecret()
     {
         using var owner = await app.ClientAsync(UserRole.Analyst);
         var created = await (await owner.PostAsJsonAsync("/api/keys", new { name = "ci" })).ExpectAsync(HttpStatusCode.Created);
@@ -46,7 +46,7 @@ public sealed class ApiKeyEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_user_cannot_revoke_someone_elses_key()
+    public async Task Revoke_IsRefused_ForSomeoneElsesKey()
     {
         using var other = await app.ClientAsync(UserRole.Analyst);
         var theirs = await (await other.PostAsJsonAsync("/api/keys", new { name = "theirs" })).ExpectAsync(HttpStatusCode.Created);
@@ -60,7 +60,7 @@ public sealed class ApiKeyEndpointTests(CalMinerWebApp app)
     [InlineData("{\"name\":\"\"}", "name")]
     [InlineData("{\"name\":\"   \"}", "name")]
     [InlineData("{}", "$")]
-    public async Task A_bad_key_name_is_400_naming_it(string body, string path)
+    public async Task Create_Is400NamingTheName_WhenTheNameIsBad(string body, string path)
     {
         using var client = await app.ClientAsync(UserRole.Viewer);
         var problem = await (await client.PostAsync("/api/keys", TestApi.Json(body))).ExpectProblemAsync(HttpStatusCode.BadRequest);
@@ -68,7 +68,7 @@ public sealed class ApiKeyEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_name_over_100_characters_is_400()
+    public async Task Create_Is400_WhenTheNameIsOver100Characters()
     {
         using var client = await app.ClientAsync(UserRole.Viewer);
         var problem = await (await client.PostAsJsonAsync("/api/keys", new { name = new string('k', 101) })).ExpectProblemAsync(HttpStatusCode.BadRequest);

@@ -37,7 +37,7 @@ public sealed class ApiKeyFloodTests(FloodedApp fixture) : IClassFixture<Flooded
     private CalMinerWebApp App => fixture.App;
 
     [Fact]
-    public async Task Malformed_keys_are_refused_without_a_lookup_and_leave_no_cache_entry()
+    public async Task MalformedKeys_AreRefusedWithoutALookup_AndLeaveNoCacheEntry()
     {
         var cache = (MemoryCache)App.Get<IMemoryCache>();
         var unknown = App.Get<UnknownApiKeys>();
@@ -73,7 +73,7 @@ public sealed class ApiKeyFloodTests(FloodedApp fixture) : IClassFixture<Flooded
     }
 
     [Fact]
-    public async Task Many_random_unknown_keys_take_a_bounded_memory()
+    public async Task UnknownKeys_TakeABoundedMemory_WhenManyAndRandom()
     {
         var unknown = App.Get<UnknownApiKeys>();
         const int Keys = 4 * FloodedApp.UnknownKeys;
@@ -88,7 +88,7 @@ public sealed class ApiKeyFloodTests(FloodedApp fixture) : IClassFixture<Flooded
     }
 
     [Fact]
-    public async Task An_address_that_keeps_failing_gets_429_while_valid_keys_and_other_addresses_go_on()
+    public async Task Address_Gets429_WhenItKeepsFailingWhileValidKeysAndOtherAddressesGoOn()
     {
         var (_, secret) = await App.NewUserWithKeyAsync(UserRole.Viewer);
         using var flooder = App.From(3000);
@@ -124,7 +124,7 @@ public sealed class ApiKeyFloodTests(FloodedApp fixture) : IClassFixture<Flooded
     }
 
     [Fact]
-    public async Task A_flood_of_random_tokens_writes_a_few_log_lines_and_never_a_500()
+    public async Task FloodOfRandomTokens_WritesAFewLogLines_AndNeverA500()
     {
         const int Requests = 2_000;
         var before = App.Logs.Messages.Count;

@@ -14,7 +14,7 @@ public sealed class AuthenticationTests(CalMinerWebApp app)
     [InlineData("GET", "/api/scenarios/1")]
     [InlineData("POST", "/api/scenarios")]
     [InlineData("GET", "/api/auth/me")]
-    public async Task Anonymous_callers_get_401(string method, string path)
+    public async Task AnonymousCallers_Get401(string method, string path)
     {
         using var client = app.Anonymous();
         var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? TestApi.Json(TestApi.GoldJson()) : null });
@@ -22,7 +22,7 @@ public sealed class AuthenticationTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task An_unknown_api_key_is_401()
+    public async Task UnknownApiKey_Is401()
     {
         using var client = app.Anonymous();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "cm_not-a-key");
@@ -31,7 +31,7 @@ public sealed class AuthenticationTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Viewers_read_but_get_403_on_writes()
+    public async Task Viewers_Read_ButGet403OnWrites()
     {
         using var analyst = await app.ClientAsync(UserRole.Analyst);
         var (id, etag) = await analyst.CreateScenarioAsync();
@@ -45,7 +45,7 @@ public sealed class AuthenticationTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task The_first_admin_signs_in_with_a_cookie_and_writes_with_the_antiforgery_token()
+    public async Task FirstAdmin_SignsInWithACookie_AndWritesWithTheAntiforgeryToken()
     {
         using var browser = app.Browser();
         var login = await browser.PostAsJsonAsync("/api/auth/login", new { email = CalMinerWebApp.AdminEmail, password = CalMinerWebApp.AdminPassword });
@@ -73,7 +73,7 @@ public sealed class AuthenticationTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_wrong_password_and_an_unknown_email_get_the_same_401()
+    public async Task WrongPasswordAndUnknownEmail_GetTheSame401()
     {
         using var client = app.Anonymous();
         var wrong = await client.PostAsJsonAsync("/api/auth/login", new { email = CalMinerWebApp.AdminEmail, password = "not the password" });
@@ -85,7 +85,7 @@ public sealed class AuthenticationTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task An_unknown_email_takes_as_long_to_refuse_as_a_wrong_password()
+    public async Task UnknownEmail_TakesAsLongToRefuse_AsAWrongPassword()
     {
         // Hashing a password takes tens of milliseconds; a lookup that finds no account, one. Interleaved and taken
         // as medians, so that the host's other work weighs on both alike.
@@ -113,7 +113,7 @@ public sealed class AuthenticationTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_login_body_missing_a_field_is_400_naming_it()
+    public async Task LoginBody_Is400NamingTheField_WhenMissingOne()
     {
         using var client = app.Anonymous();
         var response = await client.PostAsync("/api/auth/login", TestApi.Json("{\"email\":\"a@example.com\"}"));

@@ -16,7 +16,7 @@ public sealed class BadInputTests(CalMinerWebApp app)
     private const string Nul = "must not contain the NUL character (U+0000)";
 
     [Fact]
-    public async Task A_nul_in_a_search_is_a_400_naming_search()
+    public async Task Search_Is400NamingSearch_WhenItHoldsANul()
     {
         using var viewer = await app.ClientAsync(UserRole.Viewer);
         var problem = await (await viewer.GetAsync("/api/scenarios?search=%00")).ExpectProblemAsync(HttpStatusCode.BadRequest);
@@ -25,7 +25,7 @@ public sealed class BadInputTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_nul_in_the_sign_in_email_is_a_400_naming_email()
+    public async Task SignInEmail_Is400NamingEmail_WhenItHoldsANul()
     {
         using var anonymous = app.Anonymous();
         var problem = await (await anonymous.PostAsync("/api/auth/login", TestApi.Json("{\"email\":\"a\\u0000@example.com\",\"password\":\"x\"}")))
@@ -35,7 +35,7 @@ public sealed class BadInputTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_nul_in_a_clone_name_is_a_400_naming_name()
+    public async Task CloneName_Is400NamingName_WhenItHoldsANul()
     {
         using var analyst = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await analyst.CreateScenarioAsync();
@@ -44,7 +44,7 @@ public sealed class BadInputTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_nul_in_a_maintenance_description_is_a_400_naming_description_on_add_and_replace()
+    public async Task MaintenanceDescription_Is400NamingDescriptionOnAddAndReplace_WhenItHoldsANul()
     {
         using var analyst = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await analyst.CreateScenarioAsync();
@@ -62,7 +62,7 @@ public sealed class BadInputTests(CalMinerWebApp app)
     [InlineData("1.7e308")]
     [InlineData("1.0000001e15")]
     [InlineData("-0.01")]
-    public async Task A_maintenance_cost_outside_0_to_1e15_is_a_422_naming_cost_and_the_range(string cost)
+    public async Task MaintenanceCost_Is422NamingCostAndTheRange_WhenOutside0To1e15(string cost)
     {
         using var analyst = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await analyst.CreateScenarioAsync();
@@ -75,7 +75,7 @@ public sealed class BadInputTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Costs_stored_before_the_range_held_make_the_indicators_a_409_naming_the_entry_and_leave_the_log_readable()
+    public async Task Indicators_Are409NamingTheEntryAndTheLogStaysReadable_WhenCostsPredateTheRange()
     {
         using var analyst = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await analyst.CreateScenarioAsync();
@@ -103,7 +103,7 @@ public sealed class BadInputTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_cost_that_is_not_a_number_in_the_database_makes_the_indicators_a_409_not_a_500()
+    public async Task Indicators_Are409NotA500_WhenAStoredCostIsNotANumber()
     {
         using var analyst = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await analyst.CreateScenarioAsync();
@@ -113,7 +113,7 @@ public sealed class BadInputTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task If_match_star_matches_the_current_version_on_every_conditional_write()
+    public async Task IfMatchStar_MatchesTheCurrentVersion_OnEveryConditionalWrite()
     {
         using var analyst = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await analyst.CreateScenarioAsync();
@@ -134,7 +134,7 @@ public sealed class BadInputTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task If_match_with_a_list_or_garbage_is_a_412_not_a_500()
+    public async Task IfMatch_Is412NotA500_WhenAListOrGarbage()
     {
         using var analyst = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await analyst.CreateScenarioAsync();
@@ -165,7 +165,7 @@ public sealed class BadInputTests(CalMinerWebApp app)
 
     [Theory]
     [MemberData(nameof(MalformedForms))]
-    public async Task A_malformed_multipart_import_is_a_4xx_that_says_what_is_wrong(string description, string contentType, string body, HttpStatusCode status, string said)
+    public async Task MultipartImport_IsA4xxThatSaysWhatIsWrong_WhenMalformed(string description, string contentType, string body, HttpStatusCode status, string said)
     {
         using var analyst = await app.ClientAsync(UserRole.Analyst);
         var content = new StringContent(body, Encoding.UTF8);
@@ -175,7 +175,7 @@ public sealed class BadInputTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_json_import_with_a_utf8_byte_order_mark_is_accepted()
+    public async Task JsonImport_IsAccepted_WithAUtf8ByteOrderMark()
     {
         using var analyst = await app.ClientAsync(UserRole.Analyst);
         var content = new ByteArrayContent([.. Encoding.UTF8.Preamble, .. Encoding.UTF8.GetBytes(TestApi.GoldJson())]);
@@ -185,7 +185,7 @@ public sealed class BadInputTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Signing_in_with_a_text_plain_body_is_a_415()
+    public async Task SignIn_Is415_WithATextPlainBody()
     {
         using var anonymous = app.Anonymous();
         var body = new StringContent($"{{\"email\":\"{CalMinerWebApp.AdminEmail}\",\"password\":\"{CalMinerWebApp.AdminPassword}\"}}", Encoding.UTF8, "text/plain");
@@ -194,7 +194,7 @@ public sealed class BadInputTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Head_is_answered_as_get_without_a_body()
+    public async Task Head_IsAnsweredAsGet_WithoutABody()
     {
         using var viewer = await app.ClientAsync(UserRole.Viewer);
         using var analyst = await app.ClientAsync(UserRole.Analyst);
@@ -224,7 +224,7 @@ public sealed class BadInputTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_product_named_like_a_formula_is_neutralised_in_the_cash_flow_csv()
+    public async Task CashFlowCsv_NeutralisesAProductNamedLikeAFormula()
     {
         const string Formula = "=HYPERLINK(\"http://x.test\",\"y\")";
         using var analyst = await app.ClientAsync(UserRole.Analyst);

@@ -18,7 +18,7 @@ public sealed class CashflowEndpointTests(CalMinerWebApp app)
     private static readonly EvaluationResult Expected = EconomicModel.Evaluate(ScenarioDocument.Parse(TestApi.GoldJson()));
 
     [Fact]
-    public async Task Json_is_the_evaluation_document_with_the_version_as_etag()
+    public async Task Json_IsTheEvaluationDocument_WithTheVersionAsETag()
     {
         using var client = await app.ClientAsync(UserRole.Viewer);
         var (id, etag) = await NewScenarioAsync();
@@ -34,7 +34,7 @@ public sealed class CashflowEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Csv_is_the_same_text_as_the_cli_writes()
+    public async Task Csv_IsTheSameTextAsTheCliWrites()
     {
         using var client = await app.ClientAsync(UserRole.Viewer);
         var (id, _) = await NewScenarioAsync();
@@ -51,7 +51,7 @@ public sealed class CashflowEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Xlsx_is_chosen_by_query_or_accept_and_holds_the_models_cash_flows()
+    public async Task Xlsx_IsChosenByQueryOrAccept_AndHoldsTheModelsCashFlows()
     {
         using var client = await app.ClientAsync(UserRole.Viewer);
         var (id, _) = await NewScenarioAsync();
@@ -80,7 +80,7 @@ public sealed class CashflowEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_bad_format_is_400_and_an_unknown_scenario_404()
+    public async Task CashFlows_Are400ForABadFormat_And404ForAnUnknownScenario()
     {
         using var client = await app.ClientAsync(UserRole.Viewer);
         var (id, _) = await NewScenarioAsync();
@@ -90,7 +90,7 @@ public sealed class CashflowEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Simulation_samples_download_as_csv_matching_the_results()
+    public async Task SimulationSamples_DownloadAsCsv_MatchingTheResults()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await client.CreateScenarioAsync();

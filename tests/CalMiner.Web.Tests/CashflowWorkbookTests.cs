@@ -34,7 +34,7 @@ public sealed class CashflowWorkbookTests(CalMinerWebApp app)
     };
 
     [Fact]
-    public async Task Periods_run_across_the_columns_and_every_line_down_the_rows_in_order_with_units_and_formats()
+    public async Task Workbook_RunsPeriodsAcrossTheColumnsAndLinesDownTheRows_InOrderWithUnitsAndFormats()
     {
         var json = TestApi.GoldJson();
         var expected = EconomicModel.Evaluate(ScenarioDocument.Parse(json));
@@ -91,7 +91,7 @@ public sealed class CashflowWorkbookTests(CalMinerWebApp app)
 
     [Theory]
     [MemberData(nameof(Scenarios))]
-    public async Task Recalculated_by_a_spreadsheet_engine_the_formulas_give_the_models_metrics_and_totals(string file, string? discounting)
+    public async Task Formulas_GiveTheModelsMetricsAndTotals_WhenRecalculatedByASpreadsheetEngine(string file, string? discounting)
     {
         var node = JsonNode.Parse(File.ReadAllText(TestApi.SamplePath(file)))!;
         if (discounting is not null)
@@ -135,7 +135,7 @@ public sealed class CashflowWorkbookTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Where_the_model_has_no_irr_and_no_payback_the_spreadsheet_has_none_either()
+    public async Task Workbook_HasNoIrrAndNoPayback_WhenTheModelHasNone()
     {
         var node = JsonNode.Parse(TestApi.GoldJson())!;
         node["parameters"]!["goldPrice"]!["value"] = 300;

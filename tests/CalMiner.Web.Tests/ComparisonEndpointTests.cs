@@ -11,7 +11,7 @@ namespace CalMiner.Web.Tests;
 public sealed class ComparisonEndpointTests(CalMinerWebApp app)
 {
     [Fact]
-    public async Task Compare_gives_each_scenarios_metrics_as_the_economic_model_computes_them()
+    public async Task Compare_GivesEachScenariosMetrics_AsTheEconomicModelComputesThem()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var goldJson = TestApi.GoldJson();
@@ -32,7 +32,7 @@ public sealed class ComparisonEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Compare_refuses_bad_or_too_many_ids_and_names_missing_scenarios()
+    public async Task Compare_RefusesBadOrTooManyIds_AndNamesMissingScenarios()
     {
         using var client = await app.ClientAsync(UserRole.Viewer);
         foreach (var ids in new[] { "", "1,x", "0", string.Join(',', Enumerable.Range(1, 21)) })

@@ -18,7 +18,7 @@ public sealed partial class ConcurrentStartTests
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
     [Fact]
-    public async Task Two_development_hosts_starting_together_seed_once_and_print_one_admin_password_that_works()
+    public async Task DevelopmentHosts_SeedOnceAndPrintOneWorkingAdminPassword_WhenStartingTogether()
     {
         var schema = $"web_start_{Guid.NewGuid():N}";
         var hosts = new List<(Process Process, StringBuilder Log, string Url)>();

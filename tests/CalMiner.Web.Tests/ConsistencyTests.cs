@@ -21,7 +21,7 @@ public sealed class ConsistencyTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_scenario_with_contradictory_correlations_is_saved_with_a_warning_naming_the_eigenvalue_and_the_repair_option()
+    public async Task Scenario_IsSavedWithAWarningNamingTheEigenvalueAndTheRepairOption_WhenCorrelationsContradict()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
 
@@ -41,7 +41,7 @@ public sealed class ConsistencyTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_section_write_that_makes_correlations_contradictory_carries_the_warning_and_a_consistent_one_none()
+    public async Task SectionWrite_CarriesTheWarning_OnlyWhenItMakesCorrelationsContradictory()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, etag) = await client.CreateScenarioAsync();
@@ -59,7 +59,7 @@ public sealed class ConsistencyTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_run_on_contradictory_correlations_is_422_naming_the_problem_and_runs_when_repair_is_asked()
+    public async Task Run_Is422NamingTheProblemAndRunsWhenRepairIsAsked_OnContradictoryCorrelations()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await client.CreateScenarioAsync(ContradictoryGold());
@@ -83,7 +83,7 @@ public sealed class ConsistencyTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_large_repaired_run_is_queued_with_its_repair_option_and_completes()
+    public async Task LargeRepairedRun_IsQueuedWithItsRepairOption_AndCompletes()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await client.CreateScenarioAsync(ContradictoryGold());
@@ -104,7 +104,7 @@ public sealed class ConsistencyTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Results_carry_every_field_of_the_clis_json_seconds_included_and_sampling_as_the_document_spells_it()
+    public async Task Results_CarryEveryFieldOfTheClisJson_SecondsIncludedAndSamplingAsTheDocumentSpellsIt()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await client.CreateScenarioAsync();
@@ -129,7 +129,7 @@ public sealed class ConsistencyTests(CalMinerWebApp app)
     [InlineData("{\"scenarioId\": SCENARIO, \"repairCorrelations\": \"yes\"}", "$.repairCorrelations", "repairCorrelations must be true or false.")]
     [InlineData("{\"iterations\": 10}", "$", "scenarioId is required.")]
     [InlineData("", "$", "The request has no body: send it as JSON.")]
-    public async Task Bad_request_bodies_are_described_without_naming_a_dotnet_type(string body, string path, string message)
+    public async Task BadRequestBodies_AreDescribed_WithoutNamingADotnetType(string body, string path, string message)
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await client.CreateScenarioAsync();
@@ -145,7 +145,7 @@ public sealed class ConsistencyTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task The_antiforgery_token_has_one_name_at_sign_in_and_at_its_own_endpoint()
+    public async Task AntiforgeryToken_HasOneName_AtSignInAndAtItsOwnEndpoint()
     {
         using var browser = app.Browser();
         var login = await (await browser.PostAsJsonAsync("/api/auth/login", new { email = CalMinerWebApp.AdminEmail, password = CalMinerWebApp.AdminPassword })).ExpectAsync(HttpStatusCode.OK);
@@ -160,7 +160,7 @@ public sealed class ConsistencyTests(CalMinerWebApp app)
     [InlineData("1")]
     [InlineData("W/\"1\"")]
     [InlineData("\"1\"")]
-    public async Task If_Match_takes_the_current_version_quoted_bare_or_weak(string tag)
+    public async Task IfMatch_TakesTheCurrentVersion_QuotedBareOrWeak(string tag)
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await client.CreateScenarioAsync();
@@ -174,7 +174,7 @@ public sealed class ConsistencyTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_stale_If_Match_is_412_and_says_how_the_current_ETag_is_written()
+    public async Task StaleIfMatch_Is412_AndSaysHowTheCurrentETagIsWritten()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await client.CreateScenarioAsync();
@@ -192,7 +192,7 @@ public sealed class ConsistencyTests(CalMinerWebApp app)
     [InlineData("GET", "/api/scenarios/not-a-number")]
     [InlineData("POST", "/api/scenarios/1/nothing-here")]
     [InlineData("GET", "/api/users/1/nothing-here")]
-    public async Task Paths_that_match_no_endpoint_are_404_for_anonymous_callers_too(string method, string path)
+    public async Task UnknownPaths_Are404_ForAnonymousCallersToo(string method, string path)
     {
         using var anonymous = app.Anonymous();
         using var signedIn = await app.ClientAsync(UserRole.Viewer);
@@ -207,7 +207,7 @@ public sealed class ConsistencyTests(CalMinerWebApp app)
     [InlineData("/api/scenarios/987654321")]
     [InlineData("/api/simulations/987654321")]
     [InlineData("/api/users/987654321")]
-    public async Task Existing_endpoints_stay_401_for_anonymous_callers_whether_or_not_the_item_exists(string path)
+    public async Task ExistingEndpoints_Stay401ForAnonymousCallers_WhetherOrNotTheItemExists(string path)
     {
         using var anonymous = app.Anonymous();
 

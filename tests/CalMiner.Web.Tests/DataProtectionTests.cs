@@ -20,7 +20,7 @@ public sealed class DataProtectionTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task A_cookie_from_one_instance_is_accepted_by_a_replica_and_after_a_restart(bool certificate)
+    public async Task Cookie_IsAcceptedByAReplicaAndAfterARestart_WhenIssuedByOneInstance(bool certificate)
     {
         var schema = $"web_dp_{Guid.NewGuid():N}";
         try
@@ -67,7 +67,7 @@ public sealed class DataProtectionTests
     }
 
     [Fact]
-    public void Production_without_a_certificate_does_not_start_and_names_the_settings()
+    public void Production_DoesNotStartAndNamesTheSettings_WithoutACertificate()
     {
         using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {

@@ -14,7 +14,7 @@ namespace CalMiner.Web.Tests;
 public sealed class DatabaseOutageTests
 {
     [Fact]
-    public async Task While_the_database_is_down_requests_get_503_with_retry_after_and_the_log_says_it_once()
+    public async Task Requests_Get503WithRetryAfterAndTheLogSaysItOnce_WhileTheDatabaseIsDown()
     {
         await using var postgres = await ThrowawayPostgres.StartNewAsync();
         var app = new CalMinerWebApp(postgres.Settings, $"web_outage_{Guid.NewGuid():N}", ownsSchema: false);

@@ -8,7 +8,7 @@ namespace CalMiner.Web.Tests;
 public sealed class HostTests(CalMinerWebApp app)
 {
     [Fact]
-    public async Task Liveness_and_readiness_answer_anonymous_callers()
+    public async Task LivenessAndReadiness_AnswerAnonymousCallers()
     {
         using var client = app.Anonymous();
         await (await client.GetAsync("/health/live")).ExpectAsync(HttpStatusCode.OK);
@@ -19,7 +19,7 @@ public sealed class HostTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task The_openapi_document_describes_the_api()
+    public async Task OpenApiDocument_DescribesTheApi()
     {
         using var client = app.Anonymous();
         var document = await (await client.GetAsync("/openapi/v1.json")).ExpectAsync(HttpStatusCode.OK);
@@ -32,7 +32,7 @@ public sealed class HostTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_browser_opening_the_host_lands_on_the_api_reference()
+    public async Task Browser_LandsOnTheApiReference_WhenOpeningTheHost()
     {
         using var client = app.Browser();
         var home = await client.GetAsync("/");
@@ -45,7 +45,7 @@ public sealed class HostTests(CalMinerWebApp app)
     [InlineData("/api/scenarios", HttpStatusCode.Unauthorized)]
     [InlineData("/login", HttpStatusCode.NotFound)]
     [InlineData("/dashboard", HttpStatusCode.NotFound)]
-    public async Task A_caller_without_credentials_gets_401_or_for_a_page_that_does_not_exist_404_never_a_redirect(string path, HttpStatusCode status)
+    public async Task CallerWithoutCredentials_Gets401Or404ForAMissingPage_NeverARedirect(string path, HttpStatusCode status)
     {
         using var client = app.Browser();
         var response = await client.GetAsync(path);
@@ -54,7 +54,7 @@ public sealed class HostTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Responses_carry_the_security_headers()
+    public async Task Responses_CarryTheSecurityHeaders()
     {
         using var client = await app.ClientAsync(UserRole.Viewer);
         var response = await client.GetAsync("/api/scenarios");
@@ -65,7 +65,7 @@ public sealed class HostTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task An_unknown_path_is_a_404_problem_without_internals()
+    public async Task UnknownPath_IsA404Problem_WithoutInternals()
     {
         using var client = await app.ClientAsync(UserRole.Viewer);
         var problem = await (await client.GetAsync("/api/no-such-thing")).ExpectProblemAsync(HttpStatusCode.NotFound);

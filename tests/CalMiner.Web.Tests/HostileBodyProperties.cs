@@ -146,7 +146,7 @@ public sealed class HostileBodyProperties(CalMinerWebApp app)
     private static (HttpClient Admin, long Scenario, long User)? _targets;
 
     [Property(MaxTest = 60, Arbitrary = [typeof(HostileBodies)])]
-    public async Task Generated_hostile_bodies_never_get_a_5xx(HostileBody body)
+    public async Task GeneratedHostileBodies_NeverGetA5xx(HostileBody body)
     {
         foreach (var (method, path) in WriteEndpoints)
         {
@@ -155,7 +155,7 @@ public sealed class HostileBodyProperties(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Every_named_hostile_body_gets_a_problem_from_every_write_endpoint()
+    public async Task NamedHostileBodies_GetAProblem_FromEveryWriteEndpoint()
     {
         foreach (var (description, bytes) in HostileBodies.Named)
         {
@@ -326,7 +326,7 @@ public sealed partial class HostileRequestProperties(CalMinerWebApp app)
     private static long _sent;
 
     [Property(MaxTest = 20, Arbitrary = [typeof(HostileRequests)])]
-    public async Task Hostile_requests_to_every_endpoint_never_get_a_5xx(HostileRequest hostile)
+    public async Task HostileRequests_NeverGetA5xx_OnEveryEndpoint(HostileRequest hostile)
     {
         var endpoints = Endpoints();
         Assert.True(endpoints.Count > 40, $"found only {endpoints.Count} endpoints");
@@ -344,7 +344,7 @@ public sealed partial class HostileRequestProperties(CalMinerWebApp app)
     }
 
     [Fact]
-    public void The_endpoints_are_found_in_the_app_with_their_methods()
+    public void Endpoints_AreFoundInTheApp_WithTheirMethods()
     {
         var endpoints = Endpoints();
         Assert.Contains(("POST", "/api/auth/login"), endpoints);

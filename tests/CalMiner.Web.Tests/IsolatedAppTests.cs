@@ -31,7 +31,7 @@ public sealed class IsolatedAppTests(IsolatedApp isolated) : IClassFixture<Isola
     private CalMinerWebApp App => isolated.App;
 
     [Fact]
-    public async Task Sign_ins_over_the_limit_get_429_with_retry_after()
+    public async Task SignIns_Get429WithRetryAfter_OverTheLimit()
     {
         using var client = App.Anonymous();
         for (var i = 0; i < IsolatedApp.SignInPermits; i++)
@@ -50,7 +50,7 @@ public sealed class IsolatedAppTests(IsolatedApp isolated) : IClassFixture<Isola
     }
 
     [Fact]
-    public async Task Simulation_runs_over_the_limit_get_429_per_user()
+    public async Task SimulationRuns_Get429PerUser_OverTheLimit()
     {
         using var analyst = await App.ClientAsync(UserRole.Analyst);
         var (id, _) = await analyst.CreateScenarioAsync();
@@ -69,7 +69,7 @@ public sealed class IsolatedAppTests(IsolatedApp isolated) : IClassFixture<Isola
     }
 
     [Fact]
-    public async Task The_last_admin_can_be_neither_demoted_nor_deleted()
+    public async Task LastAdmin_CanBeNeitherDemotedNorDeleted()
     {
         var users = App.Get<UserRepository>();
         var first = (await users.FindByEmailAsync(CalMinerWebApp.AdminEmail))!;

@@ -14,7 +14,7 @@ public sealed class MaintenanceEndpointTests(CalMinerWebApp app)
     private const string Shovel = "Hydraulic shovel";
 
     [Fact]
-    public async Task Log_entries_are_added_read_filtered_replaced_and_deleted()
+    public async Task LogEntries_AreAddedReadFilteredReplacedAndDeleted()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await client.CreateScenarioAsync();
@@ -45,7 +45,7 @@ public sealed class MaintenanceEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Bad_entries_are_refused_naming_each_field()
+    public async Task BadEntries_AreRefused_NamingEachField()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await client.CreateScenarioAsync();
@@ -66,7 +66,7 @@ public sealed class MaintenanceEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task An_entry_is_only_reachable_through_its_own_scenario_and_viewers_cannot_write()
+    public async Task Entry_IsOnlyReachableThroughItsOwnScenario_AndViewersCannotWrite()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await client.CreateScenarioAsync();
@@ -85,7 +85,7 @@ public sealed class MaintenanceEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Kpis_equal_those_core_computes_from_the_same_events()
+    public async Task Kpis_EqualThoseCoreComputes_FromTheSameEvents()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await client.CreateScenarioAsync();

@@ -19,7 +19,7 @@ namespace CalMiner.Web.Tests;
 public sealed class OpenApiContractTests(CalMinerWebApp app)
 {
     [Fact]
-    public async Task Every_operation_answers_as_the_document_declares()
+    public async Task EveryOperation_AnswersAsTheDocumentDeclares()
     {
         using var anonymous = app.Anonymous();
         var document = JsonNode.Parse(await anonymous.GetStringAsync("/openapi/v1.json"))!.AsObject();

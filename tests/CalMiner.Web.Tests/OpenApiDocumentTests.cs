@@ -14,7 +14,7 @@ namespace CalMiner.Web.Tests;
 public sealed partial class OpenApiDocumentTests(CalMinerWebApp app)
 {
     [Fact]
-    public async Task The_document_passes_the_OpenAPI_linter()
+    public async Task Document_PassesTheOpenApiLinter()
     {
         var lintFolder = Path.Combine(CalMiner.Tests.RepositoryRoot.Path, "tests", "openapi");
         var redocly = Path.Combine(lintFolder, "node_modules", ".bin", "redocly");
@@ -50,7 +50,7 @@ public sealed partial class OpenApiDocumentTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Every_operation_is_described_and_secured()
+    public async Task EveryOperation_IsDescribedAndSecured()
     {
         using var client = app.Anonymous();
         var document = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!.AsObject();
@@ -93,7 +93,7 @@ public sealed partial class OpenApiDocumentTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task The_reference_page_loads_nothing_from_outside_the_app()
+    public async Task ReferencePage_LoadsNothing_FromOutsideTheApp()
     {
         using var client = app.Browser();
         var page = await client.GetAsync("/api/reference/");

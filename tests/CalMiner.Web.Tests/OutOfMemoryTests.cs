@@ -17,7 +17,7 @@ namespace CalMiner.Web.Tests;
 public sealed partial class OutOfMemoryTests
 {
     [Fact]
-    public async Task A_run_that_runs_out_of_memory_fails_with_a_message_and_the_process_keeps_serving()
+    public async Task Run_FailsWithAMessageAndTheProcessKeepsServing_WhenItRunsOutOfMemory()
     {
         var schema = $"web_{Guid.NewGuid():N}";
         var data = CalMinerDataOptions.FromEnvironment() with { Schema = schema, RedisUrl = null };

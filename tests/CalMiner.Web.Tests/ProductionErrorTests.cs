@@ -13,7 +13,7 @@ namespace CalMiner.Web.Tests;
 public sealed class ProductionErrorTests
 {
     [Fact]
-    public async Task A_broken_database_gives_a_500_problem_without_internals()
+    public async Task BrokenDatabase_GivesA500Problem_WithoutInternals()
     {
         var path = Path.Combine(Path.GetTempPath(), $"calminer-production-{Guid.NewGuid():N}.db");
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>

@@ -27,7 +27,7 @@ public sealed class RoleTests(CalMinerWebApp app)
     [InlineData("GET", "/api/scenarios/1/document")]
     [InlineData("POST", "/api/auth/logout")]
     [InlineData("GET", "/api/auth/antiforgery")]
-    public async Task Anonymous_callers_get_401_on_every_group_with_the_security_headers(string method, string path)
+    public async Task AnonymousCallers_Get401WithTheSecurityHeaders_OnEveryGroup(string method, string path)
     {
         using var client = app.Anonymous();
         var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = method is "POST" or "PUT" ? TestApi.Json("{}") : null };
@@ -40,7 +40,7 @@ public sealed class RoleTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_viewer_reads_and_manages_own_keys_but_gets_403_on_every_scenario_write()
+    public async Task Viewer_ReadsAndManagesOwnKeys_ButGets403OnEveryScenarioWrite()
     {
         using var analyst = await app.ClientAsync(UserRole.Analyst);
         var (id, etag) = await analyst.CreateScenarioAsync();
@@ -57,7 +57,7 @@ public sealed class RoleTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task An_analyst_writes_scenarios_but_not_users()
+    public async Task Analyst_WritesScenarios_ButNotUsers()
     {
         using var analyst = await app.ClientAsync(UserRole.Analyst);
         var (id, etag) = await analyst.CreateScenarioAsync();
@@ -69,7 +69,7 @@ public sealed class RoleTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task An_admin_writes_scenarios_and_manages_users()
+    public async Task Admin_WritesScenarios_AndManagesUsers()
     {
         using var admin = await app.ClientAsync(UserRole.Admin);
         await admin.CreateScenarioAsync();
@@ -78,7 +78,7 @@ public sealed class RoleTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Cookie_writes_without_the_antiforgery_token_are_400_on_keys_and_users_too()
+    public async Task CookieWrites_Are400OnKeysAndUsersToo_WithoutTheAntiforgeryToken()
     {
         using var browser = app.Browser();
         var login = await (await browser.PostAsJsonAsync("/api/auth/login", new { email = CalMinerWebApp.AdminEmail, password = CalMinerWebApp.AdminPassword })).ExpectAsync(HttpStatusCode.OK);
@@ -100,7 +100,7 @@ public sealed class RoleTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_bearer_header_that_is_not_a_key_is_401_not_500()
+    public async Task BearerHeader_Is401Not500_WhenNotAKey()
     {
         using var client = app.Anonymous();
         foreach (var value in new[] { "Bearer", "Bearer " + new string('x', 5000), "Basic dXNlcjpwYXNz", "Bearer cm_'; DROP TABLE app_user; --" })

@@ -17,7 +17,7 @@ public sealed class RunCommandTests
     [Theory]
     [InlineData("ASPNETCORE_URLS")]
     [InlineData("--urls")]
-    public async Task The_run_command_listens_where_it_is_told(string how)
+    public async Task RunCommand_ListensWhereItIsTold(string how)
     {
         var port = FreePort();
         var url = $"http://127.0.0.1:{port}";

@@ -22,7 +22,7 @@ public sealed class SampleDownloadTests(ITestOutputHelper output)
     private const int Columns = 8;
 
     [Fact]
-    public async Task A_download_allocates_far_less_than_the_samples_and_no_more_for_a_run_ten_times_larger()
+    public async Task Download_AllocatesFarLessThanTheSamples_AndNoMoreForARunTenTimesLarger()
     {
         var app = new CalMinerWebApp(new Dictionary<string, string>(StringComparer.Ordinal) { ["CalMiner:RunSimulationsInProcess"] = "false" });
         await app.InitializeAsync();

@@ -10,7 +10,7 @@ namespace CalMiner.Web.Tests;
 public sealed class ScenarioEndpointTests(CalMinerWebApp app)
 {
     [Fact]
-    public async Task Create_answers_201_with_location_etag_and_the_stored_document()
+    public async Task Create_Answers201_WithLocationETagAndTheStoredDocument()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var response = await client.PostAsync("/api/scenarios", TestApi.Json(TestApi.GoldJson()));
@@ -24,7 +24,7 @@ public sealed class ScenarioEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Get_returns_the_scenario_and_304_when_the_etag_is_current()
+    public async Task Get_ReturnsTheScenario_And304WhenTheETagIsCurrent()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, etag) = await client.CreateScenarioAsync();
@@ -42,7 +42,7 @@ public sealed class ScenarioEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Replace_with_the_current_etag_saves_a_new_version()
+    public async Task Replace_SavesANewVersion_WithTheCurrentETag()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, etag) = await client.CreateScenarioAsync();
@@ -55,7 +55,7 @@ public sealed class ScenarioEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_stale_write_is_412_and_changes_nothing()
+    public async Task StaleWrite_Is412_AndChangesNothing()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, first) = await client.CreateScenarioAsync();
@@ -71,7 +71,7 @@ public sealed class ScenarioEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Replace_without_if_match_is_428()
+    public async Task Replace_Is428_WithoutIfMatch()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await client.CreateScenarioAsync();
@@ -80,7 +80,7 @@ public sealed class ScenarioEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task An_invalid_scenario_is_422_naming_each_bad_field()
+    public async Task InvalidScenario_Is422_NamingEachBadField()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var document = JsonNode.Parse(TestApi.GoldJson())!;
@@ -94,7 +94,7 @@ public sealed class ScenarioEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_nul_character_in_a_name_is_422_not_a_database_error()
+    public async Task Name_Is422NotADatabaseError_WhenItHoldsANul()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var problem = await (await client.PostAsync("/api/scenarios", TestApi.Json(Renamed("Gold\u0000pit")))).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity);
@@ -102,7 +102,7 @@ public sealed class ScenarioEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Malformed_json_is_400_with_the_path_of_the_bad_value()
+    public async Task MalformedJson_Is400_WithThePathOfTheBadValue()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var document = JsonNode.Parse(TestApi.GoldJson())!;
@@ -113,7 +113,7 @@ public sealed class ScenarioEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_body_that_is_not_json_is_415_and_one_over_the_limit_is_413()
+    public async Task Body_Is415WhenNotJson_And413WhenOverTheLimit()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var text = new StringContent(TestApi.GoldJson(), System.Text.Encoding.UTF8, "text/plain");
@@ -128,7 +128,7 @@ public sealed class ScenarioEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task List_pages_and_searches_and_refuses_a_page_over_the_cap()
+    public async Task List_PagesAndSearches_AndRefusesAPageOverTheCap()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var marker = Guid.NewGuid().ToString("N")[..10];
@@ -146,7 +146,7 @@ public sealed class ScenarioEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Delete_removes_the_scenario()
+    public async Task Delete_RemovesTheScenario()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await client.CreateScenarioAsync();
@@ -157,7 +157,7 @@ public sealed class ScenarioEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task The_document_download_is_the_pure_scenario_document()
+    public async Task DocumentDownload_IsThePureScenarioDocument()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await client.CreateScenarioAsync();

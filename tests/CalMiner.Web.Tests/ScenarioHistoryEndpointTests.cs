@@ -12,7 +12,7 @@ namespace CalMiner.Web.Tests;
 public sealed class ScenarioHistoryEndpointTests(CalMinerWebApp app)
 {
     [Fact]
-    public async Task Versions_list_who_saved_what_newest_first_and_each_version_can_be_read()
+    public async Task Versions_ListWhoSavedWhatNewestFirst_AndEachCanBeRead()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, etag) = await client.CreateScenarioAsync();
@@ -37,7 +37,7 @@ public sealed class ScenarioHistoryEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Compare_lists_the_changes_by_path_and_names_bad_parameters()
+    public async Task Compare_ListsTheChangesByPath_AndNamesBadParameters()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, etag) = await client.CreateScenarioAsync();
@@ -54,7 +54,7 @@ public sealed class ScenarioHistoryEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Restore_saves_the_old_content_as_a_new_version_under_if_match()
+    public async Task Restore_SavesTheOldContentAsANewVersion_UnderIfMatch()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, etag) = await client.CreateScenarioAsync();
@@ -76,7 +76,7 @@ public sealed class ScenarioHistoryEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Clone_copies_the_latest_version_with_an_optional_name()
+    public async Task Clone_CopiesTheLatestVersion_WithAnOptionalName()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await client.CreateScenarioAsync();
@@ -103,7 +103,7 @@ public sealed class ScenarioHistoryEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Import_accepts_an_uploaded_file_or_raw_json()
+    public async Task Import_AcceptsAnUploadedFileOrRawJson()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         using var form = new MultipartFormDataContent();
@@ -121,7 +121,7 @@ public sealed class ScenarioHistoryEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Import_refuses_a_missing_file_an_invalid_document_and_other_media_types()
+    public async Task Import_RefusesAMissingFileAnInvalidDocumentAndOtherMediaTypes()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         using var empty = new MultipartFormDataContent { { new StringContent("x"), "other" } };

@@ -8,7 +8,7 @@ namespace CalMiner.Web.Tests;
 public sealed class ScenarioListSortTests(CalMinerWebApp app)
 {
     [Fact]
-    public async Task List_sorts_by_name_or_by_last_save_either_way_and_names_a_bad_sort()
+    public async Task List_SortsByNameOrByLastSaveEitherWay_AndNamesABadSort()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var marker = Guid.NewGuid().ToString("N")[..10];

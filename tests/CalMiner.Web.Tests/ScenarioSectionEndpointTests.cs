@@ -29,7 +29,7 @@ public sealed class ScenarioSectionEndpointTests(CalMinerWebApp app)
 
     [Theory]
     [MemberData(nameof(Sections))]
-    public async Task Each_section_reads_as_in_the_document_and_writes_back_unchanged(string route, string field)
+    public async Task Section_ReadsAsInTheDocument_AndWritesBackUnchanged(string route, string field)
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, etag) = await client.CreateScenarioAsync();
@@ -48,7 +48,7 @@ public sealed class ScenarioSectionEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_changed_section_is_saved_in_the_document_as_a_new_version()
+    public async Task ChangedSection_IsSavedInTheDocumentAsANewVersion()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, etag) = await client.CreateScenarioAsync();
@@ -71,7 +71,7 @@ public sealed class ScenarioSectionEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_section_that_breaks_the_rules_is_422_naming_paths_inside_the_section()
+    public async Task Section_Is422NamingPathsInsideIt_WhenItBreaksTheRules()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, etag) = await client.CreateScenarioAsync();
@@ -85,7 +85,7 @@ public sealed class ScenarioSectionEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task An_unknown_field_or_a_wrong_type_in_a_section_is_400_naming_its_path()
+    public async Task Section_Is400NamingThePath_ForAnUnknownFieldOrAWrongType()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, etag) = await client.CreateScenarioAsync();
@@ -102,7 +102,7 @@ public sealed class ScenarioSectionEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Section_writes_need_if_match_and_a_current_version()
+    public async Task SectionWrites_NeedIfMatchAndACurrentVersion()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, etag) = await client.CreateScenarioAsync();
@@ -117,7 +117,7 @@ public sealed class ScenarioSectionEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Sections_of_a_missing_scenario_are_404_and_viewers_may_read_but_not_write()
+    public async Task Sections_Are404ForAMissingScenario_AndViewersMayReadButNotWrite()
     {
         using var analyst = await app.ClientAsync(UserRole.Analyst);
         var (id, etag) = await analyst.CreateScenarioAsync();

@@ -13,7 +13,7 @@ namespace CalMiner.Web.Tests;
 public sealed class SessionReplicaTests
 {
     [Fact]
-    public async Task A_demotion_a_new_password_and_a_deletion_on_one_host_reach_a_session_on_another_at_once()
+    public async Task DemotionNewPasswordAndDeletion_ReachASessionOnAnotherHostAtOnce()
     {
         var schema = $"web_replica_{Guid.NewGuid():N}";
         try

@@ -27,7 +27,7 @@ public sealed class SessionTests(EverCheckingApp fixture) : IClassFixture<EverCh
     private CalMinerWebApp App => fixture.App;
 
     [Fact]
-    public async Task A_new_role_reaches_an_open_session_and_a_new_password_ends_it()
+    public async Task NewRole_ReachesAnOpenSession_AndANewPasswordEndsIt()
     {
         const string Password = "first password of dora";
         var users = App.Get<UserRepository>();
@@ -56,7 +56,7 @@ public sealed class SessionTests(EverCheckingApp fixture) : IClassFixture<EverCh
 public sealed class StartMessageTests
 {
     [Fact]
-    public async Task The_first_start_names_the_database_and_how_to_reset_the_admin_password()
+    public async Task FirstStart_NamesTheDatabase_AndHowToResetTheAdminPassword()
     {
         var path = Path.Combine(Path.GetTempPath(), $"calminer-first-start-{Guid.NewGuid():N}.db");
         var logs = new CapturingLoggerProvider();

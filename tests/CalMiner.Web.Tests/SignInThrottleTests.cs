@@ -30,7 +30,7 @@ public sealed class SignInThrottleTests(ThrottledSignInApp fixture) : IClassFixt
     private CalMinerWebApp App => fixture.App;
 
     [Fact]
-    public async Task Failures_on_one_email_from_many_addresses_make_the_next_attempt_wait_and_then_the_right_password_works()
+    public async Task FailuresOnOneEmail_MakeTheNextAttemptWaitThenTheRightPasswordWorks_FromManyAddresses()
     {
         var email = await NewUserAsync();
         for (var i = 0; i < ThrottledSignInApp.FreeAttempts; i++)
@@ -72,7 +72,7 @@ public sealed class SignInThrottleTests(ThrottledSignInApp fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task A_parallel_burst_on_one_email_from_many_addresses_checks_few_passwords()
+    public async Task ParallelBurstOnOneEmail_ChecksFewPasswords_FromManyAddresses()
     {
         var email = await NewUserAsync();
         const int Attempts = 40;

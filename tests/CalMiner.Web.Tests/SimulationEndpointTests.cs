@@ -13,7 +13,7 @@ namespace CalMiner.Web.Tests;
 public sealed class SimulationEndpointTests(CalMinerWebApp app)
 {
     [Fact]
-    public async Task A_run_of_few_iterations_but_much_work_is_queued_not_computed_inside_the_request()
+    public async Task Run_IsQueuedNotComputedInsideTheRequest_WhenFewIterationsButMuchWork()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var wide = JsonNode.Parse(TestApi.GoldJson())!.AsObject();
@@ -37,7 +37,7 @@ public sealed class SimulationEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_small_run_is_computed_inline_and_its_results_equal_the_engines()
+    public async Task SmallRun_IsComputedInline_AndItsResultsEqualTheEngines()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await client.CreateScenarioAsync();
@@ -54,7 +54,7 @@ public sealed class SimulationEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_large_run_is_queued_and_the_in_process_runner_completes_it()
+    public async Task LargeRun_IsQueued_AndTheInProcessRunnerCompletesIt()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await client.CreateScenarioAsync();
@@ -73,7 +73,7 @@ public sealed class SimulationEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_queued_run_can_be_cancelled_once()
+    public async Task QueuedRun_CanBeCancelledOnce()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await client.CreateScenarioAsync();
@@ -96,7 +96,7 @@ public sealed class SimulationEndpointTests(CalMinerWebApp app)
     [InlineData("{\"scenarioId\": SCENARIO, \"sampling\": \"mc\"}", "sampling")]
     [InlineData("{\"scenarioId\": SCENARIO, \"iterations\": \"many\"}", "$.iterations")]
     [InlineData("{\"scenarioId\": SCENARIO, \"colour\": \"red\"}", "$.colour")]
-    public async Task Bad_run_requests_are_400_naming_the_field(string body, string field)
+    public async Task BadRunRequests_Are400_NamingTheField(string body, string field)
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await client.CreateScenarioAsync();
@@ -106,7 +106,7 @@ public sealed class SimulationEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Unknown_scenarios_and_runs_are_404_and_viewers_cannot_run()
+    public async Task UnknownScenariosAndRuns_Are404_AndViewersCannotRun()
     {
         using var analyst = await app.ClientAsync(UserRole.Analyst);
         var problem = await (await analyst.PostAsJsonAsync("/api/simulations/run", new { scenarioId = long.MaxValue })).ExpectProblemAsync(HttpStatusCode.NotFound);

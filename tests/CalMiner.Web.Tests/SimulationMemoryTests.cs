@@ -24,7 +24,7 @@ public sealed class SmallMemoryApp : IAsyncLifetime
 public sealed class SimulationMemoryTests(SmallMemoryApp small) : IClassFixture<SmallMemoryApp>
 {
     [Fact]
-    public async Task A_run_over_the_memory_budget_gets_422_naming_the_estimate_the_budget_and_what_fits()
+    public async Task Run_Gets422NamingTheEstimateTheBudgetAndWhatFits_OverTheMemoryBudget()
     {
         using var analyst = await small.App.ClientAsync(UserRole.Analyst);
         var (id, _) = await analyst.CreateScenarioAsync();

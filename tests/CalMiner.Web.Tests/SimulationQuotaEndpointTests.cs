@@ -28,7 +28,7 @@ public sealed class SmallSamplesApp : IAsyncLifetime
 public sealed class SimulationQuotaEndpointTests(SmallSamplesApp small) : IClassFixture<SmallSamplesApp>
 {
     [Fact]
-    public async Task A_run_of_seconds_reports_progress_as_it_goes()
+    public async Task Run_ReportsProgressAsItGoes_WhenItTakesSeconds()
     {
         using var analyst = await small.App.ClientAsync(UserRole.Analyst);
         var (id, _) = await analyst.CreateScenarioAsync(TestApi.HundredPeriodGold());
@@ -62,7 +62,7 @@ public sealed class SimulationQuotaEndpointTests(SmallSamplesApp small) : IClass
     }
 
     [Fact]
-    public async Task Samples_over_the_users_budget_get_422_naming_the_estimate_the_budget_and_what_to_change()
+    public async Task Samples_Get422NamingTheEstimateTheBudgetAndWhatToChange_OverTheUsersBudget()
     {
         using var analyst = await small.App.ClientAsync(UserRole.Analyst);
         var (id, _) = await analyst.CreateScenarioAsync();
@@ -90,7 +90,7 @@ public sealed class SimulationQuotaEndpointTests(SmallSamplesApp small) : IClass
     }
 
     [Fact]
-    public async Task Dropping_an_older_runs_samples_frees_the_budget_for_a_new_run()
+    public async Task DroppingAnOlderRunsSamples_FreesTheBudget_ForANewRun()
     {
         using var analyst = await small.App.ClientAsync(UserRole.Analyst);
         var (first, _) = await analyst.CreateScenarioAsync();
@@ -112,7 +112,7 @@ public sealed class SimulationQuotaEndpointTests(SmallSamplesApp small) : IClass
     }
 
     [Fact]
-    public async Task Retention_drops_an_older_runs_samples_which_then_answer_410_while_its_results_stay()
+    public async Task Retention_DropsAnOlderRunsSamplesWhichAnswer410_WhileItsResultsStay()
     {
         using var analyst = await small.App.ClientAsync(UserRole.Analyst);
         var (id, _) = await analyst.CreateScenarioAsync();
@@ -138,7 +138,7 @@ public sealed class SimulationQuotaEndpointTests(SmallSamplesApp small) : IClass
     }
 
     [Fact]
-    public async Task A_run_that_fails_inside_fails_with_a_message_and_the_host_goes_on_serving()
+    public async Task Run_FailsWithAMessageAndTheHostGoesOnServing_WhenItFailsInside()
     {
         using var analyst = await small.App.ClientAsync(UserRole.Analyst);
         // The database itself refuses to store the samples of one input, a real failure after the engine has run.
@@ -187,7 +187,7 @@ public sealed class SimulationQuotaEndpointTests(SmallSamplesApp small) : IClass
 public sealed class SimulationQueueTests(CalMinerWebApp app)
 {
     [Fact]
-    public async Task A_fifth_queued_or_running_run_of_one_user_gets_429_with_Retry_After_and_a_message()
+    public async Task FifthActiveRunOfOneUser_Gets429_WithRetryAfterAndAMessage()
     {
         using var analyst = await app.ClientAsync(UserRole.Analyst);
         var (id, _) = await analyst.CreateScenarioAsync(TestApi.HundredPeriodGold());

@@ -18,7 +18,7 @@ public sealed class SimulationWorkbookTests(CalMinerWebApp app)
     private static readonly string[] Sheets = ["Run", "Statistics", "Percentiles", "Histogram", "Sensitivity", "Convergence"];
 
     [Fact]
-    public async Task A_runs_results_download_as_json_or_as_a_workbook_of_statistics_percentiles_histograms_and_sensitivity()
+    public async Task Results_DownloadAsJsonOrAsAWorkbook_OfStatisticsPercentilesHistogramsAndSensitivity()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (scenarioId, _) = await client.CreateScenarioAsync();
@@ -83,7 +83,7 @@ public sealed class SimulationWorkbookTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Results_are_409_before_a_run_succeeds_404_for_an_unknown_run_and_400_for_a_bad_format()
+    public async Task Results_Are409BeforeSuccess404ForAnUnknownRun_And400ForABadFormat()
     {
         using var client = await app.ClientAsync(UserRole.Analyst);
         var (scenarioId, _) = await client.CreateScenarioAsync();

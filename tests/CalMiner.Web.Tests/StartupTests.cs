@@ -15,8 +15,12 @@ public sealed class StartupTests
     [InlineData("DATABASE_DRIVER", "oracle", "DATABASE_DRIVER")]
     [InlineData("CalMiner:SignInFreeAttempts", "0", "SignInFreeAttempts")]
     [InlineData("CalMiner:FailedAuthenticationsPerMinute", "0", "FailedAuthenticationsPerMinute")]
+    [InlineData("CalMiner:SignInPermitsPerMinute", "0", "SignInPermitsPerMinute")]
+    [InlineData("CalMiner:SimulationRunsPerMinute", "0", "SimulationRunsPerMinute")]
+    [InlineData("CalMiner:MaxRequestBytes", "lots", "MaxRequestBytes")]
+    [InlineData("CalMiner:RunSimulationsInProcess", "maybe", "RunSimulationsInProcess")]
     [InlineData("DATA_PROTECTION_CERTIFICATE_PATH", "/no/such/certificate.pfx", "DATA_PROTECTION_CERTIFICATE_PATH")]
-    public void A_bad_setting_stops_the_start_naming_it(string key, string value, string named)
+    public void BadSetting_StopsTheStart_NamingIt(string key, string value, string named)
     {
         using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {

@@ -12,7 +12,7 @@ public sealed class UserEndpointTests(CalMinerWebApp app)
     private static string NewEmail() => $"user-{Guid.NewGuid():N}@example.com";
 
     [Fact]
-    public async Task An_admin_creates_a_user_who_then_signs_in_with_the_password()
+    public async Task Admin_CreatesAUser_WhoThenSignsInWithThePassword()
     {
         using var admin = await app.ClientAsync(UserRole.Admin);
         var email = NewEmail();
@@ -34,7 +34,7 @@ public sealed class UserEndpointTests(CalMinerWebApp app)
     [InlineData("{\"email\":\"x@example.com\",\"password\":\"short\",\"role\":\"viewer\"}", "password")]
     [InlineData("{\"email\":\"x@example.com\",\"password\":\"long enough password\",\"role\":\"superuser\"}", "role")]
     [InlineData("{\"email\":\"not an address\",\"role\":\"viewer\"}", "email")]
-    public async Task Bad_user_fields_are_400_naming_the_field(string body, string field)
+    public async Task BadUserFields_Are400_NamingTheField(string body, string field)
     {
         using var admin = await app.ClientAsync(UserRole.Admin);
         var problem = await (await admin.PostAsync("/api/users", TestApi.Json(body))).ExpectProblemAsync(HttpStatusCode.BadRequest);
@@ -42,7 +42,7 @@ public sealed class UserEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_duplicate_email_is_409()
+    public async Task DuplicateEmail_Is409()
     {
         using var admin = await app.ClientAsync(UserRole.Admin);
         var email = NewEmail();
@@ -51,7 +51,7 @@ public sealed class UserEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_role_change_applies_to_the_users_cached_api_key_at_once()
+    public async Task RoleChange_AppliesToTheUsersCachedApiKey_AtOnce()
     {
         using var admin = await app.ClientAsync(UserRole.Admin);
         var (account, secret) = await app.NewUserWithKeyAsync(UserRole.Analyst);
@@ -68,7 +68,7 @@ public sealed class UserEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Deleting_a_user_shuts_out_their_cached_api_key_at_once()
+    public async Task DeletingAUser_ShutsOutTheirCachedApiKey_AtOnce()
     {
         using var admin = await app.ClientAsync(UserRole.Admin);
         var (account, secret) = await app.NewUserWithKeyAsync(UserRole.Viewer);
@@ -83,7 +83,7 @@ public sealed class UserEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task An_admin_manages_another_users_keys()
+    public async Task Admin_ManagesAnotherUsersKeys()
     {
         using var admin = await app.ClientAsync(UserRole.Admin);
         var (account, secret) = await app.NewUserWithKeyAsync(UserRole.Viewer);
@@ -105,7 +105,7 @@ public sealed class UserEndpointTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task An_admin_resets_a_password()
+    public async Task Admin_ResetsAPassword()
     {
         using var admin = await app.ClientAsync(UserRole.Admin);
         var (account, _) = await app.NewUserWithKeyAsync(UserRole.Viewer);
@@ -119,7 +119,7 @@ public sealed class UserEndpointTests(CalMinerWebApp app)
     [Theory]
     [InlineData(UserRole.Viewer)]
     [InlineData(UserRole.Analyst)]
-    public async Task Non_admins_get_403_on_every_user_endpoint(UserRole role)
+    public async Task NonAdmins_Get403_OnEveryUserEndpoint(UserRole role)
     {
         using var client = await app.ClientAsync(role);
         var (target, _) = await app.NewUserWithKeyAsync(UserRole.Viewer);

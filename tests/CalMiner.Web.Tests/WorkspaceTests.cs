@@ -12,7 +12,7 @@ namespace CalMiner.Web.Tests;
 public sealed class WorkspaceTests(CalMinerWebApp app)
 {
     [Fact]
-    public async Task A_user_of_workspace_A_gets_404_for_everything_of_workspace_B()
+    public async Task UserOfWorkspaceA_Gets404_ForEverythingOfWorkspaceB()
     {
         var a = await NewWorkspaceAsync();
         var b = await NewWorkspaceAsync();
@@ -55,7 +55,7 @@ public sealed class WorkspaceTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_viewer_in_a_workspace_reads_but_cannot_write_there()
+    public async Task ViewerInAWorkspace_Reads_ButCannotWriteThere()
     {
         var a = await NewWorkspaceAsync();
         using var analyst = await MemberAsync(a, WorkspaceRole.Analyst);
@@ -82,7 +82,7 @@ public sealed class WorkspaceTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_delete_needs_If_Match_is_soft_and_an_owner_restores_it()
+    public async Task Delete_NeedsIfMatchAndIsSoft_AndAnOwnerRestoresIt()
     {
         var a = await NewWorkspaceAsync();
         using var owner = await MemberAsync(a, WorkspaceRole.Owner);
@@ -124,7 +124,7 @@ public sealed class WorkspaceTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_new_scenario_goes_to_the_only_workspace_or_must_name_one()
+    public async Task NewScenario_GoesToTheOnlyWorkspace_OrMustNameOne()
     {
         var a = await NewWorkspaceAsync();
         var b = await NewWorkspaceAsync();
@@ -147,7 +147,7 @@ public sealed class WorkspaceTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Admins_manage_workspaces_and_members_and_others_may_not()
+    public async Task Admins_ManageWorkspacesAndMembers_AndOthersMayNot()
     {
         using var admin = await app.ClientAsync(UserRole.Admin);
         using var analyst = await app.ClientAsync(UserRole.Analyst);
@@ -182,7 +182,7 @@ public sealed class WorkspaceTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task Every_kind_of_write_leaves_an_audit_record_saying_who_what_and_from_where()
+    public async Task EveryWrite_LeavesAnAuditRecord_SayingWhoWhatAndFromWhere()
     {
         var a = await NewWorkspaceAsync();
         using var owner = await MemberAsync(a, WorkspaceRole.Owner);
@@ -234,7 +234,7 @@ public sealed class WorkspaceTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task User_key_workspace_and_membership_changes_are_in_the_admins_audit_log()
+    public async Task UserKeyWorkspaceAndMembershipChanges_AreInTheAdminsAuditLog()
     {
         using var admin = await app.ClientAsync(UserRole.Admin);
         var email = $"audited-{Guid.NewGuid():N}@example.com";
@@ -264,7 +264,7 @@ public sealed class WorkspaceTests(CalMinerWebApp app)
     }
 
     [Fact]
-    public async Task A_write_that_fails_leaves_no_audit_record()
+    public async Task FailedWrite_LeavesNoAuditRecord()
     {
         var a = await NewWorkspaceAsync();
         using var owner = await MemberAsync(a, WorkspaceRole.Owner);

@@ -1,4 +1,5 @@
 using CalMiner.Data;
+using Microsoft.Extensions.Options;
 
 namespace CalMiner.Web.Hosting;
 
@@ -6,7 +7,7 @@ namespace CalMiner.Web.Hosting;
 /// Runs queued simulations inside the web app, so the embedded default works end to end with no
 /// worker. Off when <see cref="WebOptions.RunSimulationsInProcess"/> is false (a worker does it).
 /// </summary>
-internal sealed class SimulationRunner(SimulationRunProcessor processor) : BackgroundService
+internal sealed class SimulationRunner(SimulationRunProcessor processor, IOptions<WebOptions> options) : BackgroundService
 {
     /// <summary>Names this process in the run queue's leases.</summary>
     public static readonly string WorkerId = $"web:{Environment.MachineName}:{Environment.ProcessId}";
@@ -34,5 +35,6 @@ internal sealed class SimulationRunner(SimulationRunProcessor processor) : Backg
         SampleBytesTotal = web.SampleBytesTotal,
     };
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => processor.RunAsync(WorkerId, stoppingToken);
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Value.RunSimulationsInProcess ? processor.RunAsync(WorkerId, stoppingToken) : Task.CompletedTask;
 }

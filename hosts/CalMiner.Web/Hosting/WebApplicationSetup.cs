@@ -6,7 +6,6 @@ using CalMiner.Data;
 using CalMiner.Web.Api;
 using CalMiner.Web.Problems;
 using CalMiner.Web.Security;
-using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 namespace CalMiner.Web.Hosting;
@@ -28,40 +27,13 @@ internal static class WebApplicationSetup
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        services.AddOptions<WebOptions>()
-            .Bind(configuration.GetSection(WebOptions.Section))
-            .Configure(options =>
-            {
-                options.AdminEmail ??= configuration["CALMINER_ADMIN_EMAIL"];
-                options.AdminPassword ??= configuration["CALMINER_ADMIN_PASSWORD"];
-            })
-            .Validate(
-                options => (options.AdminEmail is null) == (options.AdminPassword is null),
-                "CALMINER_ADMIN_EMAIL and CALMINER_ADMIN_PASSWORD must be set together.")
-            .Validate(
-                options => options.InlineIterationLimit <= options.MaxIterations,
-                "CalMiner:InlineIterationLimit must not exceed CalMiner:MaxIterations.")
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();
-        var web = configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions();
-
+        services.AddWebOptions(configuration);
         var data = CalMinerDataOptions.FromConfiguration(configuration);
-        services.AddSingleton(new SignInThrottleOptions { FreeAttempts = web.SignInFreeAttempts, MaxDelay = TimeSpan.FromSeconds(web.SignInMaxDelaySeconds) });
-        services.AddSingleton(provider => SimulationRunner.ProcessorOptions(provider.GetRequiredService<IOptions<WebOptions>>().Value));
         services.AddCalMinerData(data);
         services.AddDatabaseOutages();
         services.AddHostedService<DatabaseStartup>();
         services.AddHostedService<DeletedScenarioPurger>();
-        if (web.RunSimulationsInProcess)
-        {
-            services.AddHostedService<SimulationRunner>();
-        }
-
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = web.MaxRequestBytes;
-        });
+        services.AddHostedService<SimulationRunner>();
 
         services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
@@ -84,12 +56,6 @@ internal static class WebApplicationSetup
                 await TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests.", detail: "Wait a moment and try again.")
                     .ExecuteAsync(context.HttpContext).ConfigureAwait(false);
             };
-            limiter.AddPolicy(AuthEndpoints.SignInRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
-                FailedAuthentications.AddressKey(context),
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = web.SignInPermitsPerMinute, Window = TimeSpan.FromMinutes(1) }));
-            limiter.AddPolicy(SimulationRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.User.Identity?.Name ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = web.SimulationRunsPerMinute, Window = TimeSpan.FromMinutes(1) }));
         });
 
         services.AddCalMinerHealthChecks(data);

@@ -28,8 +28,13 @@ public sealed record ConventionalCashFlows(double[] Values)
 /// <summary>FsCheck arbitraries for the economic model's properties.</summary>
 public static class ScenarioArbitraries
 {
-    /// <summary>Valid scenarios: 1..40 periods, 1..3 products, random schedule, costs, equipment, capital, royalties, tax and working capital.</summary>
-    public static Arbitrary<GeneratedScenario> Scenarios() => Arb.From(ScenarioGen.Scenario.Select(d => new GeneratedScenario(d)));
+    /// <summary>
+    /// Valid scenarios: 1..40 periods, 1..3 products, random schedule, costs, equipment, capital, royalties, tax and working
+    /// capital. A failing one is reported shrunk by <see cref="ScenarioShrinker"/>.
+    /// </summary>
+    public static Arbitrary<GeneratedScenario> Scenarios() => Arb.From(
+        ScenarioGen.Scenario.Select(d => new GeneratedScenario(d)),
+        s => ScenarioShrinker.Shrink(s.Document).Select(d => new GeneratedScenario(d)));
 
     /// <summary>Cash flows of any signs.</summary>
     public static Arbitrary<CashFlows> Flows() => Arb.From(ScenarioGen.Flows.Select(f => new CashFlows(f)));

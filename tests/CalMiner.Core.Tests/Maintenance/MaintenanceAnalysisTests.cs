@@ -81,7 +81,7 @@ public sealed class MaintenanceAnalysisTests
     [InlineData(double.PositiveInfinity)]
     [InlineData(double.NaN)]
     [InlineData(1.0000001e15)]
-    public void A_cost_outside_0_to_1e15_is_rejected_so_that_no_sum_overflows(double cost)
+    public void Cost_IsRejected_WhenOutside0To1e15SoThatNoSumOverflows(double cost)
     {
         var error = Assert.Throws<ArgumentException>(() => MaintenanceAnalysis.Calculate([Stop(1, 1, MaintenanceKind.Planned, 0), Stop(2, 1, MaintenanceKind.Planned, cost)], January, February));
         Assert.Contains("events[1].cost must be a number in 0..1e15", error.Message, StringComparison.Ordinal);
@@ -89,7 +89,7 @@ public sealed class MaintenanceAnalysisTests
     }
 
     [Fact]
-    public void The_largest_costs_sum_to_a_finite_cost()
+    public void LargestCosts_SumToAFiniteCost()
     {
         var stops = Enumerable.Range(1, 20).Select(day => Stop(day, 1, MaintenanceKind.Unplanned, MaintenanceEvent.MaxCost));
         var kpis = MaintenanceAnalysis.Calculate(stops, January, February);
@@ -102,7 +102,7 @@ public sealed class MaintenanceAnalysisTests
     [InlineData("Haul truck 220 t\ttab\r\n", true)]
     [InlineData("a\0b", false)]
     [InlineData("\0", false)]
-    public void Text_with_a_nul_breaks_the_text_rules(string text, bool fine)
+    public void Text_BreaksTheTextRules_WhenItHoldsANul(string text, bool fine)
     {
         Assert.Equal(fine, TextRules.Problem(text) is null);
     }
