@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using CalMiner.Economics;
+using CalMiner.Model;
 using CalMiner.Scenarios;
 using CalMiner.Simulation.Correlation;
-using CalMiner.Simulation.Engine;
 using CalMiner.Simulation.Sampling;
 using CalMiner.Simulation.Statistics;
 

@@ -1,7 +1,7 @@
 using System.Runtime.Intrinsics;
 using CalMiner.Core.Tests.Economics;
 using CalMiner.Economics;
-using CalMiner.Simulation.Engine;
+using CalMiner.Model;
 
 namespace CalMiner.Core.Tests.Simulation;
 

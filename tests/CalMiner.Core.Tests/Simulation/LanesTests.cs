@@ -1,4 +1,6 @@
-using CalMiner.Simulation.Engine;
+using CalMiner.Model;
+using CalMiner.Numerics;
+
 
 namespace CalMiner.Core.Tests.Simulation;
 

@@ -1,8 +1,9 @@
 using CalMiner.Core.Tests.Economics;
 using CalMiner.Economics;
+using CalMiner.Model;
+using CalMiner.Numerics;
 using CalMiner.Scenarios;
 using CalMiner.Simulation;
-using CalMiner.Simulation.Engine;
 using FsCheck.Xunit;
 
 namespace CalMiner.Core.Tests.Simulation;

@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
+using CalMiner.Economics;
 using CalMiner.Scenarios;
 
-namespace CalMiner.Economics;
+namespace CalMiner.Model;
 
 /// <summary>
 /// A validated scenario compiled for evaluation: the schedule as per-period arrays, the equipment

@@ -1,6 +1,7 @@
 using System.Buffers;
+using CalMiner.Economics;
 
-namespace CalMiner.Simulation.Engine;
+namespace CalMiner.Model;
 
 /// <summary>
 /// The per-iteration outputs of a run, one column each; absent values (no IRR, no payback) are NaN. The columns

@@ -1,9 +1,10 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using CalMiner.Economics;
+using CalMiner.Numerics;
 using CalMiner.Scenarios;
 
-namespace CalMiner.Simulation.Engine;
+namespace CalMiner.Model;
 
 /// <summary>
 /// The cash-flow model of <see cref="CashFlowCalculator"/> evaluated several iterations at a time in vector
