@@ -195,6 +195,9 @@ internal abstract class ModelKernel
         return [.. used.Select(q => rates[q])];
     }
 
+    /// <summary>The compiled scenario this kernel evaluates.</summary>
+    public ScenarioPlan Plan => _plan;
+
     /// <summary>The kernel for this machine: the widest lanes it accelerates, 512, 256 or 128 bits (wider ones would be emulated).</summary>
     public static ModelKernel For(ScenarioPlan plan) =>
         Vector512.IsHardwareAccelerated ? new ModelKernel<Lanes8>(plan)
