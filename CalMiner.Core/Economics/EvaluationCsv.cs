@@ -1,4 +1,5 @@
 using System.Globalization;
+using CalMiner.Economics.Internal;
 
 namespace CalMiner.Economics;
 

@@ -1,3 +1,4 @@
+using CalMiner.Model;
 using CalMiner.Scenarios;
 
 namespace CalMiner.Economics;

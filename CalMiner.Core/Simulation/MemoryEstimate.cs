@@ -1,6 +1,6 @@
 using System.Numerics;
+using CalMiner.Model;
 using CalMiner.Scenarios;
-using CalMiner.Simulation.Engine;
 
 namespace CalMiner.Simulation;
 

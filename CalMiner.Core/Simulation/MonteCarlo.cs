@@ -1,10 +1,7 @@
-using System.Buffers;
-using System.Collections.Concurrent;
 using CalMiner.Economics;
+using CalMiner.Model;
 using CalMiner.Scenarios;
-using CalMiner.Simulation.Correlation;
-using CalMiner.Simulation.Engine;
-using CalMiner.Simulation.Sampling;
+using CalMiner.Simulation.Stages;
 using CalMiner.Simulation.Statistics;
 
 namespace CalMiner.Simulation;
@@ -17,11 +14,6 @@ namespace CalMiner.Simulation;
 /// </remarks>
 public static class MonteCarlo
 {
-    /// <summary>Iterations evaluated between progress reports, cancellation checks and convergence checks.</summary>
-    private const int Chunk = 4_096;
-
-    private static readonly double[] SpiderChanges = [-0.3, -0.2, -0.1, 0, 0.1, 0.2, 0.3];
-
     /// <summary>Runs the simulation.</summary>
     /// <param name="scenario">The scenario; it is validated first.</param>
     /// <param name="options">Iterations, seed, sampling and threads; what is not set comes from the scenario.</param>
@@ -47,11 +39,12 @@ public static class MonteCarlo
             ThrowHelper.ThrowArgumentOutOfRange(nameof(options.Iterations), $"must be within 1..{SimulationLimits.MaxIterations}");
         }
 
-        var run = new Runner(plan, iterations, options.Seed ?? settings.Seed, options.Sampling ?? settings.Sampling, Threads(options), progress, cancellationToken);
-        run.Sample();
-        var correlation = run.Correlate(options.RepairCorrelations);
-        var evaluated = run.Evaluate(rule, options.KeepSamples);
-        return run.Summarise(evaluated, iterations, correlation);
+        var run = new RunContext(plan, iterations, options.Seed ?? settings.Seed, options.Sampling ?? settings.Sampling, Threads(options), progress, cancellationToken);
+
+        // Each stage takes the one before it and owns its pooled memory until the result is made.
+        using var inputs = SampledInputs.Draw(run, options.RepairCorrelations);
+        using var evaluation = EvaluatedRun.Evaluate(run, inputs, rule, options.KeepSamples);
+        return Summarise(run, evaluation, iterations);
     }
 
     /// <summary>
@@ -92,397 +85,83 @@ public static class MonteCarlo
     private static int Threads(SimulationOptions options) =>
         options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : Environment.ProcessorCount;
 
-    /// <summary>
-    /// One run. Every input is described by each iteration's rank and the uniform of each rank: Latin Hypercube
-    /// strata and their uniforms are computed wherever they are needed, so no input column is kept; Monte Carlo
-    /// uniforms are ranked once. The rank correlation rewrites only ranks. Inputs are sampled chunk by chunk
-    /// just before the model evaluates them.
-    /// </summary>
-    private sealed class Runner(
-        ScenarioPlan plan, int iterations, long seed, SamplingMethod sampling, int threads,
-        IProgress<SimulationProgress>? progress, CancellationToken cancellation)
+    /// <summary>The last stage: every output's distribution, the sensitivity, the tornado, the spider and the convergence of the mean NPV.</summary>
+    private static SimulationResult Summarise(RunContext run, EvaluatedRun evaluation, int asked)
     {
-        private readonly ParallelOptions _parallel = new() { MaxDegreeOfParallelism = threads, CancellationToken = cancellation };
-        private readonly int _padded = (iterations + ModelKernel.Lanes - 1) / ModelKernel.Lanes * ModelKernel.Lanes;
+        run.Cancellation.ThrowIfCancellationRequested();
+        var (inputs, outputs, evaluated) = (evaluation.Inputs, evaluation.Outputs, evaluation.Evaluated);
 
-        // The uncertain parameters, in the scenario's order, with their samplers.
-        private readonly int[] _uncertain = [.. Enumerable.Range(0, plan.ParameterNames.Length)
-            .Where(j => plan.Document.Parameters[plan.ParameterNames[j]].Distribution is { Type: not DistributionType.Constant })];
-
-        private ParameterSampler[] _samplers = [];
-        private SamplingPlan _sampling = null!;
-
-        // Per uncertain input, each iteration's rank when it is held (Monte Carlo, or reordered by the rank
-        // correlation); null for Latin Hypercube strata, which are computed when needed. The arrays come from the
-        // shared pool (fresh memory costs page faults every run), may be longer than the run, and go back at its end.
-        private int[]?[] _ranks = [];
-
-        // Monte Carlo only: each input's uniforms in ascending order, the uniform of each rank.
-        private double[]?[] _sortedUniforms = [];
-
-        private readonly ModelKernel _kernel = ModelKernel.For(plan);
-        private OutputColumns? _outputs;
-        private double[][]? _inputSamples;
-
-        // Per chunk, by its first iteration, each input's (count, mean, sum of squared deviations); merged in iteration order.
-        private readonly ConcurrentDictionary<int, double[]> _inputMoments = new();
-
-        private string[] UncertainNames => [.. _uncertain.Select(j => plan.ParameterNames[j])];
-
-        public void Sample()
+        // One column a thread: a column's passes are too short to share between threads well, and a summary
+        // is the same on any number of threads.
+        var named = outputs.Named.ToArray();
+        var (steps, stepsDone) = (named.Length + 1, 0);
+        run.Report("summarising", 0, steps);
+        var summaries = new OutputSummary[named.Length];
+        var oneThread = new StatisticsOptions { MaxDegreeOfParallelism = 1 };
+        Parallel.For(0, named.Length, run.Parallel, c =>
         {
-            progress?.Report(new SimulationProgress("sampling", 0, iterations));
-            _samplers = [.. _uncertain.Select(j => ParameterSampler.Create(plan.Document.Parameters[plan.ParameterNames[j]].Distribution!))];
-            _sampling = new SamplingPlan(seed, sampling, iterations, UncertainNames);
-            _ranks = new int[]?[_uncertain.Length];
-            _sortedUniforms = new double[]?[_uncertain.Length];
-            if (_sampling.HasStrata)
-            {
-                return;
-            }
+            summaries[c] = OutputStatistics.Compute(named[c].Values.AsMemory(0, evaluated), oneThread);
+            run.Report("summarising", Interlocked.Increment(ref stepsDone), steps);
+        });
+        var distributions = Enumerable.Range(0, named.Length).ToDictionary(c => named[c].Name, c => Distribution(summaries[c]));
+        run.Cancellation.ThrowIfCancellationRequested();
 
-            // Monte Carlo: each input's uniforms are ranked once; from then on both methods are ranks and the uniform of each rank.
-            Parallel.For(0, _uncertain.Length, _parallel, u =>
-            {
-                var uniforms = new double[iterations];
-                _sampling.Uniforms(u, 0, uniforms);
-                var (ranks, sorted) = (ArrayPool<int>.Shared.Rent(iterations), new double[iterations]);
-                var order = ArrayPool<int>.Shared.Rent(iterations);
-                BucketSort.Ranks(uniforms, ranks.AsSpan(0, iterations), sorted, order.AsSpan(0, iterations));
-                ArrayPool<int>.Shared.Return(order);
-                (_ranks[u], _sortedUniforms[u]) = (ranks, sorted);
-            });
-        }
+        // The input columns are the run's own, of exactly the run's length unless it stopped early: handed over, not copied.
+        // The output columns come from the pool and go back to it, so they are copied.
+        var samples = evaluation.InputSamples is { } kept
+            ? new SimulationSamples(
+                inputs.Uncertain.Select((j, u) => (j, u)).ToDictionary(p => run.Plan.ParameterNames[p.j], p => kept[p.u].Length == evaluated ? kept[p.u] : kept[p.u][..evaluated]),
+                outputs.Named.ToDictionary(o => o.Name, o => o.Values[..evaluated]))
+            : null;
 
-        /// <summary>Reorders the ranks of the correlated inputs; returns whether the matrix was repaired, and by how much at most, or null when nothing was correlated.</summary>
-        public PreparedCorrelation? Correlate(bool repair)
+        // Only the after-tax NPV is needed from here on: the other columns go back to the pool, where the analysis takes its work memory.
+        var npv = outputs.NpvAfterTax.AsMemory(0, evaluated);
+        outputs.Return(keep: outputs.NpvAfterTax);
+        var influences = Sensitivity.Analyse(
+                npv, inputs.Uncertain.Length, u => inputs.SensitivityInputOf(u, evaluated, evaluation.StandardDeviation(u)), new SensitivityOptions { MaxDegreeOfParallelism = run.Threads })
+            // The kernel gives the contribution as a percentage; the public result keeps fractions as fractions.
+            .Select(s => new InputInfluence(s.Name, s.RankCorrelation, s.ContributionToVariance / 100, s.TailShift))
+            .OrderByDescending(s => Math.Abs(s.RankCorrelation))
+            .ToList();
+        run.Report("summarising", steps, steps);
+
+        var checkpoints = Statistics.Convergence.Checkpoints(evaluated);
+        var points = new ConvergencePoint[checkpoints.Length];
+        Statistics.Convergence.RunningMean(npv, checkpoints, points, 0.95, run.Threads);
+        var correlation = inputs.Correlation;
+        return new SimulationResult
         {
-            var pairs = plan.Document.Correlations;
-            if (pairs.Count == 0 || iterations < 3)
-            {
-                return null;
-            }
-
-            cancellation.ThrowIfCancellationRequested();
-            progress?.Report(new SimulationProgress("correlating", 0, iterations));
-
-            // Only the correlated parameters are reordered, so the others keep their independent samples.
-            var names = UncertainNames;
-            int[] correlated = [.. Enumerable.Range(0, names.Length).Where(u => pairs.Any(p => p.A == names[u] || p.B == names[u]))];
-            var prepared = CorrelationMatrixValidation.Prepare(CorrelationMatrix.FromPairs([.. correlated.Select(u => names[u])], pairs), repair);
-            foreach (var u in correlated)
-            {
-                _ranks[u] ??= Strata(u);
-            }
-
-            using var workspace = new ImanConoverWorkspace();
-            ImanConover.Reorder([.. correlated.Select(u => _ranks[u].AsMemory(0, iterations))], prepared.Matrix, workspace, new ImanConoverOptions { MaxDegreeOfParallelism = threads });
-            return prepared;
-        }
-
-        /// <summary>Evaluates every iteration, or until the convergence rule is met at a checkpoint; returns the iterations evaluated.</summary>
-        public int Evaluate(ConvergenceRule? rule, bool keepSamples)
-        {
-            _outputs = new OutputColumns(_padded);
-            _inputSamples = keepSamples ? [.. _uncertain.Select(_ => new double[iterations])] : null;
-            var metric = rule is null ? (ConvergenceMetric?)null : ConvergenceMetric.Parse(rule.Metric);
-            var checkpoints = rule is null ? [iterations] : Statistics.Convergence.Checkpoints(iterations);
-            var done = 0;
-            foreach (var checkpoint in checkpoints)
-            {
-                // Kernel calls start on a whole group of lanes; the lanes past the checkpoint are evaluated early, not twice.
-                var from = done / ModelKernel.Lanes * ModelKernel.Lanes;
-                var to = Math.Min(_padded, (checkpoint + ModelKernel.Lanes - 1) / ModelKernel.Lanes * ModelKernel.Lanes);
-                if (to > from)
-                {
-                    var chunks = (to - from + Chunk - 1) / Chunk;
-                    var completed = from;
-                    Parallel.For(0, chunks, _parallel, () => new ChunkScratch(plan, _uncertain, _kernel), (c, _, scratch) =>
-                    {
-                        var start = from + c * Chunk;
-                        var count = Math.Min(Chunk, to - start);
-                        SampleChunk(start, count, scratch);
-                        _kernel.Evaluate(scratch.Inputs, start, count, _outputs, scratch.Kernel);
-                        progress?.Report(new SimulationProgress("evaluating", Math.Min(Interlocked.Add(ref completed, count), iterations), iterations));
-                        return scratch;
-                    }, _ => { });
-                }
-
-                done = Math.Max(done, Math.Min(to, iterations));
-                if (metric is { } m && done < iterations
-                    && StopRule.Evaluate(Column(m.Output).AsMemory(0, done), m, rule!.RelativeTolerance, rule.Confidence, threads).Converged)
-                {
-                    break;
-                }
-            }
-
-            return done;
-        }
-
-        public SimulationResult Summarise(int evaluated, int asked, PreparedCorrelation? correlation)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            // One column a thread: a column's passes are too short to share between threads well, and a summary
-            // is the same on any number of threads.
-            var named = _outputs!.Named.ToArray();
-            var (steps, stepsDone) = (named.Length + 1, 0);
-            progress?.Report(new SimulationProgress("summarising", 0, steps));
-            var summaries = new OutputSummary[named.Length];
-            var oneThread = new StatisticsOptions { MaxDegreeOfParallelism = 1 };
-            Parallel.For(0, named.Length, _parallel, c =>
-            {
-                summaries[c] = OutputStatistics.Compute(named[c].Values.AsMemory(0, evaluated), oneThread);
-                progress?.Report(new SimulationProgress("summarising", Interlocked.Increment(ref stepsDone), steps));
-            });
-            var distributions = Enumerable.Range(0, named.Length).ToDictionary(c => named[c].Name, c => Distribution(summaries[c]));
-            cancellation.ThrowIfCancellationRequested();
-
-            // The input columns are the run's own, of exactly the run's length unless it stopped early: handed over, not copied.
-            // The output columns come from the pool and go back to it, so they are copied.
-            var samples = _inputSamples is { } inputs
-                ? new SimulationSamples(
-                    _uncertain.Select((j, u) => (j, u)).ToDictionary(p => plan.ParameterNames[p.j], p => inputs[p.u].Length == evaluated ? inputs[p.u] : inputs[p.u][..evaluated]),
-                    _outputs.Named.ToDictionary(o => o.Name, o => o.Values[..evaluated]))
-                : null;
-
-            // Only the after-tax NPV is needed from here on: the other columns go back to the pool, where the analysis takes its work memory.
-            var npvColumn = _outputs.NpvAfterTax;
-            var npv = npvColumn.AsMemory(0, evaluated);
-            _outputs.Return(keep: npvColumn);
-            (_outputs, _inputSamples) = (null, null);
-            var influences = Sensitivity.Analyse(npv, _uncertain.Length, u => SensitivityInputOf(u, evaluated), new SensitivityOptions { MaxDegreeOfParallelism = threads })
-                // The kernel gives the contribution as a percentage; the public result keeps fractions as fractions.
-                .Select(s => new InputInfluence(s.Name, s.RankCorrelation, s.ContributionToVariance / 100, s.TailShift))
-                .OrderByDescending(s => Math.Abs(s.RankCorrelation))
-                .ToList();
-            progress?.Report(new SimulationProgress("summarising", steps, steps));
-
-            var checkpoints = Statistics.Convergence.Checkpoints(evaluated);
-            var points = new ConvergencePoint[checkpoints.Length];
-            Statistics.Convergence.RunningMean(npv, checkpoints, points, 0.95, threads);
-            ArrayPool<double>.Shared.Return(npvColumn);
-            foreach (var ranks in _ranks.OfType<int[]>())
-            {
-                ArrayPool<int>.Shared.Return(ranks);
-            }
-
-            _ranks = [];
-
-            return new SimulationResult
-            {
-                Iterations = evaluated,
-                Seed = seed,
-                Sampling = sampling,
-                StoppedEarly = evaluated < asked,
-                CorrelationsRepaired = correlation?.Repaired ?? false,
-                CorrelationsMaxChange = correlation?.MaxChange ?? 0,
-                Outputs = distributions,
-                Sensitivity = influences,
-                Tornado = Tornado(),
-                Spider = Spider(),
-                Convergence = [.. points.Select(p => new ConvergenceCheckpoint(p.Iterations, p.Mean, p.Lower, p.Upper))],
-                Samples = samples,
-            };
-        }
-
-        /// <summary>Samples the inputs of iterations [start, start + count); the lanes past the last iteration repeat it, a valid input.</summary>
-        private void SampleChunk(int start, int count, ChunkScratch scratch)
-        {
-            var valid = Math.Min(count, iterations - start);
-            var ranks = scratch.Ranks.AsSpan(0, valid);
-            var moments = new double[3 * _uncertain.Length];
-            for (var u = 0; u < _uncertain.Length; u++)
-            {
-                var values = scratch.Inputs[_uncertain[u]].AsSpan(0, count);
-                RanksOf(u, start, ranks);
-                Values(u, ranks, values[..valid]);
-                values[valid..].Fill(values[valid - 1]);
-                if (_inputSamples is { } samples)
-                {
-                    values[..valid].CopyTo(samples[u].AsSpan(start));
-                }
-
-                var (mean, squares) = Reductions.MeanAndSquares(values[..valid]);
-                (moments[3 * u], moments[3 * u + 1], moments[3 * u + 2]) = (valid, mean, squares);
-            }
-
-            _inputMoments[start] = moments;
-        }
-
-        /// <summary>An input's sample standard deviation from the chunks' moments, merged in iteration order (Chan et al.).</summary>
-        private double StandardDeviation(int u)
-        {
-            double count = 0, mean = 0, squares = 0;
-            foreach (var (_, chunk) in _inputMoments.OrderBy(c => c.Key))
-            {
-                var (n, m, s) = (chunk[3 * u], chunk[3 * u + 1], chunk[3 * u + 2]);
-                var total = count + n;
-                var delta = m - mean;
-                (mean, squares) = (mean + delta * (n / total), squares + s + delta * delta * (count * n / total));
-                count = total;
-            }
-
-            return count > 1 ? Math.Sqrt(squares / (count - 1)) : 0;
-        }
-
-        private void RanksOf(int u, int start, Span<int> destination)
-        {
-            if (_ranks[u] is { } ranks)
-            {
-                ranks.AsSpan(start, destination.Length).CopyTo(destination);
-            }
-            else
-            {
-                _sampling.Strata(u, start, destination);
-            }
-        }
-
-        /// <summary>The sample of each rank; a sample's rank among its input's samples is the rank of its uniform.</summary>
-        private void Values(int u, ReadOnlySpan<int> ranks, Span<double> destination)
-        {
-            if (_sortedUniforms[u] is { } sorted)
-            {
-                for (var i = 0; i < ranks.Length; i++)
-                {
-                    destination[i] = sorted[ranks[i]];
-                }
-            }
-            else
-            {
-                _sampling.StratumUniforms(u, ranks, destination);
-            }
-
-            _samplers[u].Quantiles(destination, destination);
-        }
-
-        /// <summary>The strata of input <paramref name="u"/> in iteration order, filled in parallel into an array of the pool.</summary>
-        private int[] Strata(int u)
-        {
-            var strata = ArrayPool<int>.Shared.Rent(iterations);
-            FixedChunks.For(FixedChunks.Count(iterations), threads, c => _sampling.Strata(u, c * FixedChunks.Size, strata.AsSpan(FixedChunks.Of(c, iterations))));
-            return strata;
-        }
-
-        private SensitivityInput SensitivityInputOf(int u, int evaluated)
-        {
-            var name = plan.ParameterNames[_uncertain[u]];
-            if (evaluated == iterations && _samplers[u].StandardForm.Type is not (DistributionType.Discrete or DistributionType.Empirical))
-            {
-                // A whole run of an input without tied values: each iteration's rank is known (held, or computed
-                // chunk by chunk from the strata) and any rank's value can be computed, so nothing is sorted and no
-                // column of values or ranks is made.
-                return new SensitivityInput(name, ReadOnlyMemory<double>.Empty)
-                {
-                    Ranks = _ranks[u]?.AsMemory(0, iterations) ?? default,
-                    RanksOf = _ranks[u] is null ? (first, destination) => _sampling.Strata(u, first, destination) : null,
-                    ValueOfRank = rank => ValueOfRank(u, rank),
-                    StandardDeviation = StandardDeviation(u),
-                };
-            }
-
-            // A run stopped early, or values with ties: the iterations' values, ranked by the analysis.
-            var ranks = new int[evaluated];
-            var values = new double[evaluated];
-            RanksOf(u, 0, ranks);
-            Values(u, ranks, values);
-            return new SensitivityInput(name, values);
-        }
-
-        private double ValueOfRank(int u, int rank)
-        {
-            Span<double> value = stackalloc double[1];
-            Values(u, [rank], value);
-            return value[0];
-        }
-
-        private double[] Column(string output) => _outputs!.Named.First(o => o.Name == output).Values;
-
-        private List<TornadoBar> Tornado()
-        {
-            var bounds = _uncertain.Select((j, u) => (Parameter: j, Low: _samplers[u].Quantile(0.1), High: _samplers[u].Quantile(0.9))).ToArray();
-            var npv = NpvsWith([.. bounds.SelectMany(b => new[] { (b.Parameter, b.Low), (b.Parameter, b.High) })]);
-            return
-            [
-                .. bounds.Select((b, u) => new TornadoBar(plan.ParameterNames[b.Parameter], b.Low, b.High, npv[2 * u], npv[2 * u + 1]))
-                    .OrderByDescending(bar => Math.Abs(bar.NpvAtHigh - bar.NpvAtLow)),
-            ];
-        }
-
-        private List<SpiderSeries> Spider()
-        {
-            var points = _uncertain.SelectMany(j => SpiderChanges.Select(change => (Parameter: j, Value: plan.BaseValues[j] * (1 + change)))).ToArray();
-            var npv = NpvsWith(points);
-            return
-            [
-                .. _uncertain.Select((j, u) => new SpiderSeries(
-                    plan.ParameterNames[j],
-                    [.. SpiderChanges.Select((change, k) => new SpiderPoint(change, points[(u * SpiderChanges.Length) + k].Value, npv[(u * SpiderChanges.Length) + k]))])),
-            ];
-        }
-
-        /// <summary>
-        /// The after-tax NPV with one parameter changed at a time, every other at its base value. The run's kernel
-        /// evaluates all the changes in one call, each the scalar model's NPV to rounding, at a fraction of its cost.
-        /// </summary>
-        private double[] NpvsWith((int Parameter, double Value)[] changes)
-        {
-            var count = (changes.Length + ModelKernel.Lanes - 1) / ModelKernel.Lanes * ModelKernel.Lanes;
-            var inputs = new double[]?[plan.ParameterNames.Length];
-            foreach (var (parameter, _) in changes)
-            {
-                inputs[parameter] ??= [.. Enumerable.Repeat(plan.BaseValues[parameter], count)];
-            }
-
-            for (var i = 0; i < changes.Length; i++)
-            {
-                inputs[changes[i].Parameter]![i] = changes[i].Value;
-            }
-
-            var outputs = new OutputColumns(count);
-            _kernel.Evaluate(inputs, 0, count, outputs, _kernel.NewScratch());
-            var npv = outputs.NpvAfterTax[..changes.Length];
-            outputs.Return();
-            return npv;
-        }
-
-        private static OutputDistribution Distribution(OutputSummary s) => new()
-        {
-            PresentFraction = s.PresentFraction,
-            Mean = s.Mean,
-            Sd = s.StandardDeviation,
-            Min = s.Min,
-            Max = s.Max,
-            Percentiles = new Dictionary<string, double>
-            {
-                ["p1"] = s.P1, ["p5"] = s.P5, ["p10"] = s.P10, ["p25"] = s.P25, ["p50"] = s.P50,
-                ["p75"] = s.P75, ["p90"] = s.P90, ["p95"] = s.P95, ["p99"] = s.P99,
-            },
-            ProbabilityNegative = s.ProbabilityBelowZero,
-            Var5 = s.ValueAtRisk,
-            Cvar5 = s.ConditionalValueAtRisk,
-            Histogram = s.HistogramCounts,
-            Cdf = s.Cdf,
+            Iterations = evaluated,
+            Seed = run.Seed,
+            Sampling = run.Sampling,
+            StoppedEarly = evaluated < asked,
+            CorrelationsRepaired = correlation?.Repaired ?? false,
+            CorrelationsMaxChange = correlation?.MaxChange ?? 0,
+            Outputs = distributions,
+            Sensitivity = influences,
+            Tornado = OneAtATime.Tornado(run.Kernel, inputs.Uncertain, inputs.Samplers),
+            Spider = OneAtATime.Spider(run.Kernel, inputs.Uncertain),
+            Convergence = [.. points.Select(p => new ConvergenceCheckpoint(p.Iterations, p.Mean, p.Lower, p.Upper))],
+            Samples = samples,
         };
-
-        /// <summary>One thread's memory for a chunk: the sampled inputs (null for parameters that are not uncertain), their ranks, the kernel's.</summary>
-        private sealed class ChunkScratch
-        {
-            public ChunkScratch(ScenarioPlan plan, int[] uncertain, ModelKernel kernel)
-            {
-                Inputs = new double[]?[plan.ParameterNames.Length];
-                foreach (var j in uncertain)
-                {
-                    Inputs[j] = new double[Chunk];
-                }
-
-                Kernel = kernel.NewScratch();
-            }
-
-            public double[]?[] Inputs { get; }
-
-            public int[] Ranks { get; } = new int[Chunk];
-
-            public ModelKernel.Scratch Kernel { get; }
-        }
     }
+
+    private static OutputDistribution Distribution(OutputSummary s) => new()
+    {
+        PresentFraction = s.PresentFraction,
+        Mean = s.Mean,
+        Sd = s.StandardDeviation,
+        Min = s.Min,
+        Max = s.Max,
+        Percentiles = new Dictionary<string, double>
+        {
+            ["p1"] = s.P1, ["p5"] = s.P5, ["p10"] = s.P10, ["p25"] = s.P25, ["p50"] = s.P50,
+            ["p75"] = s.P75, ["p90"] = s.P90, ["p95"] = s.P95, ["p99"] = s.P99,
+        },
+        ProbabilityNegative = s.ProbabilityBelowZero,
+        Var5 = s.ValueAtRisk,
+        Cvar5 = s.ConditionalValueAtRisk,
+        Histogram = s.HistogramCounts,
+        Cdf = s.Cdf,
+    };
 }

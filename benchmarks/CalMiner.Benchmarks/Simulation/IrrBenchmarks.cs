@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using CalMiner.Economics;
+using CalMiner.Model;
 
 namespace CalMiner.Benchmarks.Simulation;
 

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using CalMiner.Economics;
+using CalMiner.Model;
 using CalMiner.Simulation;
-using CalMiner.Simulation.Engine;
 
 namespace CalMiner.Benchmarks.Simulation;
 

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using CalMiner.Economics;
-using CalMiner.Simulation.Engine;
+using CalMiner.Model;
 
 namespace CalMiner.Benchmarks.Simulation;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using CalMiner.Economics;
+using CalMiner.Model;
 using CalMiner.Scenarios;
 using DocumentFormat.OpenXml.Packaging;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using CalMiner.Economics.Internal;
 using CalMiner.Economics;
 using CalMiner.Scenarios;
 using CalMiner.Tests;

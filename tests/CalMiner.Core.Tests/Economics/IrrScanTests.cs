@@ -1,4 +1,5 @@
 using CalMiner.Economics;
+using CalMiner.Model;
 
 namespace CalMiner.Core.Tests.Economics;
 

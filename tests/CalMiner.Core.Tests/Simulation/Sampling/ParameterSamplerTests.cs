@@ -385,6 +385,27 @@ public class ParameterSamplerTests
         Assert.Throws<ArgumentException>(() => sampler.Quantiles(new double[5], new double[4]));
     }
 
+    [Fact]
+    public void Quantiles_RejectsADestinationThatOverlapsTheInput_ExceptExactlyInPlace()
+    {
+        var buffer = Uniforms(40);
+        foreach (var (name, sampler) in AllSamplers.Value)
+        {
+            foreach (var shift in new[] { 1, 3, 4, 8 })
+            {
+                var ahead = Assert.Throws<ArgumentException>(() => sampler.Quantiles(buffer.AsSpan(0, 32), buffer.AsSpan(shift, 32)));
+                Assert.Equal("destination", ahead.ParamName);
+                var behind = Assert.Throws<ArgumentException>(() => sampler.Quantiles(buffer.AsSpan(shift, 32), buffer.AsSpan(0, 32)));
+                Assert.Equal("destination", behind.ParamName);
+            }
+
+            // Apart, even when adjacent, is allowed.
+            var copy = (double[])buffer.Clone();
+            sampler.Quantiles(copy.AsSpan(0, 20), copy.AsSpan(20, 20));
+            AssertBitwiseEqual(buffer.Take(20).Select(sampler.Quantile).ToArray(), copy[20..], name + " adjacent");
+        }
+    }
+
     private static readonly Lazy<(string Name, ParameterSampler Sampler)[]> AllSamplers = new(() =>
     [
         ("constant", Sampler(new() { Type = DistributionType.Constant, Value = 3 })),

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace CalMiner.Simulation.Engine;
+namespace CalMiner.Numerics;
 
 /// <summary>
 /// A vector of doubles as the model kernel computes with it, one iteration a lane: <see cref="Lanes2"/> in 128 bits,

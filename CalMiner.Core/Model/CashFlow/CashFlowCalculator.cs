@@ -1,6 +1,7 @@
+using CalMiner.Economics;
 using CalMiner.Scenarios;
 
-namespace CalMiner.Economics;
+namespace CalMiner.Model;
 
 /// <summary>The scalar cash-flow model of DESIGN §3, evaluated from a <see cref="ScenarioPlan"/> and one vector of parameter values.</summary>
 internal static class CashFlowCalculator

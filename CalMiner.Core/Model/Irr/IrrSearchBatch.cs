@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using CalMiner.Economics;
 
-namespace CalMiner.Simulation.Engine;
+namespace CalMiner.Model;
 
 /// <summary>
 /// The IRRs that Newton's method does not settle, found by the steps of <see cref="IrrSearch"/> eight at a time, one

@@ -1,7 +1,8 @@
+using CalMiner.Economics;
 using CalMiner.Numerics;
 using CalMiner.Scenarios;
 
-namespace CalMiner.Economics;
+namespace CalMiner.Model;
 
 /// <summary>NPV, IRR and payback kernels. Absent results are NaN so that the simulation can store them in arrays.</summary>
 internal static class CashFlowMath

@@ -1,11 +1,13 @@
 using CalMiner.Core.Tests.Economics;
+using CalMiner.Core.Tests.Simulation;
 using CalMiner.Economics;
+using CalMiner.Model;
+using CalMiner.Numerics;
 using CalMiner.Scenarios;
 using CalMiner.Simulation;
-using CalMiner.Simulation.Engine;
 using FsCheck.Xunit;
 
-namespace CalMiner.Core.Tests.Simulation;
+namespace CalMiner.Core.Tests.Model;
 
 /// <summary>The vectorised kernel against the scalar model, iteration by iteration (see <see cref="ScalarAgreement"/>).</summary>
 [Properties(Arbitrary = [typeof(ScenarioArbitraries)], MaxTest = 60)]

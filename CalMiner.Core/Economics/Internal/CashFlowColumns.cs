@@ -1,4 +1,4 @@
-namespace CalMiner.Economics;
+namespace CalMiner.Economics.Internal;
 
 /// <summary>One numeric column of a flat cash-flow table, named as in the JSON form of a line.</summary>
 /// <param name="Name">camelCase name; a product's lines are <c>Au.payable</c> etc.</param>

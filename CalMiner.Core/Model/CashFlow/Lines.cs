@@ -1,4 +1,6 @@
-namespace CalMiner.Economics;
+using CalMiner.Economics;
+
+namespace CalMiner.Model;
 
 /// <summary>The model's working columns: one array per line, one element per period.</summary>
 internal sealed class Lines

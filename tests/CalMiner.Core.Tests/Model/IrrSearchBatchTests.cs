@@ -1,9 +1,9 @@
 using System.Runtime.Intrinsics;
 using CalMiner.Core.Tests.Economics;
 using CalMiner.Economics;
-using CalMiner.Simulation.Engine;
+using CalMiner.Model;
 
-namespace CalMiner.Core.Tests.Simulation;
+namespace CalMiner.Core.Tests.Model;
 
 /// <summary>The batched IRR searches of the simulation against the scalar model's search, flow by flow.</summary>
 public sealed class IrrSearchBatchTests

@@ -1,6 +1,8 @@
-using CalMiner.Simulation.Engine;
+using CalMiner.Model;
+using CalMiner.Numerics;
 
-namespace CalMiner.Core.Tests.Simulation;
+
+namespace CalMiner.Core.Tests.Numerics;
 
 /// <summary>The masks of the kernel's lanes: a set lane is all ones, which as a double is a NaN.</summary>
 public sealed class LanesTests

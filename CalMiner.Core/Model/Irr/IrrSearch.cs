@@ -1,6 +1,7 @@
+using CalMiner.Economics;
 using CalMiner.Numerics;
 
-namespace CalMiner.Economics;
+namespace CalMiner.Model;
 
 /// <summary>
 /// The search for the largest IRR when Newton's method does not settle it (see <see cref="CashFlowMath.Irr"/>), as a
