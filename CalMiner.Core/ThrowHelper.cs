@@ -12,4 +12,12 @@ internal static class ThrowHelper
     [DoesNotReturn]
     public static void ThrowArgument(string paramName, string message) =>
         throw new ArgumentException(message, paramName);
+
+    [DoesNotReturn]
+    public static string ThrowUndefinedOutput(Simulation.SimulationOutput output) =>
+        throw new ArgumentOutOfRangeException(nameof(output), output, $"{nameof(output)} must be one of the defined {nameof(Simulation.SimulationOutput)} values.");
+
+    [DoesNotReturn]
+    public static void ThrowPercentOutOfRange(string paramName, int percent) =>
+        throw new ArgumentOutOfRangeException(paramName, percent, $"{paramName} must be within 0..100.");
 }

@@ -131,7 +131,7 @@ public static class MonteCarlo
 
         public void Sample()
         {
-            progress?.Report(new SimulationProgress("sampling", 0, iterations));
+            progress?.Report(new SimulationProgress(SimulationStage.Sampling, 0, iterations));
             _samplers = [.. _uncertain.Select(j => ParameterSampler.Create(plan.Document.Parameters[plan.ParameterNames[j]].Distribution!))];
             _sampling = new SamplingPlan(seed, sampling, iterations, UncertainNames);
             _ranks = new int[]?[_uncertain.Length];
@@ -164,7 +164,7 @@ public static class MonteCarlo
             }
 
             cancellation.ThrowIfCancellationRequested();
-            progress?.Report(new SimulationProgress("correlating", 0, iterations));
+            progress?.Report(new SimulationProgress(SimulationStage.Correlating, 0, iterations));
 
             // Only the correlated parameters are reordered, so the others keep their independent samples.
             var names = UncertainNames;
@@ -203,7 +203,7 @@ public static class MonteCarlo
                         var count = Math.Min(Chunk, to - start);
                         SampleChunk(start, count, scratch);
                         _kernel.Evaluate(scratch.Inputs, start, count, _outputs, scratch.Kernel);
-                        progress?.Report(new SimulationProgress("evaluating", Math.Min(Interlocked.Add(ref completed, count), iterations), iterations));
+                        progress?.Report(new SimulationProgress(SimulationStage.Evaluating, Math.Min(Interlocked.Add(ref completed, count), iterations), iterations));
                         return scratch;
                     }, _ => { });
                 }
@@ -226,13 +226,13 @@ public static class MonteCarlo
             // is the same on any number of threads.
             var named = _outputs!.Named.ToArray();
             var (steps, stepsDone) = (named.Length + 1, 0);
-            progress?.Report(new SimulationProgress("summarising", 0, steps));
+            progress?.Report(new SimulationProgress(SimulationStage.Summarising, 0, steps));
             var summaries = new OutputSummary[named.Length];
             var oneThread = new StatisticsOptions { MaxDegreeOfParallelism = 1 };
             Parallel.For(0, named.Length, _parallel, c =>
             {
                 summaries[c] = OutputStatistics.Compute(named[c].Values.AsMemory(0, evaluated), oneThread);
-                progress?.Report(new SimulationProgress("summarising", Interlocked.Increment(ref stepsDone), steps));
+                progress?.Report(new SimulationProgress(SimulationStage.Summarising, Interlocked.Increment(ref stepsDone), steps));
             });
             var distributions = Enumerable.Range(0, named.Length).ToDictionary(c => named[c].Name, c => Distribution(summaries[c]));
             cancellation.ThrowIfCancellationRequested();
@@ -255,7 +255,7 @@ public static class MonteCarlo
                 .Select(s => new InputInfluence(s.Name, s.RankCorrelation, s.ContributionToVariance / 100, s.TailShift))
                 .OrderByDescending(s => Math.Abs(s.RankCorrelation))
                 .ToList();
-            progress?.Report(new SimulationProgress("summarising", steps, steps));
+            progress?.Report(new SimulationProgress(SimulationStage.Summarising, steps, steps));
 
             var checkpoints = Statistics.Convergence.Checkpoints(evaluated);
             var points = new ConvergencePoint[checkpoints.Length];
@@ -449,17 +449,13 @@ public static class MonteCarlo
         {
             PresentFraction = s.PresentFraction,
             Mean = s.Mean,
-            Sd = s.StandardDeviation,
+            StandardDeviation = s.StandardDeviation,
             Min = s.Min,
             Max = s.Max,
-            Percentiles = new Dictionary<string, double>
-            {
-                ["p1"] = s.P1, ["p5"] = s.P5, ["p10"] = s.P10, ["p25"] = s.P25, ["p50"] = s.P50,
-                ["p75"] = s.P75, ["p90"] = s.P90, ["p95"] = s.P95, ["p99"] = s.P99,
-            },
+            Percentiles = s.Percentiles,
             ProbabilityNegative = s.ProbabilityBelowZero,
-            Var5 = s.ValueAtRisk,
-            Cvar5 = s.ConditionalValueAtRisk,
+            ValueAtRisk5 = s.ValueAtRisk,
+            ConditionalValueAtRisk5 = s.ConditionalValueAtRisk,
             Histogram = s.HistogramCounts,
             Cdf = s.Cdf,
         };

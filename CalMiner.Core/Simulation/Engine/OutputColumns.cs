@@ -37,8 +37,10 @@ internal sealed class OutputColumns
     /// <summary>The columns with their output names, in report order.</summary>
     public IEnumerable<(string Name, double[] Values)> Named =>
     [
-        ("npvAfterTax", NpvAfterTax), ("irrAfterTax", IrrAfterTax), ("npvPreTax", NpvPreTax), ("paybackYears", PaybackYears),
-        ("peakFunding", PeakFunding), ("cashCostPerUnit", CashCostPerUnit), ("aiscPerUnit", AiscPerUnit),
+        (Name(SimulationOutput.NpvAfterTax), NpvAfterTax), (Name(SimulationOutput.IrrAfterTax), IrrAfterTax),
+        (Name(SimulationOutput.NpvPreTax), NpvPreTax), (Name(SimulationOutput.PaybackYears), PaybackYears),
+        (Name(SimulationOutput.PeakFunding), PeakFunding), (Name(SimulationOutput.CashCostPerUnit), CashCostPerUnit),
+        (Name(SimulationOutput.AiscPerUnit), AiscPerUnit),
     ];
 
     /// <summary>Gives every column but <paramref name="keep"/> back to the pool; nothing may read them afterwards.</summary>
@@ -52,6 +54,8 @@ internal sealed class OutputColumns
             }
         }
     }
+
+    private static string Name(SimulationOutput output) => SimulationOutputNames.Of(output);
 
     private static double[] Rent(int length) => ArrayPool<double>.Shared.Rent(length);
 }
