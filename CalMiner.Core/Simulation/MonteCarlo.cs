@@ -44,7 +44,7 @@ public static class MonteCarlo
         var iterations = options.Iterations ?? rule?.MaxIterations ?? settings.Iterations;
         if (iterations is < 1 or > SimulationLimits.MaxIterations)
         {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(options.Iterations), $"must be within 1..{SimulationLimits.MaxIterations}");
+            ThrowHelper.ThrowIterationsOutOfRange(nameof(options), iterations);
         }
 
         var run = new Runner(plan, iterations, options.Seed ?? settings.Seed, options.Sampling ?? settings.Sampling, Threads(options), progress, cancellationToken);

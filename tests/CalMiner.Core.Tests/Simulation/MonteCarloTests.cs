@@ -96,6 +96,17 @@ public sealed class MonteCarloTests
         Assert.Throws<ArgumentOutOfRangeException>("output", () => result.Output((SimulationOutput)99));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(SimulationLimits.MaxIterations + 1)]
+    public void Run_RefusesIterationsOutOfRange_NamingTheOptions(int iterations)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>("options", () => MonteCarlo.Run(Gold, new SimulationOptions { Iterations = iterations }));
+
+        Assert.StartsWith($"options.Iterations must be within 1..{SimulationLimits.MaxIterations}.", error.Message, StringComparison.Ordinal);
+        Assert.Equal(iterations, error.ActualValue);
+    }
+
     [Fact]
     public void Percentile_ReadsTheStandardPercentiles_AndTheCdfBetweenThem()
     {
