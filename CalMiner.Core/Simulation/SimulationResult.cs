@@ -2,7 +2,10 @@ using CalMiner.Scenarios;
 
 namespace CalMiner.Simulation;
 
-/// <summary>The distributions of a scenario's metrics over a Monte Carlo run, and what drives them.</summary>
+/// <summary>
+/// The distributions of a scenario's metrics over a Monte Carlo run, and what drives them. Two results are
+/// equal when all their values are: the lists and dictionaries inside are compared by their contents (NaN equals NaN).
+/// </summary>
 public sealed record SimulationResult
 {
     /// <summary>Iterations evaluated (fewer than asked when the convergence rule stopped the run).</summary>
@@ -27,19 +30,19 @@ public sealed record SimulationResult
     /// Per output, by its name in the JSON (npvAfterTax, irrAfterTax, npvPreTax, paybackYears, peakFunding,
     /// cashCostPerUnit, aiscPerUnit), its distribution; <see cref="Output"/> finds one by <see cref="SimulationOutput"/>.
     /// </summary>
-    public required IReadOnlyDictionary<string, OutputDistribution> Outputs { get; init; }
+    public required IReadOnlyDictionary<string, OutputDistribution> Outputs { get; init => field = ValueEquality.Dictionary(value); }
 
     /// <summary>Each uncertain input's influence on the after-tax NPV, strongest first.</summary>
-    public required IReadOnlyList<InputInfluence> Sensitivity { get; init; }
+    public required IReadOnlyList<InputInfluence> Sensitivity { get; init => field = ValueEquality.List(value); }
 
     /// <summary>After-tax NPV with each uncertain input at its P10 and P90 and the others at base case, widest swing first.</summary>
-    public required IReadOnlyList<TornadoBar> Tornado { get; init; }
+    public required IReadOnlyList<TornadoBar> Tornado { get; init => field = ValueEquality.List(value); }
 
     /// <summary>After-tax NPV with each uncertain input from −30 % to +30 % of its base value, the others at base case.</summary>
-    public required IReadOnlyList<SpiderSeries> Spider { get; init; }
+    public required IReadOnlyList<SpiderSeries> Spider { get; init => field = ValueEquality.List(value); }
 
     /// <summary>Running mean of the after-tax NPV and its 95 % interval at checkpoints.</summary>
-    public required IReadOnlyList<ConvergenceCheckpoint> Convergence { get; init; }
+    public required IReadOnlyList<ConvergenceCheckpoint> Convergence { get; init => field = ValueEquality.List(value); }
 
     /// <summary>Every iteration's sampled inputs and outputs, when asked for.</summary>
     public SimulationSamples? Samples { get; init; }
@@ -72,7 +75,7 @@ public sealed record OutputDistribution
     /// The percentiles at <see cref="StandardPercentiles"/> (P1 P5 P10 P25 P50 P75 P90 P95 P99), in that order,
     /// linearly interpolated (Excel PERCENTILE.INC); <see cref="Percentile"/> reads them by percent.
     /// </summary>
-    public required IReadOnlyList<double> Percentiles { get; init; }
+    public required IReadOnlyList<double> Percentiles { get; init => field = ValueEquality.List(value); }
 
     /// <summary>Probability that the output is &lt; 0.</summary>
     public required double ProbabilityNegative { get; init; }
@@ -84,10 +87,10 @@ public sealed record OutputDistribution
     public required double ConditionalValueAtRisk5 { get; init; }
 
     /// <summary>Counts of values in equal-width bins from <see cref="Min"/> to <see cref="Max"/>.</summary>
-    public required IReadOnlyList<int> Histogram { get; init; }
+    public required IReadOnlyList<int> Histogram { get; init => field = ValueEquality.List(value); }
 
     /// <summary>The CDF as 101 values: the percentiles at 0, 1, …, 100 %.</summary>
-    public required IReadOnlyList<double> Cdf { get; init; }
+    public required IReadOnlyList<double> Cdf { get; init => field = ValueEquality.List(value); }
 
     /// <summary>The percents of <see cref="Percentiles"/>: 1, 5, 10, 25, 50, 75, 90, 95, 99.</summary>
     public static IReadOnlyList<int> StandardPercentiles { get; } = [1, 5, 10, 25, 50, 75, 90, 95, 99];
@@ -135,7 +138,11 @@ public sealed record TornadoBar(string Input, double Low, double High, double Np
 /// <summary>The after-tax NPV as one input moves from −30 % to +30 % of its base value.</summary>
 /// <param name="Input">The parameter's name.</param>
 /// <param name="Points">The NPV at each change.</param>
-public sealed record SpiderSeries(string Input, IReadOnlyList<SpiderPoint> Points);
+public sealed record SpiderSeries(string Input, IReadOnlyList<SpiderPoint> Points)
+{
+    /// <summary>The NPV at each change.</summary>
+    public IReadOnlyList<SpiderPoint> Points { get; init => field = ValueEquality.List(value); } = ValueEquality.List(Points);
+}
 
 /// <summary>One point of a spider series.</summary>
 /// <param name="Change">Relative change of the input from its base value, e.g. −0.3.</param>
@@ -155,6 +162,12 @@ public sealed record ConvergenceCheckpoint(int Iterations, double Mean, double L
 /// <param name="Outputs">Values of each output by its name in the JSON (see <see cref="SimulationResult.Outputs"/>); absent values are NaN.</param>
 public sealed record SimulationSamples(IReadOnlyDictionary<string, double[]> Inputs, IReadOnlyDictionary<string, double[]> Outputs)
 {
+    /// <summary>Sampled values of each uncertain parameter, by name.</summary>
+    public IReadOnlyDictionary<string, double[]> Inputs { get; init => field = ValueEquality.Columns(value); } = ValueEquality.Columns(Inputs);
+
+    /// <summary>Values of each output by its name in the JSON; absent values are NaN.</summary>
+    public IReadOnlyDictionary<string, double[]> Outputs { get; init => field = ValueEquality.Columns(value); } = ValueEquality.Columns(Outputs);
+
     /// <summary>Every iteration's value of one output; absent values are NaN.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="output"/> is not a defined <see cref="SimulationOutput"/>.</exception>
     /// <exception cref="KeyNotFoundException"><see cref="Outputs"/> does not hold the output.</exception>
