@@ -23,7 +23,7 @@ public sealed record CashFlowLine
     public double OreProcessed { get; init; }
 
     /// <summary>Production and revenue of each product, in the order of the scenario's products.</summary>
-    public required IReadOnlyList<ProductLine> Products { get; init; }
+    public required IReadOnlyList<ProductLine> Products { get; init => field = ValueEquality.List(value); }
 
     /// <summary>Payable units of the primary product.</summary>
     public double PrimaryPayable { get; init; }

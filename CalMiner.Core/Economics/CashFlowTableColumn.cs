@@ -22,4 +22,8 @@ public enum CashFlowUnit
 /// <param name="Line">The line's name without the product, e.g. <c>payable</c> or <c>afterTaxCashFlow</c>.</param>
 /// <param name="Unit">What the amounts measure.</param>
 /// <param name="Values">One value per period, period 0 first, then the total; unrounded.</param>
-public sealed record CashFlowTableColumn(string Name, string? Product, string Line, CashFlowUnit Unit, IReadOnlyList<double> Values);
+public sealed record CashFlowTableColumn(string Name, string? Product, string Line, CashFlowUnit Unit, IReadOnlyList<double> Values)
+{
+    /// <summary>One value per row.</summary>
+    public IReadOnlyList<double> Values { get; init => field = ValueEquality.List(value); } = ValueEquality.List(Values);
+}

@@ -50,7 +50,7 @@ public sealed partial record ScenarioDocument
     {
         if (JsonErrors.IsBlank(utf8Json))
         {
-            throw new InvalidScenarioException([JsonErrors.Empty]);
+            ThrowHelper.ThrowInvalidScenario([JsonErrors.Empty]);
         }
 
         ScenarioDocument? document;
@@ -60,7 +60,7 @@ public sealed partial record ScenarioDocument
         }
         catch (JsonException e)
         {
-            throw new InvalidScenarioException([JsonErrors.Describe(e, utf8Json)]);
+            return ThrowHelper.ThrowInvalidScenario<ScenarioDocument>([JsonErrors.Describe(e, utf8Json)]);
         }
 
         return EnsureValid(document);
@@ -92,10 +92,10 @@ public sealed partial record ScenarioDocument
     {
         if (document is null)
         {
-            throw new InvalidScenarioException([new ScenarioError("", "must be a JSON object, not null")]);
+            ThrowHelper.ThrowInvalidScenario([new ScenarioError("", "must be a JSON object, not null")]);
         }
 
         var errors = document.Validate();
-        return errors.Count == 0 ? document : throw new InvalidScenarioException(errors);
+        return errors.Count == 0 ? document : ThrowHelper.ThrowInvalidScenario<ScenarioDocument>(errors);
     }
 }

@@ -36,7 +36,7 @@ public static class MonteCarlo
         var iterations = options.Iterations ?? rule?.MaxIterations ?? settings.Iterations;
         if (iterations is < 1 or > SimulationLimits.MaxIterations)
         {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(options.Iterations), $"must be within 1..{SimulationLimits.MaxIterations}");
+            ThrowHelper.ThrowIterationsOutOfRange(nameof(options), iterations);
         }
 
         var run = new RunContext(plan, iterations, options.Seed ?? settings.Seed, options.Sampling ?? settings.Sampling, Threads(options), progress, cancellationToken);
@@ -95,13 +95,13 @@ public static class MonteCarlo
         // is the same on any number of threads.
         var named = outputs.Named.ToArray();
         var (steps, stepsDone) = (named.Length + 1, 0);
-        run.Report("summarising", 0, steps);
+        run.Report(SimulationStage.Summarising, 0, steps);
         var summaries = new OutputSummary[named.Length];
         var oneThread = new StatisticsOptions { MaxDegreeOfParallelism = 1 };
         Parallel.For(0, named.Length, run.Parallel, c =>
         {
             summaries[c] = OutputStatistics.Compute(named[c].Values.AsMemory(0, evaluated), oneThread);
-            run.Report("summarising", Interlocked.Increment(ref stepsDone), steps);
+            run.Report(SimulationStage.Summarising, Interlocked.Increment(ref stepsDone), steps);
         });
         var distributions = Enumerable.Range(0, named.Length).ToDictionary(c => named[c].Name, c => Distribution(summaries[c]));
         run.Cancellation.ThrowIfCancellationRequested();
@@ -123,7 +123,7 @@ public static class MonteCarlo
             .Select(s => new InputInfluence(s.Name, s.RankCorrelation, s.ContributionToVariance / 100, s.TailShift))
             .OrderByDescending(s => Math.Abs(s.RankCorrelation))
             .ToList();
-        run.Report("summarising", steps, steps);
+        run.Report(SimulationStage.Summarising, steps, steps);
 
         var checkpoints = Statistics.Convergence.Checkpoints(evaluated);
         var points = new ConvergencePoint[checkpoints.Length];
@@ -150,17 +150,13 @@ public static class MonteCarlo
     {
         PresentFraction = s.PresentFraction,
         Mean = s.Mean,
-        Sd = s.StandardDeviation,
+        StandardDeviation = s.StandardDeviation,
         Min = s.Min,
         Max = s.Max,
-        Percentiles = new Dictionary<string, double>
-        {
-            ["p1"] = s.P1, ["p5"] = s.P5, ["p10"] = s.P10, ["p25"] = s.P25, ["p50"] = s.P50,
-            ["p75"] = s.P75, ["p90"] = s.P90, ["p95"] = s.P95, ["p99"] = s.P99,
-        },
+        Percentiles = s.Percentiles,
         ProbabilityNegative = s.ProbabilityBelowZero,
-        Var5 = s.ValueAtRisk,
-        Cvar5 = s.ConditionalValueAtRisk,
+        ValueAtRisk5 = s.ValueAtRisk,
+        ConditionalValueAtRisk5 = s.ConditionalValueAtRisk,
         Histogram = s.HistogramCounts,
         Cdf = s.Cdf,
     };

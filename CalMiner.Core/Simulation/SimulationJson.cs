@@ -61,12 +61,13 @@ public static class SimulationJson
 
     private static OutputJson Output(OutputDistribution d)
     {
-        double P(string name) => d.Percentiles.TryGetValue(name, out var value) ? value : double.NaN;
+        // The percentiles in the order of OutputDistribution.StandardPercentiles; a missing one is written as null.
+        double P(int index) => index < d.Percentiles.Count ? d.Percentiles[index] : double.NaN;
         var bins = d.Histogram.Count;
         return new OutputJson(
-            d.Mean, d.Sd, d.Min, d.Max,
-            P("p1"), P("p5"), P("p10"), P("p25"), P("p50"), P("p75"), P("p90"), P("p95"), P("p99"),
-            d.ProbabilityNegative, d.Var5, d.Cvar5, d.PresentFraction,
+            d.Mean, d.StandardDeviation, d.Min, d.Max,
+            P(0), P(1), P(2), P(3), P(4), P(5), P(6), P(7), P(8),
+            d.ProbabilityNegative, d.ValueAtRisk5, d.ConditionalValueAtRisk5, d.PresentFraction,
             new HistogramJson(d.Min, bins == 0 ? double.NaN : (d.Max - d.Min) / bins, d.Histogram),
             d.Cdf);
     }

@@ -25,11 +25,11 @@ public sealed record SimulationOptions
 }
 
 /// <summary>Progress of a running simulation.</summary>
-/// <param name="Stage">What is running: "sampling", "correlating", "evaluating" or "summarising".</param>
+/// <param name="Stage">What is running.</param>
 /// <param name="Completed">While evaluating, the iterations evaluated so far; while summarising, the steps done
 /// (each output's statistics, then the sensitivity analysis); 0 in the other stages.</param>
 /// <param name="Total">The iterations to evaluate at most, or the steps of the summary.</param>
-public sealed record SimulationProgress(string Stage, int Completed, int Total)
+public sealed record SimulationProgress(SimulationStage Stage, int Completed, int Total)
 {
     /// <summary>
     /// How far the whole run is, 0..1, for a progress bar: sampling and correlating are the first 5 %,
@@ -43,11 +43,27 @@ public sealed record SimulationProgress(string Stage, int Completed, int Total)
             var done = Total > 0 ? Math.Clamp((double)Completed / Total, 0, 1) : 0;
             return Stage switch
             {
-                "correlating" => 0.05,
-                "evaluating" => 0.05 + 0.55 * done,
-                "summarising" => 0.60 + 0.40 * done,
+                SimulationStage.Correlating => 0.05,
+                SimulationStage.Evaluating => 0.05 + 0.55 * done,
+                SimulationStage.Summarising => 0.60 + 0.40 * done,
                 _ => 0,
             };
         }
     }
+}
+
+/// <summary>The stages of a simulation, in the order they run.</summary>
+public enum SimulationStage
+{
+    /// <summary>Drawing every uncertain input's values.</summary>
+    Sampling,
+
+    /// <summary>Reordering the samples to the target rank correlations.</summary>
+    Correlating,
+
+    /// <summary>Evaluating the economic model in every iteration.</summary>
+    Evaluating,
+
+    /// <summary>Computing each output's statistics, then the sensitivity analysis.</summary>
+    Summarising,
 }

@@ -218,13 +218,13 @@ public sealed class SimulateCommandTests : IDisposable
         var error = new StringWriter();
         using (var progress = new ProgressBar(error, terminal: false, redirectedFrom: 100_000))
         {
-            progress.Report(new SimulationProgress("evaluating", 10, 99_999));
+            progress.Report(new SimulationProgress(SimulationStage.Evaluating, 10, 99_999));
         }
 
         Assert.Empty(error.ToString());
         Assert.Equal(
             "simulating [###############---------------]  50%  evaluating 500,000/1,000,000  1.5 s",
-            ProgressBar.Line(new SimulationProgress("evaluating", 500_000, 1_000_000), TimeSpan.FromSeconds(1.5)));
+            ProgressBar.Line(new SimulationProgress(SimulationStage.Evaluating, 500_000, 1_000_000), TimeSpan.FromSeconds(1.5)));
     }
 
     private static string WithoutTime(JsonObject json)

@@ -3,7 +3,7 @@ using CalMiner.Scenarios;
 
 namespace CalMiner.Model;
 
-/// <summary>The scalar cash-flow model of DESIGN §3, evaluated from a <see cref="ScenarioPlan"/> and one vector of parameter values.</summary>
+/// <summary>The scalar cash-flow model of docs/economic-model.md (every section, production and revenue to metrics), evaluated from a <see cref="ScenarioPlan"/> and one vector of parameter values.</summary>
 internal static class CashFlowCalculator
 {
     private static readonly double[] ProfileRates = [0, 0.05, 0.08, 0.10, 0.12, 0.15];

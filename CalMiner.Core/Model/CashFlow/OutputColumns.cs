@@ -1,5 +1,6 @@
 using System.Buffers;
 using CalMiner.Economics;
+using CalMiner.Simulation;
 
 namespace CalMiner.Model;
 
@@ -42,8 +43,10 @@ internal sealed class OutputColumns : IDisposable
     /// <summary>The columns with their output names, in report order.</summary>
     public IEnumerable<(string Name, double[] Values)> Named =>
     [
-        ("npvAfterTax", NpvAfterTax), ("irrAfterTax", IrrAfterTax), ("npvPreTax", NpvPreTax), ("paybackYears", PaybackYears),
-        ("peakFunding", PeakFunding), ("cashCostPerUnit", CashCostPerUnit), ("aiscPerUnit", AiscPerUnit),
+        (Name(SimulationOutput.NpvAfterTax), NpvAfterTax), (Name(SimulationOutput.IrrAfterTax), IrrAfterTax),
+        (Name(SimulationOutput.NpvPreTax), NpvPreTax), (Name(SimulationOutput.PaybackYears), PaybackYears),
+        (Name(SimulationOutput.PeakFunding), PeakFunding), (Name(SimulationOutput.CashCostPerUnit), CashCostPerUnit),
+        (Name(SimulationOutput.AiscPerUnit), AiscPerUnit),
     ];
 
     /// <summary>Gives every column but <paramref name="keep"/> back to the pool, early; nothing may read them afterwards. <see cref="Dispose"/> gives back <paramref name="keep"/>.</summary>
@@ -85,6 +88,8 @@ internal sealed class OutputColumns : IDisposable
             ArrayPool<double>.Shared.Return(values);
         }
     }
+
+    private static string Name(SimulationOutput output) => SimulationOutputNames.Of(output);
 
     private static double[] Rent(int length) => ArrayPool<double>.Shared.Rent(length);
 }

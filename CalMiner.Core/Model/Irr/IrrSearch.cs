@@ -187,7 +187,8 @@ internal struct IrrSearch
                 Refine(p);
                 return;
             default:
-                throw new InvalidOperationException($"The search does not need P at {_step}.");
+                ThrowHelper.ThrowInvalidOperation($"The search does not need P at {_step}.");
+                return;
         }
     }
 

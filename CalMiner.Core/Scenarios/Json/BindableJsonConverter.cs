@@ -11,7 +11,7 @@ internal sealed class BindableJsonConverter : JsonConverter<Bindable>
         {
             JsonTokenType.Number when reader.TryGetDouble(out var number) && double.IsFinite(number) => number,
             JsonTokenType.String when reader.GetString() is { Length: > 0 } name && !string.IsNullOrWhiteSpace(name) => Bindable.Of(name),
-            _ => throw new JsonException("must be a finite number or the name of a parameter"),
+            _ => ThrowHelper.ThrowJson<Bindable>("must be a finite number or the name of a parameter"),
         };
 
     public override void Write(Utf8JsonWriter writer, Bindable value, JsonSerializerOptions options)

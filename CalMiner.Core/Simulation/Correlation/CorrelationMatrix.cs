@@ -65,7 +65,7 @@ internal sealed class CorrelationMatrix
     {
         if (values.Length != size * size)
         {
-            throw new ArgumentException($"A {size}×{size} matrix has {size * size} entries, not {values.Length}.", nameof(values));
+            ThrowHelper.ThrowArgument(nameof(values), $"A {size}×{size} matrix has {size * size} entries, not {values.Length}.");
         }
 
         return new CorrelationMatrix(size, values.ToArray(), names);
@@ -76,7 +76,7 @@ internal sealed class CorrelationMatrix
         var size = values.GetLength(0);
         if (values.GetLength(1) != size)
         {
-            throw new ArgumentException("A correlation matrix is square.", nameof(values));
+            ThrowHelper.ThrowArgument(nameof(values), "A correlation matrix is square.");
         }
 
         var copy = new double[size * size];
@@ -113,12 +113,12 @@ internal sealed class CorrelationMatrix
             var b = Lookup(pair.B);
             if (a == b)
             {
-                throw new ArgumentException($"The correlation of \"{pair.A}\" with itself is always 1 and cannot be set.", nameof(pairs));
+                ThrowHelper.ThrowArgument(nameof(pairs), $"The correlation of \"{pair.A}\" with itself is always 1 and cannot be set.");
             }
 
             if (!seen.Add((Math.Min(a, b), Math.Max(a, b))))
             {
-                throw new ArgumentException($"The correlation of \"{pair.A}\" and \"{pair.B}\" is given twice.", nameof(pairs));
+                ThrowHelper.ThrowArgument(nameof(pairs), $"The correlation of \"{pair.A}\" and \"{pair.B}\" is given twice.");
             }
 
             values[(a * size) + b] = pair.Rank;
@@ -130,7 +130,7 @@ internal sealed class CorrelationMatrix
         int Lookup(string name) =>
             index.TryGetValue(name, out var i)
                 ? i
-                : throw new ArgumentException($"A correlation names \"{name}\", which is not one of the uncertain parameters.", nameof(pairs));
+                : ThrowHelper.ThrowArgument<int>(nameof(pairs), $"A correlation names \"{name}\", which is not one of the uncertain parameters.");
     }
 
     /// <summary>A copy of the entries, row after row.</summary>

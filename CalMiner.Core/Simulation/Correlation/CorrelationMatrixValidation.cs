@@ -100,12 +100,12 @@ internal static class CorrelationMatrixValidation
 
         if (check.Problem != CorrelationProblem.NotPositiveSemiDefinite)
         {
-            throw new InvalidScenarioException([new ScenarioError("correlations", $"are invalid: {check.Message}")]);
+            ThrowHelper.ThrowInvalidScenario([new ScenarioError("correlations", $"are invalid: {check.Message}")]);
         }
 
         if (!repair)
         {
-            throw new InvalidScenarioException([new ScenarioError(
+            ThrowHelper.ThrowInvalidScenario([new ScenarioError(
                 "correlations",
                 $"{Contradiction(check.SmallestEigenvalue)}; change them, or repair them to the nearest valid matrix ({nameof(SimulationOptions)}.{nameof(SimulationOptions.RepairCorrelations)})")]);
         }

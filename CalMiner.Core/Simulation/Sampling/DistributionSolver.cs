@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using CalMiner.Numerics;
 using CalMiner.Scenarios;
 
@@ -38,7 +37,7 @@ internal static class DistributionSolver
             DistributionType.Lognormal => Lognormal(d),
             DistributionType.Triangular => Triangular(d),
             DistributionType.Pert => Pert(d),
-            _ => Fail("p10", $"is not used by a {d.Type.ToString().ToLowerInvariant()} distribution"),
+            _ => ThrowHelper.ThrowInvalidField<Distribution>("p10", $"is not used by a {d.Type.ToString().ToLowerInvariant()} distribution"),
         };
     }
 
@@ -48,7 +47,7 @@ internal static class DistributionSolver
         var sd = (high - low) / (zHigh - zLow);
         if (!(sd > 0 && double.IsFinite(sd)))
         {
-            Fail(highField, "is too far from the other percentile to give a finite standard deviation");
+            ThrowHelper.ThrowInvalidField(highField, "is too far from the other percentile to give a finite standard deviation");
         }
 
         return Standard(d) with { Mean = low - sd * zLow, Sd = sd };
@@ -64,7 +63,7 @@ internal static class DistributionSolver
         var sd = mean * Math.Sqrt(PortableMath.ExpM1(variance));
         if (!(sigma > 0 && mean > 0 && double.IsFinite(mean) && sd > 0 && double.IsFinite(sd)))
         {
-            Fail(highField, "gives a lognormal whose mean or standard deviation cannot be represented: the percentiles are too far apart");
+            ThrowHelper.ThrowInvalidField(highField, "gives a lognormal whose mean or standard deviation cannot be represented: the percentiles are too far apart");
         }
 
         return Standard(d) with { Mean = mean, Sd = sd };
@@ -86,12 +85,12 @@ internal static class DistributionSolver
 
             if (!double.IsFinite(v))
             {
-                Fail(field, "must be a finite number");
+                ThrowHelper.ThrowInvalidField(field, "must be a finite number");
             }
 
             if (positive && v <= 0)
             {
-                Fail(field, "must be > 0: a lognormal variable is positive");
+                ThrowHelper.ThrowInvalidField(field, "must be > 0: a lognormal variable is positive");
             }
 
             if (count == 0)
@@ -108,17 +107,17 @@ internal static class DistributionSolver
 
         if (count < 2)
         {
-            Fail(d.P90 is null ? "p90" : "p10", "is required: give two of p10, p50 and p90 (or mean and sd)");
+            ThrowHelper.ThrowInvalidField(d.P90 is null ? "p90" : "p10", "is required: give two of p10, p50 and p90 (or mean and sd)");
         }
 
         if (count > 2)
         {
-            Fail("p50", "must be left out: give only two of p10, p50 and p90");
+            ThrowHelper.ThrowInvalidField("p50", "must be left out: give only two of p10, p50 and p90");
         }
 
         if (!(second.Value > first.Value))
         {
-            Fail(second.Field, $"must be > {first.Field}");
+            ThrowHelper.ThrowInvalidField(second.Field, $"must be > {first.Field}");
         }
 
         return (transform(first.Value), transform(second.Value), first.Z, second.Z, second.Field);
@@ -144,7 +143,7 @@ internal static class DistributionSolver
             high *= 2;
             if (!double.IsFinite(high))
             {
-                Fail("p90", "is too far from p10 to solve for a triangular distribution");
+                ThrowHelper.ThrowInvalidField("p90", "is too far from p10 to solve for a triangular distribution");
             }
         }
 
@@ -158,7 +157,7 @@ internal static class DistributionSolver
         var lambda = d.Lambda ?? ParameterSampler.DefaultPertLambda;
         if (!(lambda > 0 && double.IsFinite(lambda)))
         {
-            Fail("lambda", "must be > 0");
+            ThrowHelper.ThrowInvalidField("lambda", "must be > 0");
         }
 
         // On the unit interval with the mode at m, the shapes are α = 1 + λm, β = 1 + λ(1 - m), and the
@@ -177,7 +176,7 @@ internal static class DistributionSolver
         var min = mode - relativeMode * width;
         if (!(double.IsFinite(width) && width > 0 && double.IsFinite(min)))
         {
-            Fail("p90", "is too far from p10 to solve for a PERT distribution");
+            ThrowHelper.ThrowInvalidField("p90", "is too far from p10 to solve for a PERT distribution");
         }
 
         return Standard(d) with { Min = min, Mode = mode, Max = min + width, Lambda = d.Lambda };
@@ -196,7 +195,7 @@ internal static class DistributionSolver
     {
         if (d.P50 is not null)
         {
-            Fail("p50", $"is not used by a {d.Type.ToString().ToLowerInvariant()} distribution: give p10, mode and p90");
+            ThrowHelper.ThrowInvalidField("p50", $"is not used by a {d.Type.ToString().ToLowerInvariant()} distribution: give p10, mode and p90");
         }
 
         var p10 = Required(d.P10, "p10");
@@ -204,12 +203,12 @@ internal static class DistributionSolver
         var p90 = Required(d.P90, "p90");
         if (!(p90 > p10))
         {
-            Fail("p90", "must be > p10");
+            ThrowHelper.ThrowInvalidField("p90", "must be > p10");
         }
 
         if (!(mode >= p10 && mode <= p90))
         {
-            Fail("mode", "must be within p10..p90");
+            ThrowHelper.ThrowInvalidField("mode", "must be within p10..p90");
         }
 
         return (p10, mode, p90);
@@ -219,12 +218,12 @@ internal static class DistributionSolver
     {
         if (value is not { } v)
         {
-            return Fail<double>(field, "is required");
+            return ThrowHelper.ThrowInvalidField<double>(field, "is required");
         }
 
         if (!double.IsFinite(v))
         {
-            Fail(field, "must be a finite number");
+            ThrowHelper.ThrowInvalidField(field, "must be a finite number");
         }
 
         return v;
@@ -268,11 +267,4 @@ internal static class DistributionSolver
     private static Distribution Standard(Distribution d) => d with { P10 = null, P50 = null, P90 = null };
 
     private static double Square(double x) => x * x;
-
-    [DoesNotReturn]
-    private static Distribution Fail(string field, string message) => Fail<Distribution>(field, message);
-
-    [DoesNotReturn]
-    private static T Fail<T>(string field, string message) =>
-        throw new ArgumentException($"{field} {message}.", field);
 }

@@ -115,7 +115,7 @@ internal sealed class ParameterSampler
                 var sorted = d.Values?.ToArray() ?? [];
                 if (sorted.Length == 0)
                 {
-                    Fail("values", "must list at least one value");
+                    ThrowHelper.ThrowInvalidField("values", "must list at least one value");
                 }
 
                 Array.Sort(sorted);
@@ -123,7 +123,7 @@ internal sealed class ParameterSampler
             }
 
             default:
-                Fail("type", "is not one of the allowed values");
+                ThrowHelper.ThrowInvalidField("type", "is not one of the allowed values");
                 return null!;
         }
     }
@@ -164,12 +164,12 @@ internal sealed class ParameterSampler
         var weights = d.Weights ?? [];
         if (values.Count == 0)
         {
-            Fail("values", "must list at least one value");
+            ThrowHelper.ThrowInvalidField("values", "must list at least one value");
         }
 
         if (weights.Count != values.Count)
         {
-            Fail("weights", $"must have one weight per value ({values.Count}), not {weights.Count}");
+            ThrowHelper.ThrowInvalidField("weights", $"must have one weight per value ({values.Count}), not {weights.Count}");
         }
 
         // Sort by value and merge repeated values, so that the quantile increases with u.
@@ -180,7 +180,7 @@ internal sealed class ParameterSampler
         {
             if (!(weights[i] > 0 && double.IsFinite(weights[i])))
             {
-                Fail($"weights[{i}]", "must be > 0");
+                ThrowHelper.ThrowInvalidField($"weights[{i}]", "must be > 0");
             }
 
             if (distinct.Count > 0 && distinct[^1] == values[i])
@@ -234,7 +234,7 @@ internal sealed class ParameterSampler
     {
         if (value is not { } v || !double.IsFinite(v))
         {
-            Fail(field, "is required and must be a finite number");
+            ThrowHelper.ThrowInvalidField(field, "is required and must be a finite number");
             return 0;
         }
 
@@ -245,11 +245,9 @@ internal sealed class ParameterSampler
     {
         if (!condition)
         {
-            Fail("truncate", "leaves no probability mass: the bounds exclude the whole distribution");
+            ThrowHelper.ThrowInvalidField("truncate", "leaves no probability mass: the bounds exclude the whole distribution");
         }
     }
-
-    private static void Fail(string field, string message) => throw new ArgumentException($"{field} {message}.", field);
 
     /// <summary>A quantile function behind one virtual call per span.</summary>
     private abstract class QuantileFunction

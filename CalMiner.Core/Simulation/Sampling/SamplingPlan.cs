@@ -37,7 +37,7 @@ internal sealed class SamplingPlan
         ArgumentNullException.ThrowIfNull(parameterNames);
         if (method is not (SamplingMethod.MonteCarlo or SamplingMethod.LatinHypercube))
         {
-            throw new ArgumentOutOfRangeException(nameof(method), method, "Unknown sampling method.");
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(method), method, "Unknown sampling method.");
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -46,7 +46,7 @@ internal sealed class SamplingPlan
             ArgumentNullException.ThrowIfNull(name, nameof(parameterNames));
             if (!seen.Add(name))
             {
-                throw new ArgumentException($"Parameter '{name}' is listed twice.", nameof(parameterNames));
+                ThrowHelper.ThrowArgument(nameof(parameterNames), $"Parameter '{name}' is listed twice.");
             }
         }
 
@@ -97,7 +97,7 @@ internal sealed class SamplingPlan
         ArgumentOutOfRangeException.ThrowIfNegative(firstIteration);
         if ((long)firstIteration + destination.Length > Iterations)
         {
-            throw new ArgumentOutOfRangeException(nameof(destination), "The range of iterations ends after the last iteration.");
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(destination), null, "The range of iterations ends after the last iteration.");
         }
 
         if (Method == SamplingMethod.LatinHypercube)
@@ -137,7 +137,7 @@ internal sealed class SamplingPlan
     {
         if (Method != SamplingMethod.LatinHypercube)
         {
-            throw new InvalidOperationException("Only a Latin Hypercube plan has strata; rank Monte Carlo samples by sorting them.");
+            ThrowHelper.ThrowInvalidOperation("Only a Latin Hypercube plan has strata; rank Monte Carlo samples by sorting them.");
         }
 
         _permutations[parameterIndex].Fill(firstIteration, destination);

@@ -15,7 +15,7 @@ internal struct Xoshiro256StarStar
     {
         if ((s0 | s1 | s2 | s3) == 0)
         {
-            throw new ArgumentException("The state of xoshiro256** must not be all zero.", nameof(s0));
+            ThrowHelper.ThrowArgument(nameof(s0), "The state of xoshiro256** must not be all zero.");
         }
 
         (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);

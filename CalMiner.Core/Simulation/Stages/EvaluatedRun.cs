@@ -99,7 +99,7 @@ internal sealed class EvaluatedRun : IDisposable
                     var count = Math.Min(Chunk, to - start);
                     SampleChunk(start, count, scratch);
                     kernel.Evaluate(scratch.Inputs, start, count, Outputs, scratch.Kernel);
-                    _run.Report("evaluating", Math.Min(Interlocked.Add(ref completed, count), iterations), iterations);
+                    _run.Report(SimulationStage.Evaluating, Math.Min(Interlocked.Add(ref completed, count), iterations), iterations);
                     return scratch;
                 }, _ => { });
             }

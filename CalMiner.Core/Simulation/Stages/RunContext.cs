@@ -27,5 +27,5 @@ internal sealed class RunContext(
 
     public CancellationToken Cancellation { get; } = cancellation;
 
-    public void Report(string stage, int completed, int total) => progress?.Report(new SimulationProgress(stage, completed, total));
+    public void Report(SimulationStage stage, int completed, int total) => progress?.Report(new SimulationProgress(stage, completed, total));
 }

@@ -56,7 +56,7 @@ internal sealed class SampledInputs : IDisposable
         var plan = run.Plan;
         int[] uncertain = [.. Enumerable.Range(0, plan.ParameterNames.Length)
             .Where(j => plan.Document.Parameters[plan.ParameterNames[j]].Distribution is { Type: not DistributionType.Constant })];
-        run.Report("sampling", 0, run.Iterations);
+        run.Report(SimulationStage.Sampling, 0, run.Iterations);
         var inputs = new SampledInputs(run, uncertain);
         try
         {
@@ -103,7 +103,7 @@ internal sealed class SampledInputs : IDisposable
         }
 
         _run.Cancellation.ThrowIfCancellationRequested();
-        _run.Report("correlating", 0, iterations);
+        _run.Report(SimulationStage.Correlating, 0, iterations);
 
         // Only the correlated parameters are reordered, so the others keep their independent samples.
         var names = UncertainNames;

@@ -30,7 +30,7 @@ internal readonly record struct ConvergenceMetric(string Output, bool IsMean, do
             }
         }
 
-        throw new FormatException($"\"{metric}\" is not a convergence metric such as npvAfterTax.mean or npvAfterTax.p10");
+        return ThrowHelper.ThrowFormat<ConvergenceMetric>($"\"{metric}\" is not a convergence metric such as npvAfterTax.mean or npvAfterTax.p10");
     }
 }
 

@@ -85,6 +85,15 @@ internal sealed class ProgressBar(TextWriter error, bool terminal, int redirecte
         var invariant = CultureInfo.InvariantCulture;
         return string.Create(
             invariant,
-            $"simulating [{new string('#', filled)}{new string('-', BarWidth - filled)}] {fraction * 100,3:0}%  {value.Stage} {value.Completed:N0}/{value.Total:N0}  {elapsed.TotalSeconds:0.0} s");
+            $"simulating [{new string('#', filled)}{new string('-', BarWidth - filled)}] {fraction * 100,3:0}%  {StageName(value.Stage)} {value.Completed:N0}/{value.Total:N0}  {elapsed.TotalSeconds:0.0} s");
     }
+
+    private static string StageName(SimulationStage stage) => stage switch
+    {
+        SimulationStage.Sampling => "sampling",
+        SimulationStage.Correlating => "correlating",
+        SimulationStage.Evaluating => "evaluating",
+        SimulationStage.Summarising => "summarising",
+        _ => stage.ToString(),
+    };
 }

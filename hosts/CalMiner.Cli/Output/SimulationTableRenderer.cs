@@ -20,7 +20,6 @@ internal static class SimulationTableRenderer
     private const int BarWidth = 36;
     private const string NotAvailable = "n/a";
 
-    private static readonly string[] PercentileNames = ["p1", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "p99"];
 
     public static string Render(ScenarioDocument scenario, SimulationResult result, double seconds)
     {
@@ -65,8 +64,8 @@ internal static class SimulationTableRenderer
         foreach (var (output, d) in outputs)
         {
             AppendRow(text, output.Label, [
-                output.Format(d.Mean), output.Format(d.Sd), output.Format(d.Min), output.Format(d.Max),
-                output.Format(d.Var5), output.Format(d.Cvar5), Percent(d.ProbabilityNegative), Percent(d.PresentFraction),
+                output.Format(d.Mean), output.Format(d.StandardDeviation), output.Format(d.Min), output.Format(d.Max),
+                output.Format(d.ValueAtRisk5), output.Format(d.ConditionalValueAtRisk5), Percent(d.ProbabilityNegative), Percent(d.PresentFraction),
             ]);
         }
     }
@@ -74,10 +73,10 @@ internal static class SimulationTableRenderer
     private static void AppendPercentiles(StringBuilder text, (OutputLabel Output, OutputDistribution Distribution)[] outputs)
     {
         text.AppendLine().AppendLine("Percentiles");
-        AppendHeader(text, "Output", [.. PercentileNames.Select(p => p.ToUpperInvariant())]);
+        AppendHeader(text, "Output", [.. OutputDistribution.StandardPercentiles.Select(p => string.Create(CultureInfo.InvariantCulture, $"P{p}"))]);
         foreach (var (output, d) in outputs)
         {
-            AppendRow(text, output.Label, [.. PercentileNames.Select(p => output.Format(d.Percentiles.GetValueOrDefault(p, double.NaN)))]);
+            AppendRow(text, output.Label, [.. OutputDistribution.StandardPercentiles.Select(p => output.Format(d.Percentile(p)))]);
         }
     }
 
@@ -156,7 +155,7 @@ internal static class SimulationTableRenderer
     private static bool IsAmount(string output) => output is "npvAfterTax" or "npvPreTax" or "peakFunding";
 
     private static IEnumerable<double> Figures(OutputDistribution d) =>
-        d.Percentiles.Values.Concat([d.Mean, d.Min, d.Max, d.Cvar5]);
+        d.Percentiles.Concat([d.Mean, d.Min, d.Max, d.ConditionalValueAtRisk5]);
 
     /// <summary>How an output is labelled and its figures written.</summary>
     private static OutputLabel Describe(string output, ScenarioDocument scenario, Scale money)

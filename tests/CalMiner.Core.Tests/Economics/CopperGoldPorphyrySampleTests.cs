@@ -5,7 +5,7 @@ namespace CalMiner.Core.Tests.Economics;
 
 /// <summary>
 /// The project's copper-gold sample (% grades sold in lb, a gold by-product in oz, mid-period discounting, a pre-strip
-/// year, a truck fleet replaced in period 10) against figures computed independently from DESIGN §3 by
+/// year, a truck fleet replaced in period 10) against figures computed independently from docs/economic-model.md by
 /// reference/gold_open_pit.py samples/copper-gold-porphyry.json --csharp.
 /// </summary>
 public sealed class CopperGoldPorphyrySampleTests

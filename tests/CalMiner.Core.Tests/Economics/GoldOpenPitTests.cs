@@ -13,8 +13,8 @@ internal static class GoldOpenPit
 }
 
 /// <summary>
-/// The gold open pit example, period by period, against figures computed independently from DESIGN §3 by
-/// reference/gold_open_pit.py (which documents every step and the readings of the design it relies on).
+/// The gold open pit example, period by period, against figures computed independently from docs/economic-model.md by
+/// reference/gold_open_pit.py (which documents every step and the readings of the model it relies on).
 /// </summary>
 public sealed class GoldOpenPitTests
 {

@@ -84,6 +84,51 @@ public sealed class MonteCarloTests
     }
 
     [Fact]
+    public void Outputs_AreFoundByTypedKey_AsByName()
+    {
+        var result = Run(Gold, 2_000);
+
+        Assert.Equal(result.Outputs.Count, Enum.GetValues<SimulationOutput>().Length);
+        Assert.Same(result.Outputs["npvAfterTax"], result.Output(SimulationOutput.NpvAfterTax));
+        Assert.Same(result.Outputs["aiscPerUnit"], result.Output(SimulationOutput.AiscPerUnit));
+        Assert.Same(result.Samples!.Outputs["irrAfterTax"], result.Samples.Output(SimulationOutput.IrrAfterTax));
+        Assert.All(Enum.GetValues<SimulationOutput>(), output => Assert.NotNull(result.Output(output)));
+        Assert.Throws<ArgumentOutOfRangeException>("output", () => result.Output((SimulationOutput)99));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(SimulationLimits.MaxIterations + 1)]
+    public void Run_RefusesIterationsOutOfRange_NamingTheOptions(int iterations)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>("options", () => MonteCarlo.Run(Gold, new SimulationOptions { Iterations = iterations }));
+
+        Assert.StartsWith($"options.Iterations must be within 1..{SimulationLimits.MaxIterations}.", error.Message, StringComparison.Ordinal);
+        Assert.Equal(iterations, error.ActualValue);
+    }
+
+    [Fact]
+    public void Percentile_ReadsTheStandardPercentiles_AndTheCdfBetweenThem()
+    {
+        var npv = Run(Gold, 2_000).Output(SimulationOutput.NpvAfterTax);
+
+        Assert.Equal([1, 5, 10, 25, 50, 75, 90, 95, 99], OutputDistribution.StandardPercentiles);
+        for (var i = 0; i < OutputDistribution.StandardPercentiles.Count; i++)
+        {
+            var percent = OutputDistribution.StandardPercentiles[i];
+            Assert.Equal(npv.Percentiles[i], npv.Percentile(percent));
+            Assert.Equal(npv.Cdf[percent], npv.Percentile(percent));
+        }
+
+        Assert.Equal(npv.Cdf[7], npv.Percentile(7));
+        Assert.Equal(npv.Min, npv.Percentile(0));
+        Assert.Equal(npv.Max, npv.Percentile(100));
+        Assert.Equal(npv.ValueAtRisk5, npv.Percentile(5));
+        Assert.Throws<ArgumentOutOfRangeException>("percent", () => npv.Percentile(101));
+        Assert.Throws<ArgumentOutOfRangeException>("percent", () => npv.Percentile(-1));
+    }
+
+    [Fact]
     public void Statistics_DescribeTheNpvDistribution()
     {
         var result = Run(Gold, 20_000);
@@ -92,7 +137,7 @@ public sealed class MonteCarloTests
 
         Assert.Equal(sorted[0], npv.Min);
         Assert.Equal(sorted[^1], npv.Max);
-        Assert.True(npv.Percentiles["p10"] < npv.Percentiles["p50"] && npv.Percentiles["p50"] < npv.Percentiles["p90"]);
+        Assert.True(npv.Percentile(10) < npv.Percentile(50) && npv.Percentile(50) < npv.Percentile(90));
         Assert.Equal(sorted.Count(v => v < 0) / (double)sorted.Length, npv.ProbabilityNegative, 12);
         Assert.Equal(20_000, npv.Histogram.Sum());
         Assert.Equal(101, npv.Cdf.Count);
@@ -184,13 +229,13 @@ public sealed class MonteCarloTests
         var reports = new System.Collections.Concurrent.ConcurrentQueue<SimulationProgress>();
         MonteCarlo.Run(Gold, new SimulationOptions { Iterations = 50_000, Seed = 3 }, new Recorder(reports));
 
-        Assert.Equal(["sampling", "correlating", "evaluating", "summarising"], reports.Select(r => r.Stage).Distinct());
-        var summary = reports.Where(r => r.Stage == "summarising").ToList();
+        Assert.Equal([SimulationStage.Sampling, SimulationStage.Correlating, SimulationStage.Evaluating, SimulationStage.Summarising], reports.Select(r => r.Stage).Distinct());
+        var summary = reports.Where(r => r.Stage == SimulationStage.Summarising).ToList();
         Assert.Contains(summary, r => r.Completed > 0 && r.Completed < r.Total);
         Assert.Equal(1.0, summary.Max(r => r.RunFraction));
-        Assert.Equal(0.60, reports.Where(r => r.Stage == "evaluating").Max(r => r.RunFraction), 12);
-        Assert.Equal(0.325, new SimulationProgress("evaluating", 500, 1000).RunFraction, 12);
-        Assert.Equal(0.0, new SimulationProgress("sampling", 0, 1000).RunFraction);
+        Assert.Equal(0.60, reports.Where(r => r.Stage == SimulationStage.Evaluating).Max(r => r.RunFraction), 12);
+        Assert.Equal(0.325, new SimulationProgress(SimulationStage.Evaluating, 500, 1000).RunFraction, 12);
+        Assert.Equal(0.0, new SimulationProgress(SimulationStage.Sampling, 0, 1000).RunFraction);
     }
 
     private sealed class Recorder(System.Collections.Concurrent.ConcurrentQueue<SimulationProgress> reports) : IProgress<SimulationProgress>
@@ -207,7 +252,7 @@ public sealed class MonteCarloTests
 
         public void Report(SimulationProgress value)
         {
-            if (value is { Stage: "evaluating", Completed: > 0 } && CancelledAt is null)
+            if (value is { Stage: SimulationStage.Evaluating, Completed: > 0 } && CancelledAt is null)
             {
                 CancelledAt = _clock.Elapsed;
                 cancellation.Cancel();

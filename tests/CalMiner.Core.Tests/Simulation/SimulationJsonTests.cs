@@ -19,9 +19,9 @@ public sealed class SimulationJsonTests
             {
                 ["irrAfterTax"] = new()
                 {
-                    PresentFraction = 0, Mean = double.NaN, Sd = double.NaN, Min = double.NaN, Max = double.PositiveInfinity,
-                    Percentiles = new Dictionary<string, double> { ["p50"] = double.NaN },
-                    ProbabilityNegative = 0, Var5 = double.NaN, Cvar5 = double.NaN, Histogram = [0, 0], Cdf = [double.NaN, 1],
+                    PresentFraction = 0, Mean = double.NaN, StandardDeviation = double.NaN, Min = double.NaN, Max = double.PositiveInfinity,
+                    Percentiles = [.. Enumerable.Repeat(double.NaN, 9)],
+                    ProbabilityNegative = 0, ValueAtRisk5 = double.NaN, ConditionalValueAtRisk5 = double.NaN, Histogram = [0, 0], Cdf = [double.NaN, 1],
                 },
             },
             Sensitivity = [new InputInfluence("goldPrice", double.NaN, 0, double.NaN)],

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent reference model of DESIGN.md section 3, written straight from the formulas.
+"""Independent reference model of docs/economic-model.md, written straight from the formulas.
 
 It evaluates a scenario document (by default gold-open-pit.json beside this script, the project's
 samples/gold-open-pit.json under another name) at the base-case values of its parameters and prints the per-period lines and the metrics that
@@ -12,7 +12,7 @@ The same model gives the figures of the project's own samples that CopperGoldPor
 
     python3 gold_open_pit.py ../../../../samples/copper-gold-porphyry.json --csharp
 
-Readings of DESIGN section 3 that the figures depend on (each one is a choice the text makes):
+Readings of docs/economic-model.md that the figures depend on (each one is a choice the text makes):
 - ore mined and processed are scaled by the throughput factor, waste mined is not;
 - an operating period is one with ore processed > 0;
 - mining cost and consumables driven by tonnes mined are incurred in every period with mining
