@@ -5,6 +5,7 @@ using CalMiner.Data;
 using CalMiner.Web.Security;
 using CalMiner.Web.Tests.Infrastructure;
 using Microsoft.Extensions.Caching.Memory;
+using static CalMiner.Web.Tests.ApiKeyFloodTests;
 
 namespace CalMiner.Web.Tests;
 
@@ -35,42 +36,6 @@ public sealed class ApiKeyFloodTests(FloodedApp fixture) : IClassFixture<Flooded
     private const string Base64Url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
     private CalMinerWebApp App => fixture.App;
-
-    [Fact]
-    public async Task MalformedKeys_AreRefusedWithoutALookup_AndLeaveNoCacheEntry()
-    {
-        var cache = (MemoryCache)App.Get<IMemoryCache>();
-        var unknown = App.Get<UnknownApiKeys>();
-        var cachedBefore = (cache.Count, unknown.Count);
-        string[] malformed =
-        [
-            RandomText(160),
-            "cm_" + RandomText(42),
-            "cm_" + RandomText(44),
-            "xx_" + RandomText(43),
-            "cm_" + RandomText(42) + "!",
-        ];
-
-        for (var i = 0; i < malformed.Length; i++)
-        {
-            using var client = App.From(1000 + i);
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", malformed[i]);
-            await (await client.GetAsync("/api/scenarios")).ExpectProblemAsync(HttpStatusCode.Unauthorized);
-        }
-
-        Assert.Equal(cachedBefore, (cache.Count, unknown.Count));
-
-        // A well-formed unknown key, by contrast, is looked up, and its hash (never the text sent) is remembered.
-        var control = WellFormedKey();
-        using (var client = App.From(1100))
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", control);
-            await (await client.GetAsync("/api/scenarios")).ExpectProblemAsync(HttpStatusCode.Unauthorized);
-        }
-
-        Assert.True(unknown.Contains(Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(control)))));
-        Assert.False(unknown.Contains(control));
-    }
 
     [Fact]
     public async Task UnknownKeys_TakeABoundedMemory_WhenManyAndRandom()
@@ -157,7 +122,52 @@ public sealed class ApiKeyFloodTests(FloodedApp fixture) : IClassFixture<Flooded
         Assert.All(logged, m => Assert.Contains("API-key authentication", m, StringComparison.Ordinal));
     }
 
-    private static string RandomText(int length) => RandomNumberGenerator.GetString(Base64Url, length);
+    internal static string RandomText(int length) => RandomNumberGenerator.GetString(Base64Url, length);
 
-    private static string WellFormedKey() => "cm_" + RandomText(43);
+    internal static string WellFormedKey() => "cm_" + RandomText(43);
+}
+
+/// <summary>
+/// Text that cannot be an API key costs no lookup and no cache entry, while an unknown well-formed key is remembered: in
+/// an app of its own, as the floods of <see cref="ApiKeyFloodTests"/> fill the cache of unknown keys to its limit.
+/// </summary>
+public sealed class MalformedApiKeyTests(FloodedApp fixture) : IClassFixture<FloodedApp>
+{
+    private CalMinerWebApp App => fixture.App;
+
+    [Fact]
+    public async Task MalformedKeys_AreRefusedWithoutALookup_AndLeaveNoCacheEntry()
+    {
+        var cache = (MemoryCache)App.Get<IMemoryCache>();
+        var unknown = App.Get<UnknownApiKeys>();
+        var cachedBefore = (cache.Count, unknown.Count);
+        string[] malformed =
+        [
+            RandomText(160),
+            "cm_" + RandomText(42),
+            "cm_" + RandomText(44),
+            "xx_" + RandomText(43),
+            "cm_" + RandomText(42) + "!",
+        ];
+
+        for (var i = 0; i < malformed.Length; i++)
+        {
+            using var client = App.From(1000 + i);
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", malformed[i]);
+            await (await client.GetAsync("/api/scenarios")).ExpectProblemAsync(HttpStatusCode.Unauthorized);
+        }
+
+        Assert.Equal(cachedBefore, (cache.Count, unknown.Count));
+
+        // A well-formed unknown key, by contrast, is looked up, and its hash (never the text sent) is remembered.
+        var control = WellFormedKey();
+        using (var client = App.From(1100))
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", control);
+            await (await client.GetAsync("/api/scenarios")).ExpectProblemAsync(HttpStatusCode.Unauthorized);
+        }
+
+        Assert.True(unknown.Contains(Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(control)))));
+        Assert.False(unknown.Contains(control));
+    }
 }
