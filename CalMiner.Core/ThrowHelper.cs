@@ -16,6 +16,11 @@ internal static class ThrowHelper
 
     [DoesNotReturn]
     public static void ThrowArgumentOutOfRange(string paramName, object? actualValue, string message) =>
+        ThrowArgumentOutOfRange<object>(paramName, actualValue, message);
+
+    /// <inheritdoc cref="ThrowArgumentOutOfRange(string, object?, string)"/>
+    [DoesNotReturn]
+    public static T ThrowArgumentOutOfRange<T>(string paramName, object? actualValue, string message) =>
         throw new ArgumentOutOfRangeException(paramName, actualValue, message);
 
     [DoesNotReturn]

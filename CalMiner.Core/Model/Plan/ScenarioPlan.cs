@@ -120,7 +120,7 @@ internal sealed class ScenarioPlan
         var errors = document.Validate();
         if (errors.Count > 0)
         {
-            throw new InvalidScenarioException(errors);
+            ThrowHelper.ThrowInvalidScenario(errors);
         }
 
         // Each step is a function of the document; equipment and finance also take the schedule, which they depreciate over.
@@ -170,7 +170,7 @@ internal sealed class ScenarioPlan
             PayableUnit.Kilogram => grams / 1e3,
             PayableUnit.Tonne => grams / 1e6,
             PayableUnit.Pound => grams / 1e6 * PoundsPerTonne,
-            _ => throw new ArgumentOutOfRangeException(nameof(payable)),
+            _ => ThrowHelper.ThrowArgumentOutOfRange<double>(nameof(payable), payable, "payable must be a defined PayableUnit."),
         };
     }
 }

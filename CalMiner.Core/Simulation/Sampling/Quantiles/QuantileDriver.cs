@@ -117,18 +117,12 @@ internal static class QuantileDriver
     {
         if (destination.Length < u.Length)
         {
-            ThrowDestinationTooShort();
+            ThrowHelper.ThrowArgument(nameof(destination), "The destination is shorter than the input.");
         }
 
         if (u.Overlaps(destination, out var offset) && offset != 0)
         {
-            ThrowOverlapping();
+            ThrowHelper.ThrowArgument(nameof(destination), "The destination overlaps the input other than exactly in place.");
         }
     }
-
-    private static void ThrowDestinationTooShort() =>
-        throw new ArgumentException("The destination is shorter than the input.", "destination");
-
-    private static void ThrowOverlapping() =>
-        throw new ArgumentException("The destination overlaps the input other than exactly in place.", "destination");
 }
