@@ -229,61 +229,49 @@ public sealed class WorkspaceRepository
     /// <param name="userId">The user's id.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The access, or <see langword="null"/> if there is no workspace with that id.</returns>
-    public async Task<WorkspaceAccess?> WorkspaceAccessAsync(long workspaceId, long userId, CancellationToken cancellationToken = default)
-    {
-        await using var db = _database.Open();
-        return await db.QueryFirstAsync(
+    public Task<WorkspaceAccess?> WorkspaceAccessAsync(long workspaceId, long userId, CancellationToken cancellationToken = default) =>
+        AccessAsync(
             """
             SELECT w.id, m.role FROM workspace w
             LEFT JOIN workspace_member m ON m.workspace_id = w.id AND m.user_id = @user
             WHERE w.id = @id
             """,
-            ReadAccess,
-            cancellationToken,
-            ("id", workspaceId),
-            ("user", userId)).ConfigureAwait(false);
-    }
+            workspaceId,
+            userId,
+            cancellationToken);
 
     /// <summary>The workspace of a scenario that is not deleted, and a user's role there: the check before any access to the scenario.</summary>
     /// <param name="scenarioId">The scenario's id.</param>
     /// <param name="userId">The user's id.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The access, or <see langword="null"/> if there is no scenario with that id or it is deleted.</returns>
-    public async Task<WorkspaceAccess?> ScenarioAccessAsync(long scenarioId, long userId, CancellationToken cancellationToken = default)
-    {
-        await using var db = _database.Open();
-        return await db.QueryFirstAsync(
+    public Task<WorkspaceAccess?> ScenarioAccessAsync(long scenarioId, long userId, CancellationToken cancellationToken = default) =>
+        AccessAsync(
             """
             SELECT s.workspace_id, m.role FROM scenario s
             LEFT JOIN workspace_member m ON m.workspace_id = s.workspace_id AND m.user_id = @user
             WHERE s.id = @id AND s.deleted_at IS NULL
             """,
-            ReadAccess,
-            cancellationToken,
-            ("id", scenarioId),
-            ("user", userId)).ConfigureAwait(false);
-    }
+            scenarioId,
+            userId,
+            cancellationToken);
 
     /// <summary>The workspace of a simulation run (that of its scenario, which must not be deleted), and a user's role there.</summary>
     /// <param name="runId">The run's id.</param>
     /// <param name="userId">The user's id.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The access, or <see langword="null"/> if there is no run with that id or its scenario is deleted.</returns>
-    public async Task<WorkspaceAccess?> RunAccessAsync(long runId, long userId, CancellationToken cancellationToken = default)
-    {
-        await using var db = _database.Open();
-        return await db.QueryFirstAsync(
+    public Task<WorkspaceAccess?> RunAccessAsync(long runId, long userId, CancellationToken cancellationToken = default) =>
+        AccessAsync(
             """
             SELECT s.workspace_id, m.role FROM simulation_run r
             JOIN scenario s ON s.id = r.scenario_id
             LEFT JOIN workspace_member m ON m.workspace_id = s.workspace_id AND m.user_id = @user
             WHERE r.id = @id AND s.deleted_at IS NULL
             """,
-            ReadAccess,
-            cancellationToken,
-            ("id", runId),
-            ("user", userId)).ConfigureAwait(false);
-    }
+            runId,
+            userId,
+            cancellationToken);
 
     internal static string RoleName(WorkspaceRole role) => role switch
     {
@@ -322,7 +310,16 @@ public sealed class WorkspaceRepository
 
     private static Workspace ToWorkspace(WorkspaceRow row) => new(row.Id, row.Name, row.CreatedAt.ToUniversalTime());
 
-    // The access checks run before every request on a scenario, run or workspace, so they are plain SQL (see CalMinerDb.QueryFirstAsync).
-    private static WorkspaceAccess ReadAccess(System.Data.Common.DbDataReader reader) =>
-        new(reader.GetInt64(0), reader.IsDBNull(1) ? null : ParseRole(reader.GetString(1)));
+    // The access checks run before every request on a scenario, run or workspace, so they are plain SQL
+    // (see CalMinerDb.QueryFirstAsync) selecting the workspace's id and the user's role there, if any.
+    private async Task<WorkspaceAccess?> AccessAsync(string sql, long id, long userId, CancellationToken cancellationToken)
+    {
+        await using var db = _database.Open();
+        return await db.QueryFirstAsync(
+            sql,
+            reader => new WorkspaceAccess(reader.GetInt64(0), reader.IsDBNull(1) ? null : ParseRole(reader.GetString(1))),
+            cancellationToken,
+            ("id", id),
+            ("user", userId)).ConfigureAwait(false);
+    }
 }
