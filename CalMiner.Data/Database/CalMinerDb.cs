@@ -59,8 +59,8 @@ internal sealed class CalMinerDb(DataOptions<CalMinerDb> options) : DataConnecti
     /// <summary>
     /// Runs plain SQL, in this connection's transaction if it has one, and reads its first row; the
     /// default of <typeparamref name="T"/> when there is none. For the lookups made on every request:
-    /// linq2db builds the SQL of a query again each time it runs, even a compiled one, which cost
-    /// them 100–400 µs and 40–100 KB a call. The SQL must be valid on PostgreSQL and SQLite alike.
+    /// linq2db built their SQL again on every run (it takes their statements as parameter-dependent),
+    /// compiled or not, which cost them 100–400 µs and 40–100 KB a call. The SQL must be valid on PostgreSQL and SQLite alike.
     /// </summary>
     public async Task<T?> QueryFirstAsync<T>(string sql, Func<DbDataReader, T> read, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
